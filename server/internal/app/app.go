@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+	"gopkg.in/yaml.v3"
+
+	"github.com/atiende/atiende/server/internal/auth"
+	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/db"
+	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/shared/api"
+)
+
+// App is one Atiende server instance.
+type App struct {
+	Config Config
+	Log    *slog.Logger
+	DB     *db.DB
+	Redis  *redis.Client
+	Hub    *live.Hub
+	Relay  *live.Relay
+	Fiber  *fiber.App
+
+	People  *people.Store
+	Catalog *catalog.Store
+	Auth    *auth.Service
+	Tickets *tickets.Service
+
+	openapiJSON []byte
+	ready       atomic.Bool
+	ln          net.Listener
+	cancel      context.CancelFunc
+	workers     sync.WaitGroup
+	closeOnce   sync.Once
+}
+
+// New connects to PostgreSQL and Redis, applies migrations and builds the services and the router.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	a := &App{Config: cfg, Log: log}
+	var err error
+	if a.DB, err = db.Open(ctx, cfg.DatabaseURL, int32(cfg.DBMaxConns)); err != nil {
+		return nil, err
+	}
+	ropts, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		a.DB.Close()
+		return nil, fmt.Errorf("app: REDIS_URL: %w", err)
+	}
+	a.Redis = redis.NewClient(ropts)
+	if err := a.Redis.Ping(ctx).Err(); err != nil {
+		a.closeStores()
+		return nil, fmt.Errorf("app: redis ping: %w", err)
+	}
+	if err := db.Migrate(ctx, a.DB.Bun, log); err != nil {
+		a.closeStores()
+		return nil, err
+	}
+	if a.openapiJSON, err = yamlToJSON(api.OpenAPIYAML); err != nil {
+		a.closeStores()
+		return nil, err
+	}
+	a.People = people.NewStore(a.DB.Bun)
+	a.Catalog = catalog.NewStore(a.DB.Bun)
+	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
+		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
+	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
+	a.Hub = live.NewHub()
+	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
+	a.Fiber = a.router()
+	return a, nil
+}
+
+func (a *App) channel() string { return a.Config.RedisPrefix + ":events" }
+
+// Start listens on the configured address and starts the relay and the bus.
+func (a *App) Start(ctx context.Context) error {
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.cancel = cancel
+	bus := &live.Bus{Pool: a.DB.Pool, Redis: a.Redis, Channel: a.channel(), Hub: a.Hub, Log: a.Log}
+	runBus, err := bus.Start(ctx)
+	if err != nil {
+		cancel()
+		return err
+	}
+	a.goWorker(func() { runBus(wctx) })
+	a.goWorker(func() { a.Relay.Run(wctx) })
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		cancel()
+		a.workers.Wait()
+		return fmt.Errorf("app: listen %s: %w", a.Config.Addr, err)
+	}
+	a.ln = ln
+	a.goWorker(func() {
+		if err := a.Fiber.Listener(ln); err != nil {
+			a.Log.Error("http server stopped", "err", err)
+		}
+	})
+	a.ready.Store(true)
+	a.Log.Info("listening", "addr", ln.Addr().String())
+	return nil
+}
+
+func (a *App) goWorker(f func()) {
+	a.workers.Add(1)
+	go func() {
+		defer a.workers.Done()
+		f()
+	}()
+}
+
+// Addr is the address the server listens on (useful with port 0).
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// Close drains the instance: readiness goes false, live clients are told to resume elsewhere (1001),
+// in-flight requests finish, workers stop, then the pools close.
+func (a *App) Close(ctx context.Context) error {
+	var err error
+	a.closeOnce.Do(func() {
+		a.ready.Store(false)
+		if a.Hub != nil {
+			a.Hub.CloseAll(live.CloseGoingAway)
+		}
+		if a.ln != nil {
+			if e := a.Fiber.ShutdownWithContext(ctx); e != nil && !errors.Is(e, context.DeadlineExceeded) {
+				err = e
+			}
+		}
+		if a.cancel != nil {
+			a.cancel()
+		}
+		a.workers.Wait()
+		a.closeStores()
+	})
+	return err
+}
+
+func (a *App) closeStores() {
+	if a.Redis != nil {
+		_ = a.Redis.Close()
+	}
+	if a.DB != nil {
+		a.DB.Close()
+	}
+}
+
+// Run starts the instance and drains it when ctx ends (SIGTERM).
+func (a *App) Run(ctx context.Context) error {
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	return a.Close(sctx)
+}
+
+// Ready reports whether the instance takes traffic.
+func (a *App) Ready(ctx context.Context) error {
+	if !a.ready.Load() {
+		return errors.New("draining")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := a.DB.Pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	if err := a.Redis.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	return nil
+}
+
+func yamlToJSON(b []byte) ([]byte, error) {
+	var doc any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("app: openapi: %w", err)
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("app: openapi: %w", err)
+	}
+	return out, nil
+}

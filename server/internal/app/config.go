@@ -1,0 +1,117 @@
+// Package app wires Atiende together: configuration, pools, services, router and background workers,
+// behind an App with Start and Close used by main and by tests alike.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything Atiende reads from its environment.
+type Config struct {
+	DatabaseURL     string
+	RedisURL        string
+	Addr            string
+	AllowedOrigins  []string
+	RedisPrefix     string
+	SessionTTL      time.Duration
+	ShutdownTimeout time.Duration
+	LogLevel        slog.Level
+	DBMaxConns      int
+	LoginMaxPerIP   int
+	LoginMaxPerMail int
+	LoginWindow     time.Duration
+}
+
+// ConfigFromEnv reads and checks the configuration, naming every bad variable at once.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{}
+	var problems []string
+	bad := func(name, why string) { problems = append(problems, fmt.Sprintf("%s: %s", name, why)) }
+	str := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	dur := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			bad(name, fmt.Sprintf("%q is not a positive duration such as 30s or 12h", v))
+			return def
+		}
+		return d
+	}
+	num := func(name string, def, lo, hi int) int {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < lo || n > hi {
+			bad(name, fmt.Sprintf("%q is not a whole number from %d to %d", v, lo, hi))
+			return def
+		}
+		return n
+	}
+
+	c.DatabaseURL = str("DATABASE_URL", "")
+	if c.DatabaseURL == "" {
+		bad("DATABASE_URL", "required, for example postgres://user@127.0.0.1:5432/atiende?sslmode=disable")
+	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		bad("DATABASE_URL", "must be a postgres:// URL")
+	}
+	c.RedisURL = str("REDIS_URL", "")
+	if c.RedisURL == "" {
+		bad("REDIS_URL", "required, for example redis://127.0.0.1:6379/0")
+	} else if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		bad("REDIS_URL", "must be a redis:// or rediss:// URL")
+	}
+	c.Addr = str("ATIENDE_ADDR", ":8080")
+	if _, port, ok := strings.Cut(c.Addr, ":"); !ok || port == "" {
+		bad("ATIENDE_ADDR", fmt.Sprintf("%q must be host:port or :port", c.Addr))
+	}
+	for _, o := range strings.Split(getenv("ATIENDE_ALLOWED_ORIGINS"), ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			bad("ATIENDE_ALLOWED_ORIGINS", fmt.Sprintf("%q is not an origin such as https://desk.example.com", o))
+			continue
+		}
+		c.AllowedOrigins = append(c.AllowedOrigins, o)
+	}
+	c.RedisPrefix = str("ATIENDE_REDIS_PREFIX", "atiende")
+	c.SessionTTL = dur("ATIENDE_SESSION_TTL", 30*24*time.Hour)
+	c.ShutdownTimeout = dur("ATIENDE_SHUTDOWN_TIMEOUT", 20*time.Second)
+	switch lv := strings.ToLower(str("ATIENDE_LOG_LEVEL", "info")); lv {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("ATIENDE_LOG_LEVEL", fmt.Sprintf("%q must be debug, info, warn or error", lv))
+	}
+	c.DBMaxConns = num("ATIENDE_DB_MAX_CONNS", 20, 2, 1000)
+	c.LoginMaxPerIP = num("ATIENDE_LOGIN_MAX_PER_IP", 50, 1, 1000000)
+	c.LoginMaxPerMail = num("ATIENDE_LOGIN_MAX_PER_EMAIL", 10, 1, 1000000)
+	c.LoginWindow = dur("ATIENDE_LOGIN_WINDOW", 15*time.Minute)
+	if len(problems) > 0 {
+		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/valyala/fasthttp/fasthttpadaptor"
+
+	"github.com/atiende/atiende/server/internal/auth"
+	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/httpx"
+	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/web"
+)
+
+// BodyLimit is the largest request body accepted.
+const BodyLimit = 1 << 20
+
+const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+	"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+func (a *App) router() *fiber.App {
+	f := fiber.New(fiber.Config{
+		AppName:               "atiende",
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          httpx.ErrorHandler(a.Log),
+		DisableStartupMessage: true,
+		ReadBufferSize:        16 << 10,
+	})
+	f.Use(recover.New())
+	f.Use(func(c *fiber.Ctx) error {
+		c.Set("Content-Security-Policy", csp)
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		c.Set(fiber.HeaderXFrameOptions, "DENY")
+		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+		c.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return c.Next()
+	})
+	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	f.Get("/readyz", func(c *fiber.Ctx) error {
+		if err := a.Ready(c.UserContext()); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).SendString("not ready: " + err.Error())
+		}
+		return c.SendString("ready")
+	})
+	metrics := fasthttpadaptor.NewFastHTTPHandler(promhttp.Handler())
+	f.Get("/metrics", func(c *fiber.Ctx) error { metrics(c.Context()); return nil })
+
+	v1 := f.Group("/api/v1", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Next()
+	}, auth.CSRF(), a.Auth.Authenticate())
+	v1.Get("/openapi.json", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(a.openapiJSON)
+	})
+	liveSrv := &live.Server{Pool: a.DB.Pool, Hub: a.Hub, Log: a.Log, AllowedOrigins: a.Config.AllowedOrigins, Subject: auth.Subject}
+	v1.Get("/live", liveSrv.Upgrade(), liveSrv.Handler())
+	auth.Handlers{Service: a.Auth}.Register(v1)
+
+	private := v1.Group("", auth.Require())
+	catalog.Handlers{Store: a.Catalog}.Register(private)
+	people.Handlers{Store: a.People}.Register(private)
+	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
+	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
+
+	f.Use(web.Handler(web.Files()))
+	return f
+}

@@ -1,0 +1,226 @@
+// Package auth owns sessions: login with a password, the session cookie, CSRF protection and the login
+// rate limit. It resolves the acting user for every request and hands it on as an access.Subject.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/httpx"
+	"github.com/atiende/atiende/server/internal/people"
+)
+
+// Cookie names and the CSRF header.
+const (
+	SessionCookie = "atiende_session"
+	CSRFCookie    = "atiende_csrf"
+	CSRFHeader    = "X-CSRF-Token"
+)
+
+const subjectKey = "atiende.subject"
+
+// Service logs users in and out and resolves sessions.
+type Service struct {
+	DB         bun.IDB
+	People     *people.Store
+	Redis      *redis.Client
+	KeyPrefix  string        // prefix of Redis keys, shared by all instances of one deployment
+	SessionTTL time.Duration // how long a session lasts
+	// Login attempts allowed per window, per client address and per email.
+	MaxPerIP, MaxPerEmail int
+	Window                time.Duration
+}
+
+type session struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	TokenHash []byte    `bun:"token_hash,pk"`
+	UserID    int64     `bun:"user_id"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
+	ExpiresAt time.Time `bun:"expires_at"`
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func randomToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("auth: token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// Login checks a password and opens a new session, returning its token. Failures are counted against the
+// client address and the email; past the limit the answer is RateLimited with the seconds to wait.
+func (s *Service) Login(ctx context.Context, ip, email, password string) (string, *people.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if wait, err := s.limited(ctx, ip, email); err != nil {
+		return "", nil, err
+	} else if wait > 0 {
+		e := errs.Newf(errs.RateLimited, "error.rate_limited", map[string]any{"seconds": wait})
+		e.RetryAfter = wait
+		return "", nil, e
+	}
+	u, err := s.People.ByEmail(ctx, email)
+	if err != nil {
+		return "", nil, err
+	}
+	if u == nil {
+		VerifyPassword(password, dummyHash)
+		return "", nil, s.failed(ctx, ip, email)
+	}
+	if !VerifyPassword(password, u.PasswordHash) {
+		return "", nil, s.failed(ctx, ip, email)
+	}
+	if u.DisabledAt != nil {
+		return "", nil, errs.New(errs.Forbidden, "auth.disabled")
+	}
+	token, err := randomToken()
+	if err != nil {
+		return "", nil, err
+	}
+	sess := &session{TokenHash: hashToken(token), UserID: u.ID, ExpiresAt: time.Now().Add(s.SessionTTL)}
+	if _, err := s.DB.NewInsert().Model(sess).Exec(ctx); err != nil {
+		return "", nil, fmt.Errorf("auth: login: %w", err)
+	}
+	s.Redis.Del(ctx, s.emailKey(email))
+	return token, u, nil
+}
+
+func (s *Service) ipKey(ip string) string       { return s.KeyPrefix + ":login:ip:" + ip }
+func (s *Service) emailKey(email string) string { return s.KeyPrefix + ":login:email:" + email }
+
+// limited returns the seconds to wait when the address or the email has used up its attempts.
+func (s *Service) limited(ctx context.Context, ip, email string) (int, error) {
+	pipe := s.Redis.Pipeline()
+	ipN := pipe.Get(ctx, s.ipKey(ip))
+	emN := pipe.Get(ctx, s.emailKey(email))
+	ipTTL := pipe.TTL(ctx, s.ipKey(ip))
+	emTTL := pipe.TTL(ctx, s.emailKey(email))
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("auth: rate limit: %w", err)
+	}
+	wait := 0
+	if n, _ := ipN.Int(); n >= s.MaxPerIP {
+		wait = max(wait, int(ipTTL.Val().Seconds()), 1)
+	}
+	if n, _ := emN.Int(); n >= s.MaxPerEmail {
+		wait = max(wait, int(emTTL.Val().Seconds()), 1)
+	}
+	return wait, nil
+}
+
+// failed counts a failed attempt and returns the error to show.
+func (s *Service) failed(ctx context.Context, ip, email string) error {
+	pipe := s.Redis.TxPipeline()
+	for _, k := range []string{s.ipKey(ip), s.emailKey(email)} {
+		pipe.Incr(ctx, k)
+		pipe.ExpireNX(ctx, k, s.Window)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("auth: count failure: %w", err)
+	}
+	return errs.New(errs.Unauthorized, "auth.bad_credentials")
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	_, err := s.DB.NewDelete().Model((*session)(nil)).Where("token_hash = ?", hashToken(token)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	return nil
+}
+
+// Resolve returns the enabled user of a live session, or nil.
+func (s *Service) Resolve(ctx context.Context, token string) (*people.User, error) {
+	if token == "" {
+		return nil, nil
+	}
+	var sess session
+	err := s.DB.NewSelect().Model(&sess).Where("token_hash = ?", hashToken(token)).Where("expires_at > now()").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: resolve: %w", err)
+	}
+	u, err := s.People.ByID(ctx, sess.UserID)
+	if err != nil || u == nil || u.DisabledAt != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// Subject returns the acting user of a request, set by Authenticate.
+func Subject(c *fiber.Ctx) (access.Subject, bool) {
+	s, ok := c.Locals(subjectKey).(access.Subject)
+	return s, ok
+}
+
+// Authenticate resolves the session cookie, if any, into the request's subject and locale.
+func (s *Service) Authenticate() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u, err := s.Resolve(c.UserContext(), c.Cookies(SessionCookie))
+		if err != nil {
+			return err
+		}
+		if u != nil {
+			c.Locals(subjectKey, u.Subject())
+			httpx.SetLocale(c, u.Locale)
+		}
+		return c.Next()
+	}
+}
+
+// Require refuses a request without a logged-in user.
+func Require() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if _, ok := Subject(c); !ok {
+			return errs.New(errs.Unauthorized, "error.unauthorized")
+		}
+		return c.Next()
+	}
+}
+
+// CSRF sets the CSRF cookie when missing and, on unsafe methods, requires the header to match it
+// (double-submit), on top of SameSite session cookies.
+func CSRF() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		cookie := c.Cookies(CSRFCookie)
+		if cookie == "" {
+			token, err := randomToken()
+			if err != nil {
+				return err
+			}
+			c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: token, Path: "/", SameSite: fiber.CookieSameSiteStrictMode,
+				Secure: c.Protocol() == "https", MaxAge: 365 * 24 * 3600})
+		}
+		switch c.Method() {
+		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+			return c.Next()
+		}
+		header := c.Get(CSRFHeader)
+		if cookie == "" || header == "" || subtle.ConstantTimeCompare([]byte(cookie), []byte(header)) != 1 {
+			return errs.New(errs.Forbidden, "auth.csrf")
+		}
+		return c.Next()
+	}
+}

@@ -1,0 +1,141 @@
+// Package live carries every change to every screen that shows it. Writers append an event row in the
+// changing transaction; after commit one relay (the instance holding an advisory lock) numbers committed
+// events in a single dense sequence and publishes them on Redis in that order; every instance's bus checks
+// the numbers arrive without a gap, backfills any gap from PostgreSQL and hands events to its hub, which
+// sends each connection what it may see, in order, resumable after a reconnect.
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+)
+
+// Name is an event name: a dotted constant, listed in shared/live/messages.schema.json.
+type Name string
+
+// The event names.
+const (
+	TicketCreated Name = "ticket.created"
+	TicketUpdated Name = "ticket.updated"
+	TicketMoved   Name = "ticket.moved"
+)
+
+// Names lists every event name; a test checks it against the live message schema.
+var Names = []Name{TicketCreated, TicketUpdated, TicketMoved}
+
+// notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
+const notifyChannel = "atiende_events"
+
+// Actor is who made a change.
+type Actor struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Event is a change as a writer appends it.
+type Event struct {
+	Name     Name
+	TicketID int64
+	Ticket   any               // the ticket's whole state after the change, as clients show it
+	Actor    *Actor            // nil for the system
+	Vis      access.TicketVis  // who may see the ticket now
+	PrevVis  *access.TicketVis // who could see it before, when that changed (for removals)
+}
+
+// payload is the stored and published form of an event, without its seq.
+type payload struct {
+	Name     Name              `json:"name"`
+	At       time.Time         `json:"at"`
+	TicketID int64             `json:"ticket_id"`
+	Ticket   json.RawMessage   `json:"ticket"`
+	Actor    *Actor            `json:"actor"`
+	Vis      access.TicketVis  `json:"vis"`
+	PrevVis  *access.TicketVis `json:"prev_vis,omitempty"`
+}
+
+// Append writes an event in the caller's transaction and wakes the relay at commit.
+// It is the only way a change leaves for live clients.
+func Append(ctx context.Context, tx bun.IDB, ev Event) error {
+	ticket, err := json.Marshal(ev.Ticket)
+	if err != nil {
+		return fmt.Errorf("live: append: %w", err)
+	}
+	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
+		Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis})
+	if err != nil {
+		return fmt.Errorf("live: append: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO events (name, ticket_id, payload) VALUES (?, ?, ?)",
+		string(ev.Name), ev.TicketID, string(p)); err != nil {
+		return fmt.Errorf("live: append: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_notify(?, '')", notifyChannel); err != nil {
+		return fmt.Errorf("live: notify: %w", err)
+	}
+	return nil
+}
+
+// LastSeq returns the newest numbered event; a view read after it reflects at least that event.
+func LastSeq(ctx context.Context, db bun.IDB) (int64, error) {
+	var seq int64
+	if err := db.NewRaw("SELECT coalesce(max(seq), 0) FROM events").Scan(ctx, &seq); err != nil {
+		return 0, fmt.Errorf("live: last seq: %w", err)
+	}
+	return seq, nil
+}
+
+// envelope is a numbered event as it travels on Redis: the payload with its seq.
+func envelope(seq int64, p []byte) []byte {
+	out := make([]byte, 0, len(p)+24)
+	out = append(out, `{"seq":`...)
+	out = strconv.AppendInt(out, seq, 10)
+	if len(p) > 2 {
+		out = append(out, ',')
+	}
+	return append(out, p[1:]...)
+}
+
+// Message is a numbered event ready for the hub: its visibility fields and the client frame body.
+type Message struct {
+	Seq      int64
+	TicketID int64
+	Vis      access.TicketVis
+	PrevVis  *access.TicketVis
+	body     []byte // {"seq":…,"name":…,"at":…,"ticket":…,"actor":…}
+}
+
+type wireEnvelope struct {
+	Seq int64 `json:"seq"`
+	payload
+}
+
+type clientBody struct {
+	Seq    int64           `json:"seq"`
+	Name   Name            `json:"name"`
+	At     time.Time       `json:"at"`
+	Ticket json.RawMessage `json:"ticket"`
+	Actor  *Actor          `json:"actor"`
+}
+
+// parseEnvelope decodes an envelope into a Message.
+func parseEnvelope(b []byte) (*Message, error) {
+	var w wireEnvelope
+	if err := json.Unmarshal(b, &w); err != nil {
+		return nil, fmt.Errorf("live: bad envelope: %w", err)
+	}
+	if w.Seq <= 0 {
+		return nil, fmt.Errorf("live: envelope without seq")
+	}
+	body, err := json.Marshal(clientBody{Seq: w.Seq, Name: w.Name, At: w.At, Ticket: w.Ticket, Actor: w.Actor})
+	if err != nil {
+		return nil, err
+	}
+	return &Message{Seq: w.Seq, TicketID: w.TicketID, Vis: w.Vis, PrevVis: w.PrevVis, body: body}, nil
+}

@@ -1,0 +1,239 @@
+package live
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/atiende/atiende/server/internal/access"
+)
+
+// Topic names what a connection watches.
+const TopicBoard = "board"
+
+// TicketTopic is the topic of one ticket's detail.
+func TicketTopic(id int64) string { return "ticket:" + strconv.FormatInt(id, 10) }
+
+// Hub hands each event to the connections that watch it and may see it. Connections are indexed by
+// topic, so an event costs work in proportion to its recipients.
+type Hub struct {
+	mu     sync.RWMutex
+	topics map[string]map[*Client]struct{}
+	users  map[int64]map[*Client]struct{}
+	last   atomic.Int64
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub {
+	return &Hub{topics: map[string]map[*Client]struct{}{}, users: map[int64]map[*Client]struct{}{}}
+}
+
+// Last is the newest seq the hub has handed on.
+func (h *Hub) Last() int64 { return h.last.Load() }
+
+func (h *Hub) setLast(seq int64) { h.last.Store(seq) }
+
+// Publish hands m to every connection that watches it; each decides visibility and keeps order.
+func (h *Hub) Publish(m *Message) {
+	h.mu.RLock()
+	board := h.topics[TopicBoard]
+	detail := h.topics[TicketTopic(m.TicketID)]
+	for c := range board {
+		c.offer(m)
+	}
+	for c := range detail {
+		if _, dup := board[c]; !dup {
+			c.offer(m)
+		}
+	}
+	h.last.Store(m.Seq)
+	h.mu.RUnlock()
+}
+
+func (h *Hub) add(c *Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range c.topics {
+		set := h.topics[t]
+		if set == nil {
+			set = map[*Client]struct{}{}
+			h.topics[t] = set
+		}
+		set[c] = struct{}{}
+	}
+	set := h.users[c.subject.UserID]
+	if set == nil {
+		set = map[*Client]struct{}{}
+		h.users[c.subject.UserID] = set
+	}
+	set[c] = struct{}{}
+	hubConnections.Inc()
+}
+
+func (h *Hub) remove(c *Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range c.topics {
+		if set := h.topics[t]; set != nil {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(h.topics, t)
+			}
+		}
+	}
+	if set := h.users[c.subject.UserID]; set != nil {
+		if _, ok := set[c]; ok {
+			hubConnections.Dec()
+		}
+		delete(set, c)
+		if len(set) == 0 {
+			delete(h.users, c.subject.UserID)
+		}
+	}
+}
+
+// DisconnectUser closes every live connection of a user (a disabled account, a logout everywhere).
+func (h *Hub) DisconnectUser(userID int64) {
+	h.mu.RLock()
+	var cs []*Client
+	for c := range h.users[userID] {
+		cs = append(cs, c)
+	}
+	h.mu.RUnlock()
+	for _, c := range cs {
+		c.Close(CloseRevoked)
+	}
+}
+
+// CloseAll closes every connection with a code (1001 when the instance shuts down, so clients resume elsewhere).
+func (h *Hub) CloseAll(code int) {
+	h.mu.RLock()
+	var cs []*Client
+	for _, set := range h.users {
+		for c := range set {
+			cs = append(cs, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range cs {
+		c.Close(code)
+	}
+}
+
+// Count returns the number of connections.
+func (h *Hub) Count() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	n := 0
+	for _, set := range h.users {
+		n += len(set)
+	}
+	return n
+}
+
+// Close codes sent to clients.
+const (
+	CloseGoingAway = 1001 // the instance is shutting down: resume elsewhere
+	CloseInvalid   = 1008 // a frame broke the protocol
+	CloseTooLarge  = 1009
+	CloseOverflow  = 4001 // could not keep up: resume
+	CloseRevoked   = 4003 // the session ended: log in again
+)
+
+// Client is one live connection as the hub sees it: what it watches, who it is, and an ordered,
+// bounded queue of frames for its writer.
+type Client struct {
+	subject access.Subject
+	topics  []string
+	send    chan []byte
+	closeFn func(code int)
+
+	mu       sync.Mutex
+	lastSent int64      // the seq of the last frame queued, or the resume point
+	pending  []*Message // events that arrived while the client was catching up; nil once live
+	closed   bool
+}
+
+// maxPending bounds what a resuming client may buffer before it is told to reload.
+const maxPending = 4096
+
+// offer queues m for the client if it may see it (or a removal when it could before and cannot now).
+func (c *Client) offer(m *Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	if c.pending != nil {
+		if len(c.pending) >= maxPending {
+			c.overflowLocked()
+			return
+		}
+		c.pending = append(c.pending, m)
+		return
+	}
+	c.deliverLocked(m)
+}
+
+func (c *Client) deliverLocked(m *Message) {
+	frame := c.frameFor(m)
+	if frame == nil {
+		return
+	}
+	select {
+	case c.send <- frame:
+		c.lastSent = m.Seq
+	default:
+		c.overflowLocked()
+	}
+}
+
+// frameFor returns the frame m becomes for this client, or nil when it sends nothing: a duplicate, or a
+// ticket the client may not see and could not see before either.
+func (c *Client) frameFor(m *Message) []byte {
+	if m.Seq <= c.lastSent {
+		return nil
+	}
+	switch {
+	case access.CanSeeTicket(c.subject, m.Vis):
+		return eventFrame(m, c.lastSent)
+	case m.PrevVis != nil && access.CanSeeTicket(c.subject, *m.PrevVis):
+		return removeFrame(m, c.lastSent)
+	}
+	return nil
+}
+
+func (c *Client) overflowLocked() {
+	hubOverflows.Inc()
+	c.closed = true
+	go c.closeFn(CloseOverflow)
+}
+
+// Close ends the connection with a close code.
+func (c *Client) Close(code int) {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	c.closeFn(code)
+}
+
+func eventFrame(m *Message, prev int64) []byte {
+	out := make([]byte, 0, len(m.body)+40)
+	out = append(out, `{"type":"event","prev":`...)
+	out = strconv.AppendInt(out, prev, 10)
+	out = append(out, ',')
+	return append(out, m.body[1:]...)
+}
+
+func removeFrame(m *Message, prev int64) []byte {
+	out := make([]byte, 0, 80)
+	out = append(out, `{"type":"remove","seq":`...)
+	out = strconv.AppendInt(out, m.Seq, 10)
+	out = append(out, `,"prev":`...)
+	out = strconv.AppendInt(out, prev, 10)
+	out = append(out, `,"ticket_id":`...)
+	out = strconv.AppendInt(out, m.TicketID, 10)
+	return append(out, '}')
+}
+
+func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }

@@ -1,0 +1,340 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	fws "github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/i18n"
+)
+
+// Server serves the live WebSocket.
+type Server struct {
+	Pool *pgxpool.Pool
+	Hub  *Hub
+	Log  *slog.Logger
+	// AllowedOrigins may open the socket besides the server's own origin.
+	AllowedOrigins []string
+	// Subject returns the logged-in user of a request.
+	Subject func(c *fiber.Ctx) (access.Subject, bool)
+	// MaxReplay is how many events a reconnecting client may catch up on before it is told to reload.
+	MaxReplay int64
+	// SendQueue is the number of frames a connection may have waiting before it is dropped.
+	SendQueue int
+}
+
+const (
+	subjectLocal  = "atiende.live.subject"
+	maxFrameBytes = 4096
+	helloTimeout  = 10 * time.Second
+	idleTimeout   = 75 * time.Second // the client pings every 25 s
+	writeTimeout  = 10 * time.Second
+	pingInterval  = 30 * time.Second
+)
+
+var topicRe = regexp.MustCompile(`^(board|ticket:[0-9]{1,18})$`)
+
+// Upgrade checks a live request before the handshake: a WebSocket upgrade, an allowed Origin and a session.
+func (s *Server) Upgrade() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !fws.IsWebSocketUpgrade(c) {
+			return &fiber.Error{Code: fiber.StatusUpgradeRequired}
+		}
+		if !s.originAllowed(c) {
+			return errs.New(errs.Forbidden, "live.origin")
+		}
+		subj, ok := s.Subject(c)
+		if !ok {
+			return errs.New(errs.Unauthorized, "error.unauthorized")
+		}
+		c.Locals(subjectLocal, subj)
+		return c.Next()
+	}
+}
+
+func (s *Server) originAllowed(c *fiber.Ctx) bool {
+	origin := c.Get(fiber.HeaderOrigin)
+	if origin == "" {
+		return true // not a browser: cross-site WebSocket hijacking needs one
+	}
+	for _, o := range s.AllowedOrigins {
+		if strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, c.Hostname())
+}
+
+// Handler is the WebSocket endpoint.
+func (s *Server) Handler() fiber.Handler {
+	return fws.New(s.serve, fws.Config{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 1024,
+		// Share write buffers between connections: an idle connection holds none.
+		WriteBufferPool: &sync.Pool{},
+	})
+}
+
+type clientMessage struct {
+	Type   string   `json:"type"`
+	After  *int64   `json:"after"`
+	Topics []string `json:"topics"`
+}
+
+func (s *Server) serve(ws *fws.Conn) {
+	subj, _ := ws.Locals(subjectLocal).(access.Subject)
+	ws.SetReadLimit(maxFrameBytes)
+	queue := s.SendQueue
+	if queue == 0 {
+		queue = 64
+	}
+	c := &Client{subject: subj, send: make(chan []byte, queue), pending: []*Message{}}
+	stop := make(chan int, 1)
+	var once sync.Once
+	c.closeFn = func(code int) { once.Do(func() { stop <- code }) }
+	writerDone := make(chan struct{})
+	go s.write(ws, c.send, stop, writerDone)
+	defer func() {
+		c.Close(websocket.CloseNormalClosure)
+		<-writerDone
+	}()
+
+	_ = ws.SetReadDeadline(time.Now().Add(helloTimeout))
+	hello, ok := s.read(ws, c)
+	if !ok {
+		return
+	}
+	if hello.Type != "resume" {
+		s.refuse(c, "invalid", "live.unknown_type")
+		return
+	}
+	for _, t := range hello.Topics {
+		if !topicRe.MatchString(t) {
+			s.refuse(c, "invalid", "live.bad_topic")
+			return
+		}
+	}
+	c.topics = hello.Topics
+	s.Hub.add(c)
+	defer s.Hub.remove(c)
+	if !s.resume(c, hello.After) {
+		return
+	}
+	for {
+		_ = ws.SetReadDeadline(time.Now().Add(idleTimeout))
+		msg, ok := s.read(ws, c)
+		if !ok {
+			return
+		}
+		switch msg.Type {
+		case "ping":
+			c.mu.Lock()
+			select {
+			case c.send <- []byte(`{"type":"pong"}`):
+			default:
+				c.overflowLocked()
+			}
+			c.mu.Unlock()
+		default:
+			s.refuse(c, "invalid", "live.unknown_type")
+			return
+		}
+	}
+}
+
+// read returns the next client message; on a bad frame it answers with an error and reports false.
+func (s *Server) read(ws *fws.Conn, c *Client) (clientMessage, bool) {
+	var msg clientMessage
+	_, data, err := ws.ReadMessage()
+	if err != nil {
+		if errors.Is(err, websocket.ErrReadLimit) {
+			s.refuseCode(c, "too_large", "live.too_large", CloseTooLarge)
+		}
+		return msg, false
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&msg); err != nil || msg.Type == "" {
+		s.refuse(c, "invalid", "live.not_json")
+		return msg, false
+	}
+	return msg, true
+}
+
+func (s *Server) refuse(c *Client, code, key string) { s.refuseCode(c, code, key, CloseInvalid) }
+
+func (s *Server) refuseCode(c *Client, code, key string, closeCode int) {
+	frame, _ := json.Marshal(map[string]string{"type": "error", "code": code, "message": i18n.T(c.subject.Locale, key, nil)})
+	c.mu.Lock()
+	select {
+	case c.send <- frame:
+	default:
+	}
+	c.mu.Unlock()
+	c.Close(closeCode)
+}
+
+// resume sends what the client missed after `after`, then the events that arrived meanwhile, then ready.
+func (s *Server) resume(c *Client, after *int64) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	upto := s.Hub.Last()
+	from := upto
+	if after != nil {
+		from = *after
+	}
+	maxReplay := s.MaxReplay
+	if maxReplay == 0 {
+		maxReplay = 10000
+	}
+	reload := upto-from > maxReplay
+	var evs []numberedEvent
+	for !reload && from < upto {
+		batch, err := readRange(ctx, s.Pool, from, relayBatch)
+		if err != nil {
+			s.Log.Warn("live: resume", "err", err)
+			c.Close(websocket.CloseInternalServerErr)
+			return false
+		}
+		if len(batch) == 0 || batch[0].seq != from+1 {
+			reload = true // pruned: too old to replay
+			break
+		}
+		for _, ev := range batch {
+			if ev.seq > upto {
+				break
+			}
+			evs = append(evs, ev)
+			from = ev.seq
+		}
+		if len(batch) < relayBatch {
+			break
+		}
+	}
+	if reload {
+		c.mu.Lock()
+		c.pending = nil
+		c.mu.Unlock()
+		c.send <- []byte(`{"type":"reload","reason":"too_old"}`)
+		c.Close(websocket.CloseNormalClosure)
+		return false
+	}
+	// While pending is not nil, the hub only buffers for this client, so this goroutine alone sends
+	// and may wait for the writer instead of dropping a slow client in the middle of its catch-up.
+	if after != nil {
+		c.lastSent = *after
+	} else {
+		c.lastSent = upto
+	}
+	for _, ev := range evs {
+		m, err := parseEnvelope(envelope(ev.seq, ev.payload))
+		if err != nil {
+			continue
+		}
+		if !c.sendWaiting(m) {
+			return false
+		}
+	}
+	for {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return false
+		}
+		batch := c.pending
+		if len(batch) == 0 {
+			c.pending = nil // live from here: the hub delivers directly
+			select {
+			case c.send <- []byte(`{"type":"ready","seq":` + itoa(c.lastSent) + `}`):
+			default:
+				c.overflowLocked()
+			}
+			live := !c.closed
+			c.mu.Unlock()
+			return live
+		}
+		c.pending = []*Message{}
+		c.mu.Unlock()
+		for _, m := range batch {
+			if !c.sendWaiting(m) {
+				return false
+			}
+		}
+	}
+}
+
+// sendWaiting queues m's frame during a catch-up, waiting for room.
+func (c *Client) sendWaiting(m *Message) bool {
+	frame := c.frameFor(m)
+	if frame == nil {
+		return true
+	}
+	t := time.NewTimer(writeTimeout)
+	defer t.Stop()
+	select {
+	case c.send <- frame:
+		c.lastSent = m.Seq
+		return true
+	case <-t.C:
+		c.Close(CloseOverflow)
+		return false
+	}
+}
+
+// write sends queued frames, pings, and the close frame when told to stop.
+func (s *Server) write(ws *fws.Conn, send <-chan []byte, stop <-chan int, done chan<- struct{}) {
+	defer close(done)
+	ping := time.NewTicker(pingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case frame := <-send:
+			_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+			if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+				_ = ws.Close()
+				<-stop
+				return
+			}
+		case <-ping.C:
+			if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)); err != nil {
+				_ = ws.Close()
+				<-stop
+				return
+			}
+		case code := <-stop:
+			// Flush what is queued (an error or reload message explains the close), then close.
+			for {
+				select {
+				case frame := <-send:
+					_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+					if ws.WriteMessage(websocket.TextMessage, frame) != nil {
+						_ = ws.Close()
+						return
+					}
+					continue
+				default:
+				}
+				break
+			}
+			_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+			_ = ws.Close()
+			return
+		}
+	}
+}
+
+func itoa(n int64) string { return string(appendInt(nil, n)) }

@@ -1,0 +1,139 @@
+// Package people owns users (and, later, persons, contacts and the genealogy). Other packages ask it
+// through this Go API, never through its tables.
+package people
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/i18n"
+)
+
+// User is an account.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64       `bun:"id,pk,autoincrement"`
+	Email        string      `bun:"email"`
+	Name         string      `bun:"name"`
+	PasswordHash string      `bun:"password_hash"`
+	Role         access.Role `bun:"role"`
+	Locale       i18n.Locale `bun:"locale"`
+	DisabledAt   *time.Time  `bun:"disabled_at"`
+	CreatedAt    time.Time   `bun:"created_at,nullzero,default:now()"`
+}
+
+// Subject is the user as access sees them.
+func (u *User) Subject() access.Subject {
+	return access.Subject{UserID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Locale: u.Locale}
+}
+
+// Ref is a user's id and name, as cards and filters show them.
+type Ref struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// Store reads and writes users.
+type Store struct{ db bun.IDB }
+
+// NewStore returns a Store over db.
+func NewStore(db bun.IDB) *Store { return &Store{db: db} }
+
+// ByEmail returns the user with an email (case-insensitive), or nil.
+func (s *Store) ByEmail(ctx context.Context, email string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("lower(email) = ?", strings.ToLower(strings.TrimSpace(email))).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("people: by email: %w", err)
+	}
+	return u, nil
+}
+
+// ByID returns a user, or nil.
+func (s *Store) ByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("people: by id: %w", err)
+	}
+	return u, nil
+}
+
+// Create inserts a user.
+func (s *Store) Create(ctx context.Context, db bun.IDB, u *User) error {
+	if _, err := db.NewInsert().Model(u).Returning("id, created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("people: create: %w", err)
+	}
+	return nil
+}
+
+// Assignees lists the enabled users who can be given tickets, by name.
+func (s *Store) Assignees(ctx context.Context) ([]Ref, error) {
+	var refs []Ref
+	err := s.db.NewSelect().Table("users").Column("id", "name").
+		Where("role IN (?)", bun.In([]access.Role{access.Admin, access.Supervisor, access.Agent})).
+		Where("disabled_at IS NULL").OrderExpr("name, id").Scan(ctx, &refs)
+	if err != nil {
+		return nil, fmt.Errorf("people: assignees: %w", err)
+	}
+	return refs, nil
+}
+
+// Count returns how many users exist.
+func (s *Store) Count(ctx context.Context) (int64, error) {
+	n, err := s.db.NewSelect().Table("users").Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("people: count: %w", err)
+	}
+	return n, nil
+}
+
+// Handlers serves the people API.
+type Handlers struct{ Store *Store }
+
+// Register mounts the routes on an authenticated router.
+func (h Handlers) Register(r fiber.Router) {
+	r.Get("/users", h.listAssignees)
+}
+
+func (h Handlers) listAssignees(c *fiber.Ctx) error {
+	refs, err := h.Store.Assignees(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if refs == nil {
+		refs = []Ref{}
+	}
+	return c.JSON(fiber.Map{"users": refs})
+}
+
+// Names returns the names of users by id.
+func (s *Store) Names(ctx context.Context, db bun.IDB, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var refs []Ref
+	if err := db.NewSelect().Table("users").Column("id", "name").Where("id IN (?)", bun.In(ids)).Scan(ctx, &refs); err != nil {
+		return nil, fmt.Errorf("people: names: %w", err)
+	}
+	for _, r := range refs {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}

@@ -1,0 +1,198 @@
+// Package seed fills an empty database with the demo: catalogs, one login per role and about 300
+// tickets built from the typification cases of the seed documents.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/auth"
+	"github.com/atiende/atiende/server/internal/i18n"
+	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/tickets"
+)
+
+// DemoPassword is the password of every demo login.
+const DemoPassword = "atiende-demo"
+
+// Login is a demo account.
+type Login struct {
+	Email, Name string
+	Role        access.Role
+}
+
+// Logins are the demo accounts, one per role.
+var Logins = []Login{
+	{"admin@atiende.test", "Adriana Méndez", access.Admin},
+	{"supervisor@atiende.test", "Sergio Ramírez", access.Supervisor},
+	{"agent1@atiende.test", "Lucía Torres", access.Agent},
+	{"agent2@atiende.test", "Mateo García", access.Agent},
+	{"consultant@atiende.test", "Carolina Rojas", access.Consultant},
+	{"customer@atiende.test", "Camilo Pérez", access.Customer},
+}
+
+type status struct {
+	key, es, en, grp, color string
+	position                int
+}
+
+// Statuses are the default board columns.
+var statuses = []status{
+	{"unattended", "Sin atender", "Unattended", "todo", "#64748b", 1},
+	{"in_progress", "En curso", "In progress", "doing", "#2563eb", 1},
+	{"waiting", "En espera del cliente", "Waiting on customer", "doing", "#d97706", 2},
+	{"resolved", "Resuelto", "Resolved", "done", "#16a34a", 1},
+	{"closed", "Cerrado", "Closed", "done", "#0f766e", 2},
+}
+
+type priority struct {
+	key, es, en, color string
+	important, urgent  bool
+	position           int
+}
+
+// Priorities follow the Eisenhower matrix, named Altísima / Alta / Media / Baja.
+var priorities = []priority{
+	{"do", "Altísima", "Critical", "#dc2626", true, true, 1},
+	{"decide", "Alta", "High", "#ea580c", true, false, 2},
+	{"delegate", "Media", "Medium", "#ca8a04", false, true, 3},
+	{"delete", "Baja", "Low", "#64748b", false, false, 4},
+}
+
+// Cases are the 22 typification cases of the seed documents (case, category), in Spanish and English.
+var Cases = []struct{ ES, EN, CategoryES, CategoryEN string }{
+	{"Cambio y devolución sin aplicar", "Exchange or return not applied", "Cambios y devoluciones", "Exchanges and returns"},
+	{"Solicitud de cambios y devoluciones", "Exchange or return request", "Cambios y devoluciones", "Exchanges and returns"},
+	{"Derecho de petición", "Formal petition", "Legales", "Legal"},
+	{"Error en liquidación de la factura", "Invoice calculation error", "Sistema", "System"},
+	{"Fraude suplantación de identidad", "Identity theft fraud", "Comercial", "Commercial"},
+	{"Mayor flete cobrado", "Shipping overcharged", "Sistema", "System"},
+	{"Cliente no hizo pedido", "Customer did not place the order", "Comercial", "Commercial"},
+	{"Pago sin identificar", "Unidentified payment", "Financiera", "Finance"},
+	{"Pedido no recibido", "Order not received", "Operaciones", "Operations"},
+	{"Pedido recibido sin solicitarlo", "Order received without asking for it", "Operaciones", "Operations"},
+	{"Productos recibidos diferente a lo solicitado", "Products received differ from the order", "Operaciones", "Operations"},
+	{"Queja de calidad", "Quality complaint", "Servicio al cliente", "Customer service"},
+	{"Queja de entrega de pedidos", "Order delivery complaint", "Operaciones", "Operations"},
+	{"Queja de funcionario de agencia de cobranza", "Complaint about a collection agency officer", "Financiera", "Finance"},
+	{"Queja de funcionario de la compañía", "Complaint about a company employee", "Operaciones", "Operations"},
+	{"Reclamo producto facturado y no enviado", "Product invoiced but not shipped", "Operaciones", "Operations"},
+	{"Reclamo proceso de facturación", "Invoicing process claim", "Operaciones", "Operations"},
+	{"Solicitud actualización de datos", "Data update request", "Servicio al cliente", "Customer service"},
+	{"Solicitud paz y salvo y referencias comerciales", "Clearance certificate and commercial references request", "Servicio al cliente", "Customer service"},
+	{"Solicitud posible nuevo cliente", "Possible new customer request", "Comercial", "Commercial"},
+	{"Dificultades con pedidos", "Difficulties placing orders", "Servicio al cliente", "Customer service"},
+	{"Sugerencia y/o felicitaciones", "Suggestion or compliment", "Servicio al cliente", "Customer service"},
+}
+
+// Result tells what the seed did.
+type Result struct {
+	Seeded  bool
+	Tickets int
+}
+
+// Run seeds the demo when the database has no users, else does nothing.
+func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Service, nTickets int) (Result, error) {
+	n, err := ppl.Count(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	if n > 0 {
+		return Result{}, nil
+	}
+	hash, err := auth.HashPassword(DemoPassword)
+	if err != nil {
+		return Result{}, err
+	}
+	r := rand.New(rand.NewPCG(42, 2026))
+	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := Catalogs(ctx, tx); err != nil {
+			return err
+		}
+		users := map[access.Role][]*people.User{}
+		for _, l := range Logins {
+			u := &people.User{Email: l.Email, Name: l.Name, PasswordHash: hash, Role: l.Role, Locale: i18n.ES}
+			if err := ppl.Create(ctx, tx, u); err != nil {
+				return err
+			}
+			users[l.Role] = append(users[l.Role], u)
+		}
+		var statusIDs, priorityIDs []int64
+		if err := tx.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statusIDs); err != nil {
+			return err
+		}
+		if err := tx.NewSelect().Table("priorities").Column("id").OrderExpr("id").Scan(ctx, &priorityIDs); err != nil {
+			return err
+		}
+		staff := append(append(append([]*people.User{}, users[access.Agent]...), users[access.Supervisor]...), users[access.Admin]...)
+		requesters := []*people.User{users[access.Customer][0], users[access.Consultant][0]}
+		system := access.Subject{}
+		// Spread over the statuses the way a working desk looks: most closed, a live backlog.
+		weights := []int{18, 12, 6, 10, 54}
+		now := time.Now()
+		for i := range nTickets {
+			c := Cases[r.IntN(len(Cases))]
+			st := statusIDs[pick(r, weights)]
+			var assignee *int64
+			if st != statusIDs[0] || r.IntN(3) == 0 {
+				assignee = &staff[r.IntN(len(staff))].ID
+			}
+			var requester *int64
+			if r.IntN(4) == 0 {
+				requester = &requesters[r.IntN(len(requesters))].ID
+			}
+			created := now.Add(-time.Duration(r.IntN(60*24*60)) * time.Minute)
+			_, err := svc.Create(ctx, tx, system, tickets.NewTicket{
+				Subject:     fmt.Sprintf("%s — pedido %d", c.ES, 48000+r.IntN(9000)),
+				Description: c.CategoryES + ": " + c.ES,
+				StatusID:    st, PriorityID: priorityIDs[pick(r, []int{10, 25, 35, 30})],
+				AssigneeID: assignee, RequesterID: requester, CreatedAt: created,
+			})
+			if err != nil {
+				return fmt.Errorf("seed: ticket %d: %w", i, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Seeded: true, Tickets: nTickets}, nil
+}
+
+// Catalogs inserts the default statuses and priorities.
+func Catalogs(ctx context.Context, tx bun.IDB) error {
+	for _, s := range statuses {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO statuses (key, name_es, name_en, grp, position, color) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.key, s.es, s.en, s.grp, s.position, s.color); err != nil {
+			return fmt.Errorf("seed: status: %w", err)
+		}
+	}
+	for _, p := range priorities {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO priorities (key, name_es, name_en, important, urgent, position, color) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			p.key, p.es, p.en, p.important, p.urgent, p.position, p.color); err != nil {
+			return fmt.Errorf("seed: priority: %w", err)
+		}
+	}
+	return nil
+}
+
+func pick(r *rand.Rand, weights []int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := r.IntN(total)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return len(weights) - 1
+}

@@ -1,0 +1,401 @@
+// Package tickets owns tickets: their board of columns, moves between and within columns, creation,
+// and the history of every change. Each change runs in one transaction that writes the ticket, its
+// history and its live event.
+package tickets
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/people"
+)
+
+// Ticket is a stored ticket.
+type Ticket struct {
+	bun.BaseModel `bun:"table:tickets,alias:t"`
+
+	ID          int64     `bun:"id,pk,autoincrement"`
+	Number      int64     `bun:"number,nullzero"`
+	Subject     string    `bun:"subject"`
+	Description string    `bun:"description"`
+	StatusID    int64     `bun:"status_id"`
+	PriorityID  int64     `bun:"priority_id"`
+	AssigneeID  *int64    `bun:"assignee_id"`
+	RequesterID *int64    `bun:"requester_id"`
+	Rank        string    `bun:"rank"`
+	Version     int64     `bun:"version"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt   time.Time `bun:"updated_at,nullzero,default:now()"`
+}
+
+// Vis is the ticket's visibility fields, as access decides with them.
+func (t *Ticket) Vis() access.TicketVis {
+	var v access.TicketVis
+	if t.RequesterID != nil {
+		v.RequesterID = *t.RequesterID
+	}
+	if t.AssigneeID != nil {
+		v.AssigneeID = *t.AssigneeID
+	}
+	return v
+}
+
+// Card is a ticket as the board and the live stream show it.
+type Card struct {
+	ID         int64       `json:"id"`
+	Number     int64       `json:"number"`
+	Subject    string      `json:"subject"`
+	StatusID   int64       `json:"status_id"`
+	PriorityID int64       `json:"priority_id"`
+	Assignee   *people.Ref `json:"assignee"`
+	Rank       string      `json:"rank"`
+	Version    int64       `json:"version"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
+}
+
+// Service runs the ticket use cases.
+type Service struct {
+	DB      *bun.DB
+	Catalog *catalog.Store
+	People  *people.Store
+}
+
+// cards turns tickets into cards, naming their assignees with one query.
+func (s *Service) cards(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, error) {
+	ids := make([]int64, 0, len(ts))
+	for _, t := range ts {
+		if t.AssigneeID != nil {
+			ids = append(ids, *t.AssigneeID)
+		}
+	}
+	names, err := s.People.Names(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Card, len(ts))
+	for i, t := range ts {
+		out[i] = Card{ID: t.ID, Number: t.Number, Subject: t.Subject, StatusID: t.StatusID, PriorityID: t.PriorityID,
+			Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+		if t.AssigneeID != nil {
+			out[i].Assignee = &people.Ref{ID: *t.AssigneeID, Name: names[*t.AssigneeID]}
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) card(ctx context.Context, db bun.IDB, t *Ticket) (*Card, error) {
+	cs, err := s.cards(ctx, db, []Ticket{*t})
+	if err != nil {
+		return nil, err
+	}
+	return &cs[0], nil
+}
+
+// Get returns one ticket as a card; a ticket the subject may not see is not found.
+func (s *Service) Get(ctx context.Context, subj access.Subject, id int64) (*Card, error) {
+	t, err := s.load(ctx, s.DB, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil || !access.CanSeeTicket(subj, t.Vis()) {
+		return nil, errs.New(errs.NotFound, "ticket.not_found")
+	}
+	return s.card(ctx, s.DB, t)
+}
+
+func (s *Service) load(ctx context.Context, db bun.IDB, id int64, forUpdate bool) (*Ticket, error) {
+	t := new(Ticket)
+	q := db.NewSelect().Model(t).Where("t.id = ?", id)
+	if forUpdate {
+		q = q.For("UPDATE")
+	}
+	err := q.Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("tickets: load: %w", err)
+	}
+	return t, nil
+}
+
+// MoveRequest moves a ticket to a status and a place: directly below AfterID, or at the top when nil.
+type MoveRequest struct {
+	StatusID int64  `json:"status_id" validate:"required,gte=1"`
+	AfterID  *int64 `json:"after_id" validate:"omitempty,gte=1"`
+	Version  int64  `json:"version" validate:"required,gte=1"`
+}
+
+// Move changes a ticket's status and place in one transaction with its history and event. A move based
+// on a version that is no longer current is refused with the current card.
+func (s *Service) Move(ctx context.Context, subj access.Subject, id int64, req MoveRequest) (*Card, error) {
+	var out *Card
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, err := s.load(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if t == nil || !access.CanSeeTicket(subj, t.Vis()) {
+			return errs.New(errs.NotFound, "ticket.not_found")
+		}
+		if !access.CanMoveTickets(subj) {
+			return errs.New(errs.Forbidden, "ticket.move_forbidden")
+		}
+		if t.Version != req.Version {
+			return s.stale(ctx, tx, t)
+		}
+		st, err := s.Catalog.Status(ctx, tx, req.StatusID, false)
+		if err != nil {
+			return err
+		}
+		if st == nil {
+			return errs.InvalidField("status_id", "board.status_missing", nil)
+		}
+		if st.WIPLimit != nil && st.ID != t.StatusID {
+			if err := s.checkWIP(ctx, tx, subj, st); err != nil {
+				return err
+			}
+		}
+		rank, same, err := s.place(ctx, tx, t, st.ID, req.AfterID)
+		if err != nil {
+			return err
+		}
+		if same {
+			out, err = s.card(ctx, tx, t)
+			return err
+		}
+		before := *t
+		t.StatusID, t.Rank, t.Version = st.ID, rank, t.Version+1
+		if _, err := tx.NewUpdate().Model(t).Column("status_id", "rank", "version").Set("updated_at = now()").
+			WherePK().Returning("updated_at").Exec(ctx); err != nil {
+			return fmt.Errorf("tickets: move: %w", err)
+		}
+		changes := []change{}
+		if before.StatusID != t.StatusID {
+			changes = append(changes, change{"status_id", before.StatusID, t.StatusID})
+		}
+		changes = append(changes, change{"rank", before.Rank, t.Rank})
+		if err := s.record(ctx, tx, t.ID, subj, changes); err != nil {
+			return err
+		}
+		if out, err = s.card(ctx, tx, t); err != nil {
+			return err
+		}
+		return live.Append(ctx, tx, live.Event{Name: live.TicketMoved, TicketID: t.ID, Ticket: out,
+			Actor: &live.Actor{ID: subj.UserID, Name: subj.Name}, Vis: t.Vis()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Service) stale(ctx context.Context, tx bun.IDB, t *Ticket) error {
+	cur, err := s.card(ctx, tx, t)
+	if err != nil {
+		return err
+	}
+	e := errs.Newf(errs.Conflict, "ticket.stale", map[string]any{"number": t.Number})
+	e.Current = cur
+	return e
+}
+
+// checkWIP refuses a move into a column that holds its limit. The status row is locked so that two
+// moves cannot both take the last place.
+func (s *Service) checkWIP(ctx context.Context, tx bun.Tx, subj access.Subject, st *catalog.Status) error {
+	if _, err := s.Catalog.Status(ctx, tx, st.ID, true); err != nil {
+		return err
+	}
+	n, err := tx.NewSelect().Model((*Ticket)(nil)).Where("status_id = ?", st.ID).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("tickets: wip: %w", err)
+	}
+	if n >= int64(*st.WIPLimit) {
+		return errs.Newf(errs.Conflict, "ticket.wip_limit", map[string]any{"status": st.Name(subj.Locale), "limit": *st.WIPLimit})
+	}
+	return nil
+}
+
+// place returns the rank for t directly below afterID (or at the top) in a status, and whether t is
+// already there.
+func (s *Service) place(ctx context.Context, tx bun.IDB, t *Ticket, statusID int64, afterID *int64) (string, bool, error) {
+	var lo *neighbour
+	if afterID != nil {
+		if *afterID == t.ID {
+			return "", false, errs.InvalidField("after_id", "ticket.after_self", nil)
+		}
+		n := new(neighbour)
+		err := tx.NewSelect().Table("tickets").Column("id", "rank").Where("id = ?", *afterID).Where("status_id = ?", statusID).Scan(ctx, n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", false, errs.InvalidField("after_id", "ticket.after_missing", nil)
+		}
+		if err != nil {
+			return "", false, fmt.Errorf("tickets: place: %w", err)
+		}
+		lo = n
+	}
+	q := tx.NewSelect().Table("tickets").Column("id", "rank").Where("status_id = ?", statusID).Where("id <> ?", t.ID).
+		OrderExpr("rank, id").Limit(1)
+	if lo != nil {
+		q = q.Where("(rank, id) > (?, ?)", lo.Rank, lo.ID)
+	}
+	hi := new(neighbour)
+	err := q.Scan(ctx, hi)
+	if errors.Is(err, sql.ErrNoRows) {
+		hi = nil
+	} else if err != nil {
+		return "", false, fmt.Errorf("tickets: place: %w", err)
+	}
+	if t.StatusID == statusID && after(t, lo) && (hi == nil || before(t, hi.ID, hi.Rank)) {
+		return t.Rank, true, nil
+	}
+	loRank, hiRank := "", ""
+	if lo != nil {
+		loRank = lo.Rank
+	}
+	if hi != nil {
+		hiRank = hi.Rank
+	}
+	if loRank != "" && loRank == hiRank {
+		hiRank = "" // two cards share a key (concurrent inserts at one place): go just after the first
+	}
+	r, err := RankBetween(loRank, hiRank)
+	if err != nil {
+		return "", false, fmt.Errorf("tickets: place between %q and %q: %w", loRank, hiRank, err)
+	}
+	return r, false, nil
+}
+
+type neighbour struct {
+	ID   int64  `bun:"id"`
+	Rank string `bun:"rank"`
+}
+
+func after(t *Ticket, lo *neighbour) bool {
+	return lo == nil || lo.Rank < t.Rank || (lo.Rank == t.Rank && lo.ID < t.ID)
+}
+
+func before(t *Ticket, id int64, rank string) bool {
+	return t.Rank < rank || (t.Rank == rank && t.ID < id)
+}
+
+type change struct {
+	field         string
+	before, after any
+}
+
+type historyRow struct {
+	bun.BaseModel `bun:"table:ticket_history"`
+
+	ID       int64           `bun:"id,pk,autoincrement"`
+	TicketID int64           `bun:"ticket_id"`
+	ActorID  *int64          `bun:"actor_id"`
+	At       time.Time       `bun:"at,nullzero,default:now()"`
+	Field    string          `bun:"field"`
+	Before   json.RawMessage `bun:"before,type:jsonb"`
+	After    json.RawMessage `bun:"after,type:jsonb"`
+}
+
+// record writes one history row per changed field.
+func (s *Service) record(ctx context.Context, tx bun.IDB, ticketID int64, subj access.Subject, changes []change) error {
+	rows := make([]historyRow, 0, len(changes))
+	var actor *int64
+	if subj.UserID != 0 {
+		actor = &subj.UserID
+	}
+	for _, c := range changes {
+		b, err := json.Marshal(c.before)
+		if err != nil {
+			return err
+		}
+		a, err := json.Marshal(c.after)
+		if err != nil {
+			return err
+		}
+		if c.before == nil {
+			b = nil
+		}
+		rows = append(rows, historyRow{TicketID: ticketID, ActorID: actor, Field: c.field, Before: b, After: a})
+	}
+	if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
+		return fmt.Errorf("tickets: history: %w", err)
+	}
+	return nil
+}
+
+// HistoryEntry is one recorded change.
+type HistoryEntry struct {
+	ActorID *int64          `json:"actor_id"`
+	At      time.Time       `json:"at"`
+	Field   string          `json:"field"`
+	Before  json.RawMessage `json:"before"`
+	After   json.RawMessage `json:"after"`
+}
+
+// History returns a ticket's recorded changes, oldest first.
+func (s *Service) History(ctx context.Context, ticketID int64) ([]HistoryEntry, error) {
+	var rows []historyRow
+	if err := s.DB.NewSelect().Model(&rows).Where("ticket_id = ?", ticketID).OrderExpr("at, id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("tickets: history: %w", err)
+	}
+	out := make([]HistoryEntry, len(rows))
+	for i, r := range rows {
+		out[i] = HistoryEntry{ActorID: r.ActorID, At: r.At, Field: r.Field, Before: r.Before, After: r.After}
+	}
+	return out, nil
+}
+
+// NewTicket is what creating a ticket needs.
+type NewTicket struct {
+	Subject     string
+	Description string
+	StatusID    int64
+	PriorityID  int64
+	AssigneeID  *int64
+	RequesterID *int64
+	CreatedAt   time.Time // zero: now (the seed spreads tickets over past weeks)
+}
+
+// Create inserts a ticket at the top of its column, with its history and event.
+func (s *Service) Create(ctx context.Context, tx bun.Tx, subj access.Subject, n NewTicket) (*Card, error) {
+	var first string
+	err := tx.NewSelect().Table("tickets").Column("rank").Where("status_id = ?", n.StatusID).OrderExpr("rank, id").Limit(1).Scan(ctx, &first)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("tickets: create: %w", err)
+	}
+	rank, err := RankBetween("", first)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: create: %w", err)
+	}
+	t := &Ticket{Subject: n.Subject, Description: n.Description, StatusID: n.StatusID, PriorityID: n.PriorityID,
+		AssigneeID: n.AssigneeID, RequesterID: n.RequesterID, Rank: rank, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt}
+	if _, err := tx.NewInsert().Model(t).Returning("id, number, created_at, updated_at").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("tickets: create: %w", err)
+	}
+	if err := s.record(ctx, tx, t.ID, subj, []change{{"created", nil, map[string]any{"subject": t.Subject, "status_id": t.StatusID}}}); err != nil {
+		return nil, err
+	}
+	card, err := s.card(ctx, tx, t)
+	if err != nil {
+		return nil, err
+	}
+	var actor *live.Actor
+	if subj.UserID != 0 {
+		actor = &live.Actor{ID: subj.UserID, Name: subj.Name}
+	}
+	if err := live.Append(ctx, tx, live.Event{Name: live.TicketCreated, TicketID: t.ID, Ticket: card, Actor: actor, Vis: t.Vis()}); err != nil {
+		return nil, err
+	}
+	return card, nil
+}
