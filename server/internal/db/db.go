@@ -77,7 +77,9 @@ func Migrate(ctx context.Context, bdb *bun.DB, log *slog.Logger) error {
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrateLockKey); err != nil {
 		return fmt.Errorf("db: migrate lock: %w", err)
 	}
-	defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrateLockKey) }()
+	defer func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrateLockKey)
+	}()
 	group, err := m.Migrate(ctx)
 	if err != nil {
 		return fmt.Errorf("db: migrate: %w", err)

@@ -17,11 +17,11 @@ import (
 
 // BoardFilter narrows the board: by assignee (me, none, a user), priority and text.
 type BoardFilter struct {
-	AssigneeID   int64 // 0: any
-	Unassigned   bool
-	PriorityID   int64 // 0: any
-	Text         string
-	Limit        int
+	AssigneeID int64 // 0: any
+	Unassigned bool
+	PriorityID int64 // 0: any
+	Text       string
+	Limit      int
 }
 
 func (f BoardFilter) onlyPriority() bool {
@@ -216,4 +216,3 @@ func decodeCursor(c string) (string, int64, bool) {
 	}
 	return rank, id, true
 }
-
