@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/url"
 	"regexp"
@@ -161,9 +160,7 @@ func (s *Server) read(ws *fws.Conn, c *Client) (clientMessage, bool) {
 	var msg clientMessage
 	_, data, err := ws.ReadMessage()
 	if err != nil {
-		if errors.Is(err, websocket.ErrReadLimit) {
-			s.refuseCode(c, "too_large", "live.too_large", CloseTooLarge)
-		}
+		// Includes a frame over maxFrameBytes, which the library closes with 1009 itself.
 		return msg, false
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
@@ -175,9 +172,8 @@ func (s *Server) read(ws *fws.Conn, c *Client) (clientMessage, bool) {
 	return msg, true
 }
 
-func (s *Server) refuse(c *Client, code, key string) { s.refuseCode(c, code, key, CloseInvalid) }
-
-func (s *Server) refuseCode(c *Client, code, key string, closeCode int) {
+// refuse answers a bad frame with an error message and closes the socket with 1008.
+func (s *Server) refuse(c *Client, code, key string) {
 	frame, _ := json.Marshal(map[string]string{"type": "error", "code": code, "message": i18n.T(c.subject.Locale, key, nil)})
 	c.mu.Lock()
 	select {
@@ -185,7 +181,7 @@ func (s *Server) refuseCode(c *Client, code, key string, closeCode int) {
 	default:
 	}
 	c.mu.Unlock()
-	c.Close(closeCode)
+	c.Close(CloseInvalid)
 }
 
 // resume sends what the client missed after `after`, then the events that arrived meanwhile, then ready.
