@@ -1,0 +1,66 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { setUnauthorizedHandler } from './api/client';
+import { LoginPage } from './features/auth/LoginPage';
+import { RequireAuth } from './features/auth/RequireAuth';
+import { sessionKey } from './features/auth/session';
+import { AppLayout } from './features/layout/AppLayout';
+import { ToastProvider } from './features/toast/ToastProvider';
+
+const BoardPage = lazy(() => import('./features/board/BoardPage'));
+
+function makeQueryClient(): QueryClient {
+  const qc = new QueryClient({
+    defaultOptions: { queries: { refetchOnWindowFocus: false, retry: 1 } },
+  });
+  // A 401 from any call means the session ended: show the login page.
+  setUnauthorizedHandler(() => qc.setQueryData(sessionKey, null));
+  return qc;
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p className="page-status">{t('common.loading')}</p>;
+}
+
+export function App() {
+  const [queryClient] = useState(makeQueryClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ToastProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              element={
+                <RequireAuth>
+                  <AppLayout />
+                </RequireAuth>
+              }
+            >
+              <Route
+                index
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <BoardPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="board"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <BoardPage />
+                  </Suspense>
+                }
+              />
+            </Route>
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </BrowserRouter>
+      </ToastProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,116 @@
+// The fetch client of /api/v1: cookies, the CSRF header on unsafe requests, Accept-Language, and
+// errors turned into ApiError with the server's message (already in the user's language).
+import i18n from '../i18n';
+import type { ErrorBody, ErrorCode } from './types';
+
+export const apiBase = '/api/v1';
+const csrfCookie = 'atiende_csrf';
+const csrfHeader = 'X-CSRF-Token';
+
+/** ApiError is a refused or failed request; message is meant for the user. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode | 'network';
+  readonly fields: Record<string, string>;
+  /** body is the parsed JSON answer, when there was one (a 409 carries `current`). */
+  readonly body: unknown;
+
+  constructor(status: number, code: ErrorCode | 'network', message: string, fields: Record<string, string> = {}, body?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.body = body;
+  }
+}
+
+/** readCookie returns a cookie's value, or null. */
+export function readCookie(name: string, cookies: string = document.cookie): string | null {
+  for (const part of cookies.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** withQuery appends the defined, non-empty values of q to path. */
+export function withQuery(path: string, q: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null || v === '') continue;
+    params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** setUnauthorizedHandler registers what happens when the session is gone (a 401 outside /auth). */
+export function setUnauthorizedHandler(fn: (() => void) | null): void {
+  onUnauthorized = fn;
+}
+
+function isErrorBody(v: unknown): v is ErrorBody {
+  if (typeof v !== 'object' || v === null || !('error' in v)) return false;
+  const e = v.error;
+  return typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string';
+}
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+async function ensureCsrfCookie(): Promise<void> {
+  if (readCookie(csrfCookie) !== null) return;
+  // Any /api/v1 answer sets the cookie when it is missing.
+  await fetch(`${apiBase}/auth/me`, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => undefined);
+}
+
+/** request sends one API call and returns its parsed JSON body (undefined for 204). */
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': i18n.language || 'es',
+  };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (unsafe.has(method)) {
+    await ensureCsrfCookie();
+    const token = readCookie(csrfCookie);
+    if (token !== null) headers[csrfHeader] = token;
+  }
+  let res: Response;
+  try {
+    res = await fetch(apiBase + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiError(0, 'network', i18n.t('errors.network'));
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/auth/')) onUnauthorized?.();
+    if (isErrorBody(parsed)) {
+      const e = parsed.error;
+      throw new ApiError(res.status, e.code, e.message, e.fields ?? {}, parsed);
+    }
+    throw new ApiError(res.status, 'internal', i18n.t('errors.http', { status: res.status }), {}, parsed);
+  }
+  return parsed as T;
+}

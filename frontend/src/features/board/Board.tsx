@@ -1,0 +1,216 @@
+import { DndContext, DragOverlay, KeyboardSensor, TouchSensor, useSensor, useSensors } from '@dnd-kit/core';
+import type { DragEndEvent, DragOverEvent, DragStartEvent } from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Priority, Status, StatusGroup } from '../../api/types';
+import { useLive } from '../../live/useLive';
+import { useLiveStatus } from '../layout/liveStatus';
+import { useToast } from '../toast/toast';
+import { BoardColumn } from './BoardColumn';
+import { CardBody } from './BoardCard';
+import type { BoardFilters, ColumnState } from './boardState';
+import { BoardStore } from './boardStore';
+import { labelOf } from './catalog';
+import { announcements, collisionFor, instructions, locateIn, MousePointerSensor, statusOfDroppable, withDrag } from './dnd';
+import type { DragState } from './dnd';
+
+interface Props {
+  filters: BoardFilters;
+  meId: number | null;
+  statuses: readonly Status[];
+  priorities: readonly Priority[];
+}
+
+const topics = ['board'];
+/** resyncAfterMs: how long to gather uncertain changes before reloading the board once. */
+const resyncAfterMs = 2000;
+
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+  return now;
+}
+
+interface Group {
+  group: StatusGroup;
+  columns: { column: ColumnState; status: Status }[];
+}
+
+/** Board is the kanban board of one filter set (a new filter set mounts a new Board). */
+export function Board({ filters, meId, statuses, priorities }: Props) {
+  const { t, i18n } = useTranslation();
+  const toast = useToast();
+  const { setState: setLiveState } = useLiveStatus();
+  const [store] = useState(() => new BoardStore(filters, meId));
+  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const now = useNow(60_000);
+
+  useEffect(() => {
+    store.load().catch(() => undefined);
+    return () => store.dispose();
+  }, [store]);
+
+  const live = useLive({
+    key: store,
+    after: snap.seq,
+    topics,
+    onChange: store.applyLive,
+    onReload: () => store.load(),
+    onState: setLiveState,
+  });
+  useEffect(() => {
+    setLiveState('connecting');
+    return () => setLiveState(null);
+  }, [setLiveState]);
+
+  // A change the board could not place exactly: reload once, a moment later.
+  const reload = live.reload;
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    store.setUncertainHandler(() => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        reload();
+      }, resyncAfterMs);
+    });
+    return () => {
+      store.setUncertainHandler(null);
+      if (timer !== null) clearTimeout(timer);
+    };
+  }, [store, reload]);
+
+  const statusById = useMemo(() => new Map(statuses.map((s) => [s.id, s])), [statuses]);
+  const priorityById = useMemo(() => new Map(priorities.map((p) => [p.id, p])), [priorities]);
+
+  const [drag, setDrag] = useState<DragState | null>(null);
+  const columns = useMemo(() => withDrag(snap.board?.columns ?? [], drag), [snap.board, drag]);
+
+  const sensors = useSensors(
+    useSensor(MousePointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const lang = i18n.language;
+  const accessibility = useMemo(() => {
+    const columnName = (id: number) => {
+      const s = statusById.get(id);
+      return s ? labelOf(s, lang) : String(id);
+    };
+    return {
+      announcements: announcements(t, columns, columnName),
+      screenReaderInstructions: instructions(t),
+    };
+  }, [t, lang, statusById, columns]);
+  const collisionDetection = useMemo(() => collisionFor(columns), [columns]);
+
+  const groups = useMemo(() => {
+    const out: Group[] = [];
+    for (const column of columns) {
+      const status = statusById.get(column.statusId);
+      if (!status) continue;
+      const last = out[out.length - 1];
+      if (last && last.group === status.group) last.columns.push({ column, status });
+      else out.push({ group: status.group, columns: [{ column, status }] });
+    }
+    return out;
+  }, [columns, statusById]);
+
+  if (snap.phase === 'loading') return <p className="page-status">{t('board.loading')}</p>;
+  if (snap.phase === 'error') {
+    return (
+      <div className="page-status" role="alert">
+        <p>{snap.error}</p>
+        <button type="button" className="btn" onClick={() => void store.load().catch(() => undefined)}>
+          {t('common.retry')}
+        </button>
+      </div>
+    );
+  }
+
+  const onDragStart = ({ active }: DragStartEvent) => {
+    const at = typeof active.id === 'number' ? locateIn(columns, active.id) : null;
+    if (at) setDrag({ id: active.id as number, to: at.statusId, index: at.index });
+  };
+
+  const onDragOver = ({ active, over }: DragOverEvent) => {
+    if (!over || drag === null) return;
+    const to = statusOfDroppable(columns, over.id);
+    const at = locateIn(columns, drag.id);
+    if (to === null || at === null || at.statusId === to) return;
+    const target = columns.find((c) => c.statusId === to);
+    if (!target) return;
+    let index = target.cards.length;
+    if (typeof over.id === 'number') {
+      const overIndex = target.cards.findIndex((c) => c.id === over.id);
+      const r = active.rect.current.translated;
+      const below = r !== null && r.top > over.rect.top + over.rect.height / 2;
+      if (overIndex >= 0) index = overIndex + (below ? 1 : 0);
+    }
+    setDrag({ id: drag.id, to, index });
+  };
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    setDrag(null);
+    if (!over || typeof active.id !== 'number') return;
+    const id = active.id;
+    const at = locateIn(columns, id);
+    if (at === null) return;
+    let index = at.index;
+    if (typeof over.id === 'number' && over.id !== id) {
+      const col = columns.find((c) => c.statusId === at.statusId);
+      const overIndex = col ? col.cards.findIndex((c) => c.id === over.id) : -1;
+      if (overIndex >= 0) index = overIndex;
+    }
+    store.move(id, at.statusId, index).catch((err: unknown) => {
+      toast.show(err instanceof Error ? err.message : t('errors.unknown'));
+    });
+  };
+
+  const active = drag !== null ? locateIn(columns, drag.id) : null;
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={collisionDetection}
+      accessibility={accessibility}
+      onDragStart={onDragStart}
+      onDragOver={onDragOver}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDrag(null)}
+    >
+      <div className="board" role="region" aria-label={t('board.label')} tabIndex={-1}>
+        {groups.map((g, i) => (
+          <section key={`${g.group}-${i}`} className={`group group--${g.group}`} aria-label={t(`group.${g.group}`)}>
+            <h2 className="group__title">{t(`group.${g.group}`)}</h2>
+            <div className="group__columns">
+              {g.columns.map(({ column, status }) => (
+                <BoardColumn
+                  key={column.statusId}
+                  column={column}
+                  status={status}
+                  priorities={priorityById}
+                  now={now}
+                  loadingMore={snap.loadingMore.has(column.statusId)}
+                  onLoadMore={(sid) => {
+                    store.loadMore(sid).catch((err: unknown) => toast.show(err instanceof Error ? err.message : t('errors.unknown')));
+                  }}
+                />
+              ))}
+            </div>
+          </section>
+        ))}
+      </div>
+      <DragOverlay>
+        {active ? (
+          <div className="card card--overlay">
+            <CardBody card={active.card} priority={priorityById.get(active.card.priority_id)} now={now} />
+          </div>
+        ) : null}
+      </DragOverlay>
+    </DndContext>
+  );
+}

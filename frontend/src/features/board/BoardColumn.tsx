@@ -1,0 +1,82 @@
+import { useDroppable } from '@dnd-kit/core';
+import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useCallback, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Priority, Status } from '../../api/types';
+import type { ColumnState } from './boardState';
+import { SortableCard } from './BoardCard';
+import { labelOf } from './catalog';
+import { useWindowedRows } from './useWindowedRows';
+
+/** cardPitch is a card's height plus the space below it, in px (see .card in styles.css). */
+export const cardPitch = 108;
+/** virtualiseAbove: columns with more loaded cards than this render only the visible ones. */
+export const virtualiseAbove = 100;
+
+export function columnDropId(statusId: number): string {
+  return `col:${statusId}`;
+}
+
+interface Props {
+  column: ColumnState;
+  status: Status;
+  priorities: ReadonlyMap<number, Priority>;
+  now: number;
+  loadingMore: boolean;
+  onLoadMore: (statusId: number) => void;
+}
+
+export function BoardColumn({ column, status, priorities, now, loadingMore, onLoadMore }: Props) {
+  const { t, i18n } = useTranslation();
+  const { setNodeRef, isOver } = useDroppable({ id: columnDropId(column.statusId), data: { statusId: column.statusId } });
+  const scrollRef = useRef<HTMLDivElement | null>(null);
+  const setRefs = useCallback(
+    (el: HTMLDivElement | null) => {
+      scrollRef.current = el;
+      setNodeRef(el);
+    },
+    [setNodeRef],
+  );
+  const virtual = column.cards.length > virtualiseAbove;
+  const win = useWindowedRows(scrollRef, column.cards.length, cardPitch, virtual);
+  const name = labelOf(status, i18n.language);
+  const wip = status.wip_limit;
+  const countClass =
+    wip === null ? 'column__count' : column.count > wip ? 'column__count column__count--over' : column.count === wip ? 'column__count column__count--full' : 'column__count';
+  const headingId = `column-title-${column.statusId}`;
+  const ids = column.cards.map((c) => c.id);
+  const shown = column.cards.slice(win.start, win.end);
+
+  return (
+    <section className={isOver ? 'column column--over' : 'column'} data-testid={`column-${status.key}`} aria-labelledby={headingId}>
+      <header className="column__head">
+        <span className="column__dot" style={{ background: status.color }} aria-hidden="true" />
+        <h3 className="column__name" id={headingId}>
+          {name}
+        </h3>
+        <span
+          className={countClass}
+          data-testid={`column-count-${status.key}`}
+          title={wip === null ? t('column.count', { count: column.count }) : t('column.countWip', { count: column.count, limit: wip })}
+        >
+          {wip === null ? column.count : `${column.count} / ${wip}`}
+        </span>
+      </header>
+      <div className="column__list" ref={setRefs}>
+        <SortableContext id={columnDropId(column.statusId)} items={ids} strategy={verticalListSortingStrategy}>
+          {win.padTop > 0 && <div style={{ height: win.padTop }} aria-hidden="true" />}
+          {shown.map((card) => (
+            <SortableCard key={card.id} card={card} priority={priorities.get(card.priority_id)} now={now} statusKey={status.key} />
+          ))}
+          {win.padBottom > 0 && <div style={{ height: win.padBottom }} aria-hidden="true" />}
+        </SortableContext>
+        {column.cards.length === 0 && column.nextCursor === null && <p className="column__empty">{t('column.empty')}</p>}
+        {column.nextCursor !== null && (
+          <button type="button" className="btn btn--subtle column__more" onClick={() => onLoadMore(column.statusId)} disabled={loadingMore}>
+            {loadingMore ? t('common.loading') : t('column.loadMore')}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

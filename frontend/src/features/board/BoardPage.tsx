@@ -1,0 +1,47 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { useSession } from '../auth/session';
+import { Board } from './Board';
+import { BoardToolbar } from './BoardToolbar';
+import { useAssignees, usePriorities, useStatuses } from './catalog';
+import { filtersFromSearch, searchWithFilters } from './filters';
+
+/** BoardPage is the board route: the filter toolbar and the board of those filters. */
+export default function BoardPage() {
+  const { t } = useTranslation();
+  const { data: me } = useSession();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromSearch(params), [params]);
+  const statuses = useStatuses();
+  const priorities = usePriorities();
+  const users = useAssignees();
+  const catalogError = statuses.error ?? priorities.error;
+
+  return (
+    <main className="board-page">
+      <h1 className="visually-hidden">{t('board.title')}</h1>
+      <BoardToolbar
+        filters={filters}
+        priorities={priorities.data ?? []}
+        users={users.data ?? []}
+        onChange={(f) => setParams((p) => searchWithFilters(p, f), { replace: true })}
+      />
+      {catalogError ? (
+        <p className="page-status" role="alert">
+          {catalogError.message}
+        </p>
+      ) : statuses.data && priorities.data ? (
+        <Board
+          key={JSON.stringify(filters)}
+          filters={filters}
+          meId={me?.id ?? null}
+          statuses={statuses.data}
+          priorities={priorities.data}
+        />
+      ) : (
+        <p className="page-status">{t('board.loading')}</p>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,154 @@
+// BoardStore: the board of one filter set, as an external store for useSyncExternalStore. It loads
+// the board, applies live changes, loads further pages and runs optimistic moves.
+import { ApiError } from '../../api/client';
+import { api } from '../../api/endpoints';
+import type { BoardQuery, Card, Conflict } from '../../api/types';
+import type { LiveChange } from '../../live/client';
+import { appendPage, applyCard, findCard, fromBoard, moveLocal, removeCard } from './boardState';
+import type { BoardFilters, BoardState } from './boardState';
+
+export interface BoardSnapshot {
+  phase: 'loading' | 'ready' | 'error';
+  error: string | null;
+  board: BoardState | null;
+  /** seq is the live sequence number the loaded board reflects (null until loaded). */
+  seq: number | null;
+  loadingMore: ReadonlySet<number>;
+}
+
+export interface BoardStoreDeps {
+  api: Pick<typeof api, 'board' | 'columnPage' | 'move'>;
+}
+
+/** toQuery turns the filters into the API query. */
+export function toQuery(f: BoardFilters): BoardQuery {
+  const q: BoardQuery = {};
+  if (f.assignee) q.assignee = f.assignee;
+  if (f.priority !== null) q.priority = f.priority;
+  if (f.q.trim() !== '') q.q = f.q.trim();
+  return q;
+}
+
+function isConflict(v: unknown): v is Conflict {
+  return typeof v === 'object' && v !== null && 'current' in v && typeof v.current === 'object' && v.current !== null;
+}
+
+export class BoardStore {
+  readonly filters: BoardFilters;
+  private readonly meId: number | null;
+  private readonly deps: BoardStoreDeps;
+  private snap: BoardSnapshot = { phase: 'loading', error: null, board: null, seq: null, loadingMore: new Set() };
+  private readonly listeners = new Set<() => void>();
+  private loadAbort: AbortController | null = null;
+  private onUncertain: (() => void) | null = null;
+
+  constructor(filters: BoardFilters, meId: number | null, deps: BoardStoreDeps = { api }) {
+    this.filters = filters;
+    this.meId = meId;
+    this.deps = deps;
+  }
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): BoardSnapshot => this.snap;
+
+  /** setUncertainHandler sets what to call when a count may be off and the board should reload. */
+  setUncertainHandler(fn: (() => void) | null): void {
+    this.onUncertain = fn;
+  }
+
+  private set(patch: Partial<BoardSnapshot>): void {
+    this.snap = { ...this.snap, ...patch };
+    for (const fn of this.listeners) fn();
+  }
+
+  private setBoard(board: BoardState): void {
+    if (board === this.snap.board) return;
+    this.set({ board });
+    if (board.uncertain) this.onUncertain?.();
+  }
+
+  /** load fetches the board (again) and resolves to its seq. */
+  async load(): Promise<number> {
+    this.loadAbort?.abort();
+    const ctl = new AbortController();
+    this.loadAbort = ctl;
+    if (this.snap.board === null) this.set({ phase: 'loading', error: null });
+    try {
+      const b = await this.deps.api.board(toQuery(this.filters), ctl.signal);
+      if (ctl.signal.aborted) throw new DOMException('aborted', 'AbortError');
+      this.set({ phase: 'ready', error: null, board: fromBoard(b), seq: b.seq, loadingMore: new Set() });
+      return b.seq;
+    } catch (err) {
+      if (!ctl.signal.aborted && this.snap.board === null) {
+        this.set({ phase: 'error', error: err instanceof Error ? err.message : String(err) });
+      }
+      throw err;
+    }
+  }
+
+  /** dispose stops any request in flight. */
+  dispose(): void {
+    this.loadAbort?.abort();
+  }
+
+  /** applyLive applies a live event or removal. */
+  applyLive = (msg: LiveChange): void => {
+    const board = this.snap.board;
+    if (board === null) return;
+    if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
+    else this.setBoard(applyCard(board, msg.ticket, { filters: this.filters, meId: this.meId, event: msg.name }));
+  };
+
+  /** loadMore fetches the next page of a column. */
+  async loadMore(statusId: number): Promise<void> {
+    const col = this.snap.board?.columns.find((c) => c.statusId === statusId);
+    if (!col || col.nextCursor === null || this.snap.loadingMore.has(statusId)) return;
+    this.set({ loadingMore: new Set([...this.snap.loadingMore, statusId]) });
+    try {
+      const page = await this.deps.api.columnPage(statusId, col.nextCursor, toQuery(this.filters));
+      const board = this.snap.board;
+      if (board !== null) this.setBoard(appendPage(board, statusId, page));
+    } finally {
+      const rest = new Set(this.snap.loadingMore);
+      rest.delete(statusId);
+      this.set({ loadingMore: rest });
+    }
+  }
+
+  /**
+   * move places a card at once and asks the server; on refusal the card goes back (or to the
+   * server's current state on a conflict) and the error, with the server's message, is thrown.
+   */
+  async move(cardId: number, toStatusId: number, toIndex: number): Promise<Card | null> {
+    const board = this.snap.board;
+    if (board === null) return null;
+    const here = findCard(board, cardId);
+    if (here === null) return null;
+    const res = moveLocal(board, cardId, toStatusId, toIndex);
+    if (res === null) return null;
+    const o = { filters: this.filters, meId: this.meId };
+    // Dropped where it was: nothing to ask.
+    if (here.statusId === toStatusId && res.afterId === (board.columns.find((c) => c.statusId === toStatusId)?.cards[here.index - 1]?.id ?? null)) {
+      return null;
+    }
+    this.setBoard(res.state);
+    try {
+      const card = await this.deps.api.move(cardId, { status_id: toStatusId, after_id: res.afterId, version: res.original.version });
+      const now = this.snap.board;
+      if (now !== null) this.setBoard(applyCard(now, card, o));
+      return card;
+    } catch (err) {
+      let now = this.snap.board;
+      if (now !== null) {
+        now = applyCard(now, res.original, { ...o, allowEqual: true });
+        if (err instanceof ApiError && err.status === 409 && isConflict(err.body)) now = applyCard(now, err.body.current, o);
+        this.setBoard(now);
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The board's filters live in the URL query string, so a view can be shared.
+import type { BoardFilters } from './boardState';
+
+/** filtersFromSearch reads the filters from a query string. */
+export function filtersFromSearch(sp: URLSearchParams): BoardFilters {
+  const assignee = sp.get('assignee');
+  const priority = Number(sp.get('priority'));
+  return {
+    assignee: assignee && /^(me|none|[0-9]+)$/.test(assignee) ? assignee : null,
+    priority: Number.isInteger(priority) && priority > 0 ? priority : null,
+    q: (sp.get('q') ?? '').slice(0, 200),
+  };
+}
+
+/** searchWithFilters writes filters into a copy of the query string, leaving other keys alone. */
+export function searchWithFilters(sp: URLSearchParams, f: Partial<BoardFilters>): URLSearchParams {
+  const out = new URLSearchParams(sp);
+  const set = (k: string, v: string | null) => (v === null || v === '' ? out.delete(k) : out.set(k, v));
+  if ('assignee' in f) set('assignee', f.assignee ?? null);
+  if ('priority' in f) set('priority', f.priority === null || f.priority === undefined ? null : String(f.priority));
+  if ('q' in f) set('q', f.q ?? null);
+  return out;
+}

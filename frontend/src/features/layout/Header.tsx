@@ -1,0 +1,42 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { useLogout, useSession } from '../auth/session';
+import { LanguageSwitch } from './LanguageSwitch';
+import { useLiveStatus } from './liveStatus';
+
+export function Header() {
+  const { t } = useTranslation();
+  const { data: user } = useSession();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const { state } = useLiveStatus();
+  return (
+    <header className="header">
+      <Link to="/" className="header__brand">
+        {t('app.name')}
+      </Link>
+      <nav className="header__nav" aria-label={t('nav.label')}>
+        <Link to="/board" className="header__link">
+          {t('nav.board')}
+        </Link>
+      </nav>
+      <div className="header__spacer" />
+      {state !== null && (
+        <span className="live" data-testid="live-status" data-state={state} role="status">
+          <span className="live__dot" aria-hidden="true" />
+          {t(`live.${state}`)}
+        </span>
+      )}
+      <LanguageSwitch />
+      {user && <span className="header__user">{user.name}</span>}
+      <button
+        type="button"
+        className="btn btn--ghost"
+        onClick={() => logout.mutate(undefined, { onSettled: () => void navigate('/login', { replace: true }) })}
+        disabled={logout.isPending}
+      >
+        {t('nav.logout')}
+      </button>
+    </header>
+  );
+}
