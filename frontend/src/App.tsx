@@ -30,7 +30,9 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
-        <BrowserRouter>
+        {/* No transitions: the board's filters are controlled inputs read from the URL, and a URL
+            update in a transition lets the checkbox and selects flip back for a frame or two. */}
+        <BrowserRouter useTransitions={false}>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
             <Route
