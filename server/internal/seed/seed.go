@@ -137,7 +137,7 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		now := time.Now()
 		for i := range nTickets {
 			c := Cases[r.IntN(len(Cases))]
-			st := statusIDs[pick(r, weights)]
+			st := statusIDs[Pick(r, weights)]
 			var assignee *int64
 			if st != statusIDs[0] || r.IntN(3) == 0 {
 				assignee = &staff[r.IntN(len(staff))].ID
@@ -150,7 +150,7 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 			_, err := svc.Create(ctx, tx, system, tickets.NewTicket{
 				Subject:     fmt.Sprintf("%s — pedido %d", c.ES, 48000+r.IntN(9000)),
 				Description: c.CategoryES + ": " + c.ES,
-				StatusID:    st, PriorityID: priorityIDs[pick(r, []int{10, 25, 35, 30})],
+				StatusID:    st, PriorityID: priorityIDs[Pick(r, []int{10, 25, 35, 30})],
 				AssigneeID: assignee, RequesterID: requester, CreatedAt: created,
 			})
 			if err != nil {
@@ -182,7 +182,8 @@ func Catalogs(ctx context.Context, tx bun.IDB) error {
 	return nil
 }
 
-func pick(r *rand.Rand, weights []int) int {
+// Pick returns an index chosen at random in proportion to the weights.
+func Pick(r *rand.Rand, weights []int) int {
 	total := 0
 	for _, w := range weights {
 		total += w
