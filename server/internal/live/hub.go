@@ -143,15 +143,17 @@ const (
 // Client is one live connection as the hub sees it: what it watches, who it is, and an ordered,
 // bounded queue of frames for its writer.
 type Client struct {
-	subject access.Subject
-	topics  []string
-	send    chan []byte
-	closeFn func(code int)
+	subject     access.Subject
+	topics      []string
+	send        chan []byte
+	closeFn     func(code int)
+	startWriter func() // starts a goroutine that writes what is queued, then ends
 
 	mu       sync.Mutex
 	lastSent int64      // the seq of the last frame queued, or the resume point
 	pending  []*Message // events that arrived while the client was catching up; nil once live
 	closed   bool
+	writing  bool // a writer goroutine is running
 }
 
 // maxPending bounds what a resuming client may buffer before it is told to reload.
@@ -180,11 +182,28 @@ func (c *Client) deliverLocked(m *Message) {
 	if frame == nil {
 		return
 	}
+	if c.queueLocked(frame) {
+		c.lastSent = m.Seq
+	}
+}
+
+// queueLocked queues a frame for the writer, or drops a client that cannot keep up.
+func (c *Client) queueLocked(frame []byte) bool {
 	select {
 	case c.send <- frame:
-		c.lastSent = m.Seq
+		c.kickLocked()
+		return true
 	default:
 		c.overflowLocked()
+		return false
+	}
+}
+
+// kickLocked starts the writer when frames wait and none is running.
+func (c *Client) kickLocked() {
+	if !c.writing && c.startWriter != nil {
+		c.writing = true
+		c.startWriter()
 	}
 }
 
@@ -206,7 +225,7 @@ func (c *Client) frameFor(m *Message) []byte {
 func (c *Client) overflowLocked() {
 	hubOverflows.Inc()
 	c.closed = true
-	go c.closeFn(CloseOverflow)
+	c.closeFn(CloseOverflow)
 }
 
 // Close ends the connection with a close code.

@@ -41,7 +41,6 @@ const (
 	helloTimeout  = 10 * time.Second
 	idleTimeout   = 75 * time.Second // the client pings every 25 s
 	writeTimeout  = 10 * time.Second
-	pingInterval  = 30 * time.Second
 )
 
 var topicRe = regexp.MustCompile(`^(board|ticket:[0-9]{1,18})$`)
@@ -99,38 +98,25 @@ func (s *Server) serve(ws *fws.Conn) {
 	ws.SetReadLimit(maxFrameBytes)
 	queue := s.SendQueue
 	if queue == 0 {
-		queue = 64
+		queue = 32
 	}
 	c := &Client{subject: subj, send: make(chan []byte, queue), pending: []*Message{}}
-	stop := make(chan int, 1)
+	w := &writer{ws: ws, c: c}
+	c.startWriter = func() { w.spawn(w.drain) }
 	var once sync.Once
-	c.closeFn = func(code int) { once.Do(func() { stop <- code }) }
-	writerDone := make(chan struct{})
-	go s.write(ws, c.send, stop, writerDone)
+	c.closeFn = func(code int) { once.Do(func() { w.spawn(func() { w.close(code) }) }) }
 	defer func() {
 		c.Close(websocket.CloseNormalClosure)
-		<-writerDone
+		// The library recycles the connection when this returns: no write may still be under way.
+		w.wg.Wait()
 	}()
-
-	_ = ws.SetReadDeadline(time.Now().Add(helloTimeout))
-	hello, ok := s.read(ws, c)
-	if !ok {
-		return
-	}
-	if hello.Type != "resume" {
-		s.refuse(c, "invalid", "live.unknown_type")
-		return
-	}
-	for _, t := range hello.Topics {
-		if !topicRe.MatchString(t) {
-			s.refuse(c, "invalid", "live.bad_topic")
-			return
-		}
-	}
-	c.topics = hello.Topics
-	s.Hub.add(c)
 	defer s.Hub.remove(c)
-	if !s.resume(c, hello.After) {
+
+	// The hello and the replay run on a goroutine of their own: the stack they grow (JSON, the replay
+	// query) goes with it, and the goroutine that lives as long as the connection stays small.
+	done := make(chan bool)
+	go func() { done <- s.handshake(ws, c) }()
+	if !<-done {
 		return
 	}
 	for {
@@ -142,17 +128,100 @@ func (s *Server) serve(ws *fws.Conn) {
 		switch msg.Type {
 		case "ping":
 			c.mu.Lock()
-			select {
-			case c.send <- []byte(`{"type":"pong"}`):
-			default:
-				c.overflowLocked()
-			}
+			c.queueLocked([]byte(`{"type":"pong"}`))
 			c.mu.Unlock()
 		default:
 			s.refuse(c, "invalid", "live.unknown_type")
 			return
 		}
 	}
+}
+
+// handshake reads the resume message, registers the client with the hub and replays what it missed.
+func (s *Server) handshake(ws *fws.Conn, c *Client) bool {
+	_ = ws.SetReadDeadline(time.Now().Add(helloTimeout))
+	hello, ok := s.read(ws, c)
+	if !ok {
+		return false
+	}
+	if hello.Type != "resume" {
+		s.refuse(c, "invalid", "live.unknown_type")
+		return false
+	}
+	for _, t := range hello.Topics {
+		if !topicRe.MatchString(t) {
+			s.refuse(c, "invalid", "live.bad_topic")
+			return false
+		}
+	}
+	c.topics = hello.Topics
+	s.Hub.add(c)
+	return s.resume(c, hello.After)
+}
+
+// writer writes a connection's queued frames. It runs only while frames are waiting, so an idle
+// connection holds no writer goroutine; wmu keeps one write at a time and the close after the last frame.
+type writer struct {
+	ws  *fws.Conn
+	c   *Client
+	wmu sync.Mutex
+	wg  sync.WaitGroup
+}
+
+func (w *writer) spawn(f func()) {
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		f()
+	}()
+}
+
+func (w *writer) drain() {
+	for {
+		w.wmu.Lock()
+		w.c.mu.Lock()
+		var frame []byte
+		select {
+		case frame = <-w.c.send:
+		default:
+			w.c.writing = false
+			w.c.mu.Unlock()
+			w.wmu.Unlock()
+			return
+		}
+		w.c.mu.Unlock()
+		err := w.write(frame)
+		w.wmu.Unlock()
+		if err != nil {
+			_ = w.ws.Close() // the reader sees it and ends the connection; writing stays set: no restart
+			return
+		}
+	}
+}
+
+func (w *writer) write(frame []byte) error {
+	_ = w.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return w.ws.WriteMessage(websocket.TextMessage, frame)
+}
+
+// close flushes what is queued (an error or reload message explains the close), then closes with code.
+func (w *writer) close(code int) {
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	for {
+		w.c.mu.Lock()
+		var frame []byte
+		select {
+		case frame = <-w.c.send:
+		default:
+		}
+		w.c.mu.Unlock()
+		if frame == nil || w.write(frame) != nil {
+			break
+		}
+	}
+	_ = w.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
+	_ = w.ws.Close()
 }
 
 // read returns the next client message; on a bad frame it answers with an error and reports false.
@@ -226,7 +295,7 @@ func (s *Server) resume(c *Client, after *int64) bool {
 		c.pending = nil
 		c.mu.Unlock()
 		c.send <- []byte(`{"type":"reload","reason":"too_old"}`)
-		c.Close(websocket.CloseNormalClosure)
+		c.Close(websocket.CloseNormalClosure) // the close flushes the message
 		return false
 	}
 	// While pending is not nil, the hub only buffers for this client, so this goroutine alone sends
@@ -254,11 +323,7 @@ func (s *Server) resume(c *Client, after *int64) bool {
 		batch := c.pending
 		if len(batch) == 0 {
 			c.pending = nil // live from here: the hub delivers directly
-			select {
-			case c.send <- []byte(`{"type":"ready","seq":` + itoa(c.lastSent) + `}`):
-			default:
-				c.overflowLocked()
-			}
+			c.queueLocked([]byte(`{"type":"ready","seq":` + itoa(c.lastSent) + `}`))
 			live := !c.closed
 			c.mu.Unlock()
 			return live
@@ -284,52 +349,13 @@ func (c *Client) sendWaiting(m *Message) bool {
 	select {
 	case c.send <- frame:
 		c.lastSent = m.Seq
+		c.mu.Lock()
+		c.kickLocked()
+		c.mu.Unlock()
 		return true
 	case <-t.C:
 		c.Close(CloseOverflow)
 		return false
-	}
-}
-
-// write sends queued frames, pings, and the close frame when told to stop.
-func (s *Server) write(ws *fws.Conn, send <-chan []byte, stop <-chan int, done chan<- struct{}) {
-	defer close(done)
-	ping := time.NewTicker(pingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case frame := <-send:
-			_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
-			if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-				_ = ws.Close()
-				<-stop
-				return
-			}
-		case <-ping.C:
-			if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeTimeout)); err != nil {
-				_ = ws.Close()
-				<-stop
-				return
-			}
-		case code := <-stop:
-			// Flush what is queued (an error or reload message explains the close), then close.
-			for {
-				select {
-				case frame := <-send:
-					_ = ws.SetWriteDeadline(time.Now().Add(writeTimeout))
-					if ws.WriteMessage(websocket.TextMessage, frame) != nil {
-						_ = ws.Close()
-						return
-					}
-					continue
-				default:
-				}
-				break
-			}
-			_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""), time.Now().Add(time.Second))
-			_ = ws.Close()
-			return
-		}
 	}
 }
 
