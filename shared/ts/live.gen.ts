@@ -37,7 +37,7 @@ export interface ResumeMessage {
   topics: string[];
 }
 /**
- * Client → server; answered with pong.
+ * Client → server; answered with pong. A client sends one at least every 60 s (the app: every 25 s): a connection the server has not heard from for 75 s is closed, and the client resumes.
  */
 export interface PingMessage {
   type: 'ping';
