@@ -60,6 +60,10 @@ export interface EventMessage {
   name: EventName;
   at: string;
   ticket: Card;
+  /**
+   * The ticket's state before the change (null for ticket.created), so that a view which never loaded the card still knows which column and which filter it leaves.
+   */
+  previous: Card | null;
   actor: UserRef | null;
 }
 export interface PongMessage {

@@ -44,6 +44,7 @@ type Event struct {
 	Name     Name
 	TicketID int64
 	Ticket   any               // the ticket's whole state after the change, as clients show it
+	Previous any               // its state before the change (nil for a creation), so views count exactly
 	Actor    *Actor            // nil for the system
 	Vis      access.TicketVis  // who may see the ticket now
 	PrevVis  *access.TicketVis // who could see it before, when that changed (for removals)
@@ -55,6 +56,7 @@ type payload struct {
 	At       time.Time         `json:"at"`
 	TicketID int64             `json:"ticket_id"`
 	Ticket   json.RawMessage   `json:"ticket"`
+	Previous json.RawMessage   `json:"previous,omitempty"`
 	Actor    *Actor            `json:"actor"`
 	Vis      access.TicketVis  `json:"vis"`
 	PrevVis  *access.TicketVis `json:"prev_vis,omitempty"`
@@ -67,8 +69,14 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
+	var previous json.RawMessage
+	if ev.Previous != nil {
+		if previous, err = json.Marshal(ev.Previous); err != nil {
+			return fmt.Errorf("live: append: %w", err)
+		}
+	}
 	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
-		Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis})
+		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis})
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
@@ -117,11 +125,12 @@ type wireEnvelope struct {
 }
 
 type clientBody struct {
-	Seq    int64           `json:"seq"`
-	Name   Name            `json:"name"`
-	At     time.Time       `json:"at"`
-	Ticket json.RawMessage `json:"ticket"`
-	Actor  *Actor          `json:"actor"`
+	Seq      int64           `json:"seq"`
+	Name     Name            `json:"name"`
+	At       time.Time       `json:"at"`
+	Ticket   json.RawMessage `json:"ticket"`
+	Previous json.RawMessage `json:"previous"`
+	Actor    *Actor          `json:"actor"`
 }
 
 // parseEnvelope decodes an envelope into a Message.
@@ -133,7 +142,11 @@ func parseEnvelope(b []byte) (*Message, error) {
 	if w.Seq <= 0 {
 		return nil, fmt.Errorf("live: envelope without seq")
 	}
-	body, err := json.Marshal(clientBody{Seq: w.Seq, Name: w.Name, At: w.At, Ticket: w.Ticket, Actor: w.Actor})
+	previous := w.Previous
+	if len(previous) == 0 {
+		previous = json.RawMessage("null")
+	}
+	body, err := json.Marshal(clientBody{Seq: w.Seq, Name: w.Name, At: w.At, Ticket: w.Ticket, Previous: previous, Actor: w.Actor})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -117,6 +118,11 @@ func TestChangeThroughOneInstanceReachesClientsOfAnother(t *testing.T) {
 	c := evs[0].Card()
 	if evs[0].Name != "ticket.moved" || c.ID != id || c.StatusID != f.Statuses[1] || c.Version != 2 {
 		t.Fatalf("client of B got %+v / %+v", evs[0], c)
+	}
+	// The event says where the card was, so a view that never loaded it still counts exactly.
+	var prev tickets.Card
+	if err := json.Unmarshal(evs[0].Previous, &prev); err != nil || prev.ID != id || prev.StatusID != f.Statuses[0] || prev.Version != 1 {
+		t.Fatalf("previous state: %s", evs[0].Previous)
 	}
 }
 

@@ -186,6 +186,7 @@ type Frame struct {
 	Name     string          `json:"name"`
 	TicketID int64           `json:"ticket_id"`
 	Ticket   json.RawMessage `json:"ticket"`
+	Previous json.RawMessage `json:"previous"`
 	Reason   string          `json:"reason"`
 	Code     string          `json:"code"`
 	Message  string          `json:"message"`

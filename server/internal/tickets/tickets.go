@@ -192,7 +192,9 @@ func (s *Service) Move(ctx context.Context, subj access.Subject, id int64, req M
 		if out, err = s.card(ctx, tx, t); err != nil {
 			return err
 		}
-		return live.Append(ctx, tx, live.Event{Name: live.TicketMoved, TicketID: t.ID, Ticket: out,
+		prev := *out
+		prev.StatusID, prev.Rank, prev.Version, prev.UpdatedAt = before.StatusID, before.Rank, before.Version, before.UpdatedAt.UTC()
+		return live.Append(ctx, tx, live.Event{Name: live.TicketMoved, TicketID: t.ID, Ticket: out, Previous: &prev,
 			Actor: &live.Actor{ID: subj.UserID, Name: subj.Name}, Vis: t.Vis()})
 	})
 	if err != nil {

@@ -212,4 +212,22 @@ describe('rankBetween', () => {
       if (b !== null) expect(k < b, `${k} < ${b}`).toBe(true);
     }
   });
+
+  it('counts exactly when an unloaded card moves and the event says where it was', () => {
+    const s0 = fromBoard(board(1, [{ status: TODO, cards: [card({ id: 1 })], count: 3, next: 'cur' }, { status: DOING, cards: [] }]));
+    // Card 50 sat past the loaded part of TODO; another agent moves it to DOING.
+    const previous = card({ id: 50, status_id: TODO, version: 3 });
+    const s1 = applyCard(s0, card({ id: 50, status_id: DOING, version: 4 }), { ...none, event: 'ticket.moved', previous });
+    expect(s1.uncertain).toBe(false);
+    expect(count(s1, TODO)).toBe(2);
+    expect(count(s1, DOING)).toBe(1);
+    expect(numbers(s1, DOING)).toEqual([50]);
+    // A card that did not match the filters before is not taken off any count.
+    const mine = { filters: { ...noFilters, assignee: 'me' }, meId: 7 };
+    const f0 = fromBoard(board(1, [{ status: TODO, cards: [card({ id: 1 })], count: 3, next: 'cur' }, { status: DOING, cards: [] }]));
+    const f1 = applyCard(f0, card({ id: 60, status_id: DOING, version: 2 }), { ...mine, event: 'ticket.moved', previous: card({ id: 60, status_id: TODO, version: 1 }) });
+    expect(f1.uncertain).toBe(false);
+    expect(count(f1, TODO)).toBe(3);
+    expect(count(f1, DOING)).toBe(0);
+  });
 });

@@ -121,6 +121,8 @@ export interface ApplyOptions {
   event?: 'ticket.created' | 'ticket.updated' | 'ticket.moved';
   /** allowEqual applies a card whose version equals the held one (undoing an optimistic move). */
   allowEqual?: boolean;
+  /** previous is the ticket's state before the change, when the event carries it. */
+  previous?: Card | null;
 }
 
 /**
@@ -147,6 +149,10 @@ export function applyCard(state: BoardState, card: Card, o: ApplyOptions): Board
     // New, or not in the view before: every counted card of a fully loaded board is loaded.
     wasCounted = false;
     oldStatus = null;
+  } else if (o.previous) {
+    // A card past the loaded part of a column: the event says where it was and whether it matched.
+    wasCounted = matchesFilters(o.previous, o.filters, o.meId) && state.columns.some((c) => c.statusId === o.previous?.status_id);
+    oldStatus = wasCounted ? o.previous.status_id : null;
   } else {
     // Perhaps a card past the loaded part of a column. Best guess until the resync: an update kept
     // its column and its match; a move came from outside the view.

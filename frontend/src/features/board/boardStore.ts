@@ -100,7 +100,7 @@ export class BoardStore {
     const board = this.snap.board;
     if (board === null) return;
     if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
-    else this.setBoard(applyCard(board, msg.ticket, { filters: this.filters, meId: this.meId, event: msg.name }));
+    else this.setBoard(applyCard(board, msg.ticket, { filters: this.filters, meId: this.meId, event: msg.name, previous: msg.previous }));
   };
 
   /** loadMore fetches the next page of a column. */
