@@ -134,8 +134,7 @@ func (h *Hub) Count() int {
 // Close codes sent to clients.
 const (
 	CloseGoingAway = 1001 // the instance is shutting down: resume elsewhere
-	CloseInvalid   = 1008 // a frame broke the protocol
-	CloseTooLarge  = 1009
+	CloseInvalid   = 1008 // a frame broke the protocol (a frame over the size limit gets 1009 from the library)
 	CloseOverflow  = 4001 // could not keep up: resume
 	CloseRevoked   = 4003 // the session ended: log in again
 )

@@ -30,26 +30,9 @@ type Relay struct {
 	Retry time.Duration
 
 	published int64 // the newest seq known published (leader only)
-	leading   chan bool
 }
 
-// Leading reports, after each change, whether this relay holds the lock; for tests and metrics.
-func (r *Relay) Leading() <-chan bool {
-	if r.leading == nil {
-		r.leading = make(chan bool, 16)
-	}
-	return r.leading
-}
-
-func (r *Relay) setLeading(v bool) {
-	if r.leading != nil {
-		select {
-		case r.leading <- v:
-		default:
-		}
-	}
-	relayLeader.Set(boolFloat(v))
-}
+func (r *Relay) setLeading(v bool) { relayLeader.Set(boolFloat(v)) }
 
 // Run works until ctx ends.
 func (r *Relay) Run(ctx context.Context) {
