@@ -118,6 +118,21 @@ func TestMoveWritesHistoryAndEvent(t *testing.T) {
 	}
 }
 
+// rawLogin logs in with the right password outside the client's cookie jar, to read the response headers.
+func rawLogin(t *testing.T, c *testutil.Client, email string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", c.Base+"/api/v1/auth/login", strings.NewReader(`{"email":"`+email+`","password":"`+testutil.Password+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", c.CSRF())
+	req.AddCookie(&http.Cookie{Name: "atiende_csrf", Value: c.CSRF()})
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
 func TestConcurrentMovesAtOneVersionOneWins(t *testing.T) {
 	a, f := start(t, 3)
 	agent := testutil.Login(t, a, "agent1@x.test")
@@ -288,15 +303,7 @@ func TestAuth(t *testing.T) {
 		if first == "" || c.Cookie("atiende_session") == first {
 			t.Fatal("each login must issue a new session id")
 		}
-		req, _ := http.NewRequest("POST", c.Base+"/api/v1/auth/login", strings.NewReader(`{"email":"agent1@x.test","password":"`+testutil.Password+`"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", c.CSRF())
-		req.AddCookie(&http.Cookie{Name: "atiende_csrf", Value: c.CSRF()})
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res := rawLogin(t, c, "agent1@x.test")
 		var set string
 		for _, h := range res.Header.Values("Set-Cookie") {
 			if strings.HasPrefix(h, "atiende_session=") {
@@ -356,15 +363,7 @@ func TestAuth(t *testing.T) {
 		for range 5 {
 			c.Do("POST", "/api/v1/auth/login", map[string]string{"email": "agent2@x.test", "password": "bad"})
 		}
-		req, _ := http.NewRequest("POST", c.Base+"/api/v1/auth/login", strings.NewReader(`{"email":"agent2@x.test","password":"`+testutil.Password+`"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-CSRF-Token", c.CSRF())
-		req.AddCookie(&http.Cookie{Name: "atiende_csrf", Value: c.CSRF()})
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		res := rawLogin(t, c, "agent2@x.test")
 		if res.StatusCode != 429 || res.Header.Get("Retry-After") == "" {
 			t.Fatalf("after 5 failures even the right password must wait: %d Retry-After=%q", res.StatusCode, res.Header.Get("Retry-After"))
 		}

@@ -80,12 +80,10 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO events (name, ticket_id, payload) VALUES (?, ?, ?)",
-		string(ev.Name), ev.TicketID, string(p)); err != nil {
+	// One round trip: the row, and the NOTIFY that PostgreSQL delivers at commit.
+	if _, err := tx.ExecContext(ctx, `WITH e AS (INSERT INTO events (name, ticket_id, payload) VALUES (?, ?, ?) RETURNING 1)
+		SELECT pg_notify(?, '') FROM e`, string(ev.Name), ev.TicketID, string(p), notifyChannel); err != nil {
 		return fmt.Errorf("live: append: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, "SELECT pg_notify(?, '')", notifyChannel); err != nil {
-		return fmt.Errorf("live: notify: %w", err)
 	}
 	return nil
 }

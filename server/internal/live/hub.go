@@ -152,8 +152,13 @@ type Client struct {
 	lastSent int64      // the seq of the last frame queued, or the resume point
 	pending  []*Message // events that arrived while the client was catching up; nil once live
 	closed   bool
-	writing  bool // a writer goroutine is running
+	writing  bool     // a writer goroutine is running
+	backlog  [][]byte // frames after a full queue, in order; nil while the client keeps up
 }
+
+// maxBacklog bounds the frames a client may fall behind by (a burst after a relay takeover, a bulk
+// change) before it is dropped and resumes.
+const maxBacklog = 2048
 
 // maxPending bounds what a resuming client may buffer before it is told to reload.
 const maxPending = 4096
@@ -186,16 +191,43 @@ func (c *Client) deliverLocked(m *Message) {
 	}
 }
 
-// queueLocked queues a frame for the writer, or drops a client that cannot keep up.
+// queueLocked queues a frame for the writer: in the queue, or past it in the backlog during a burst.
+// A client the backlog cannot hold is dropped and resumes.
 func (c *Client) queueLocked(frame []byte) bool {
-	select {
-	case c.send <- frame:
-		c.kickLocked()
-		return true
-	default:
+	if c.backlog == nil {
+		select {
+		case c.send <- frame:
+			c.kickLocked()
+			return true
+		default:
+		}
+	}
+	if len(c.backlog) >= maxBacklog {
 		c.overflowLocked()
 		return false
 	}
+	c.backlog = append(c.backlog, frame)
+	c.kickLocked()
+	return true
+}
+
+// nextLocked takes the next frame to write: the queue first (it holds the older frames), then the
+// backlog; nil when nothing waits.
+func (c *Client) nextLocked() []byte {
+	select {
+	case frame := <-c.send:
+		return frame
+	default:
+	}
+	if len(c.backlog) == 0 {
+		return nil
+	}
+	frame := c.backlog[0]
+	c.backlog = c.backlog[1:]
+	if len(c.backlog) == 0 {
+		c.backlog = nil
+	}
+	return frame
 }
 
 // kickLocked starts the writer when frames wait and none is running.
@@ -253,5 +285,3 @@ func removeFrame(m *Message, prev int64) []byte {
 	out = strconv.AppendInt(out, m.TicketID, 10)
 	return append(out, '}')
 }
-
-func appendInt(b []byte, n int64) []byte { return strconv.AppendInt(b, n, 10) }

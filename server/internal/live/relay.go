@@ -36,24 +36,28 @@ func (r *Relay) setLeading(v bool) { relayLeader.Set(boolFloat(v)) }
 
 // Run works until ctx ends.
 func (r *Relay) Run(ctx context.Context) {
-	retry := r.Retry
-	if retry == 0 {
-		retry = 500 * time.Millisecond
-	}
 	for ctx.Err() == nil {
-		err := r.tryLead(ctx)
+		err := r.standBy(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.Log.Warn("relay: lost or could not take the lead", "err", err)
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(retry):
+		case <-time.After(r.retry()):
 		}
 	}
 }
 
-// tryLead takes the lock if it is free and leads until ctx ends or the connection fails.
-func (r *Relay) tryLead(ctx context.Context) error {
+func (r *Relay) retry() time.Duration {
+	if r.Retry == 0 {
+		return 500 * time.Millisecond
+	}
+	return r.Retry
+}
+
+// standBy holds one connection and tries the lock on it until it gets it, then leads until ctx ends or
+// the connection fails.
+func (r *Relay) standBy(ctx context.Context) error {
 	conn, err := pgx.ConnectConfig(ctx, r.ConnConfig)
 	if err != nil {
 		return fmt.Errorf("relay: connect: %w", err)
@@ -63,13 +67,24 @@ func (r *Relay) tryLead(ctx context.Context) error {
 		defer cancel()
 		_ = conn.Close(closeCtx) // closing the session releases the lock
 	}()
-	var got bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", relayLockKey).Scan(&got); err != nil {
-		return fmt.Errorf("relay: lock: %w", err)
+	for {
+		var got bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", relayLockKey).Scan(&got); err != nil {
+			return fmt.Errorf("relay: lock: %w", err)
+		}
+		if got {
+			return r.lead(ctx, conn)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(r.retry()):
+		}
 	}
-	if !got {
-		return nil
-	}
+}
+
+// lead numbers and publishes while this connection holds the lock.
+func (r *Relay) lead(ctx context.Context, conn *pgx.Conn) error {
 	r.setLeading(true)
 	defer r.setLeading(false)
 	r.Log.Info("relay: leading")

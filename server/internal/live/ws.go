@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -180,10 +181,8 @@ func (w *writer) drain() {
 	for {
 		w.wmu.Lock()
 		w.c.mu.Lock()
-		var frame []byte
-		select {
-		case frame = <-w.c.send:
-		default:
+		frame := w.c.nextLocked()
+		if frame == nil {
 			w.c.writing = false
 			w.c.mu.Unlock()
 			w.wmu.Unlock()
@@ -210,11 +209,7 @@ func (w *writer) close(code int) {
 	defer w.wmu.Unlock()
 	for {
 		w.c.mu.Lock()
-		var frame []byte
-		select {
-		case frame = <-w.c.send:
-		default:
-		}
+		frame := w.c.nextLocked()
 		w.c.mu.Unlock()
 		if frame == nil || w.write(frame) != nil {
 			break
@@ -245,10 +240,7 @@ func (s *Server) read(ws *fws.Conn, c *Client) (clientMessage, bool) {
 func (s *Server) refuse(c *Client, code, key string) {
 	frame, _ := json.Marshal(map[string]string{"type": "error", "code": code, "message": i18n.T(c.subject.Locale, key, nil)})
 	c.mu.Lock()
-	select {
-	case c.send <- frame:
-	default:
-	}
+	c.queueLocked(frame) // after anything still waiting; the close flushes it
 	c.mu.Unlock()
 	c.Close(CloseInvalid)
 }
@@ -323,7 +315,7 @@ func (s *Server) resume(c *Client, after *int64) bool {
 		batch := c.pending
 		if len(batch) == 0 {
 			c.pending = nil // live from here: the hub delivers directly
-			c.queueLocked([]byte(`{"type":"ready","seq":` + itoa(c.lastSent) + `}`))
+			c.queueLocked([]byte(`{"type":"ready","seq":` + strconv.FormatInt(c.lastSent, 10) + `}`))
 			live := !c.closed
 			c.mu.Unlock()
 			return live
@@ -358,5 +350,3 @@ func (c *Client) sendWaiting(m *Message) bool {
 		return false
 	}
 }
-
-func itoa(n int64) string { return string(appendInt(nil, n)) }

@@ -216,8 +216,15 @@ func (s *Service) stale(ctx context.Context, tx bun.IDB, t *Ticket) error {
 // checkWIP refuses a move into a column that holds its limit. The status row is locked so that two
 // moves cannot both take the last place.
 func (s *Service) checkWIP(ctx context.Context, tx bun.Tx, subj access.Subject, st *catalog.Status) error {
-	if _, err := s.Catalog.Status(ctx, tx, st.ID, true); err != nil {
+	st, err := s.Catalog.Status(ctx, tx, st.ID, true)
+	if err != nil {
 		return err
+	}
+	if st == nil {
+		return errs.InvalidField("status_id", "board.status_missing", nil) // deactivated meanwhile
+	}
+	if st.WIPLimit == nil {
+		return nil // the limit was lifted meanwhile
 	}
 	n, err := tx.NewSelect().Model((*Ticket)(nil)).Where("status_id = ?", st.ID).Count(ctx)
 	if err != nil {
@@ -334,28 +341,6 @@ func (s *Service) record(ctx context.Context, tx bun.IDB, ticketID int64, subj a
 		return fmt.Errorf("tickets: history: %w", err)
 	}
 	return nil
-}
-
-// HistoryEntry is one recorded change.
-type HistoryEntry struct {
-	ActorID *int64          `json:"actor_id"`
-	At      time.Time       `json:"at"`
-	Field   string          `json:"field"`
-	Before  json.RawMessage `json:"before"`
-	After   json.RawMessage `json:"after"`
-}
-
-// History returns a ticket's recorded changes, oldest first.
-func (s *Service) History(ctx context.Context, ticketID int64) ([]HistoryEntry, error) {
-	var rows []historyRow
-	if err := s.DB.NewSelect().Model(&rows).Where("ticket_id = ?", ticketID).OrderExpr("at, id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("tickets: history: %w", err)
-	}
-	out := make([]HistoryEntry, len(rows))
-	for i, r := range rows {
-		out[i] = HistoryEntry{ActorID: r.ActorID, At: r.At, Field: r.Field, Before: r.Before, After: r.After}
-	}
-	return out, nil
 }
 
 // NewTicket is what creating a ticket needs.
