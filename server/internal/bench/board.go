@@ -152,9 +152,6 @@ func seedBoardUsers(ctx context.Context, a *app.App, nAgents int) (*people.User,
 	admin := &people.User{Email: boardAdmin, Name: "Administración de prueba", PasswordHash: hash, Role: access.Admin, Locale: i18n.ES}
 	var agents, priorities []int64
 	err = a.DB.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := seed.Catalogs(ctx, tx); err != nil {
-			return err
-		}
 		if err := a.People.Create(ctx, tx, admin); err != nil {
 			return err
 		}
@@ -179,7 +176,7 @@ func seedBoardUsers(ctx context.Context, a *app.App, nAgents int) (*people.User,
 // INSERT … SELECT FROM unnest(arrays) writes them in a few statements. The ticket_counts trigger runs
 // per row, so the counts are right.
 func generateTickets(ctx context.Context, a *app.App, n int, agents []int64) error {
-	// In the order seed.Catalogs inserts them, which statusWeights and priorityWeights follow.
+	// In the order the migration inserts them, which statusWeights and priorityWeights follow.
 	var statuses, priorities []int64
 	if err := a.DB.Bun.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statuses); err != nil {
 		return err
@@ -188,7 +185,7 @@ func generateTickets(ctx context.Context, a *app.App, n int, agents []int64) err
 		return err
 	}
 	if len(statuses) != len(statusWeights) || len(priorities) != len(priorityWeights) {
-		return fmt.Errorf("bench board: expected %d statuses and %d priorities from seed.Catalogs", len(statusWeights), len(priorityWeights))
+		return fmt.Errorf("bench board: expected %d statuses and %d priorities from the migrations", len(statusWeights), len(priorityWeights))
 	}
 	r := rand.New(rand.NewPCG(42, 100000))
 	stIdx := make([]int, n)

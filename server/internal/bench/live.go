@@ -234,9 +234,6 @@ func seedLive(ctx context.Context, a *app.App, n int) (*people.User, []*benchTic
 	var statuses, priorities []int64
 	r := rand.New(rand.NewPCG(7, 11))
 	err = a.DB.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := seed.Catalogs(ctx, tx); err != nil {
-			return err
-		}
 		if err := a.People.Create(ctx, tx, agent); err != nil {
 			return err
 		}

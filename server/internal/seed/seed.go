@@ -1,4 +1,4 @@
-// Package seed fills an empty database with the demo: catalogs, one login per role and about 300
+// Package seed fills an empty database with the demo (the catalogs' defaults come with the migrations): one login per role and about 300
 // tickets built from the typification cases of the seed documents.
 package seed
 
@@ -34,34 +34,6 @@ var Logins = []Login{
 	{"agent2@atiende.test", "Mateo García", access.Agent},
 	{"consultant@atiende.test", "Carolina Rojas", access.Consultant},
 	{"customer@atiende.test", "Camilo Pérez", access.Customer},
-}
-
-type status struct {
-	key, es, en, grp, color string
-	position                int
-}
-
-// Statuses are the default board columns.
-var statuses = []status{
-	{"unattended", "Sin atender", "Unattended", "todo", "#64748b", 1},
-	{"in_progress", "En curso", "In progress", "doing", "#2563eb", 1},
-	{"waiting", "En espera del cliente", "Waiting on customer", "doing", "#d97706", 2},
-	{"resolved", "Resuelto", "Resolved", "done", "#16a34a", 1},
-	{"closed", "Cerrado", "Closed", "done", "#0f766e", 2},
-}
-
-type priority struct {
-	key, es, en, color string
-	important, urgent  bool
-	position           int
-}
-
-// Priorities follow the Eisenhower matrix, named Altísima / Alta / Media / Baja.
-var priorities = []priority{
-	{"do", "Altísima", "Critical", "#dc2626", true, true, 1},
-	{"decide", "Alta", "High", "#ea580c", true, false, 2},
-	{"delegate", "Media", "Medium", "#ca8a04", false, true, 3},
-	{"delete", "Baja", "Low", "#64748b", false, false, 4},
 }
 
 // Cases are the 22 typification cases of the seed documents (case, category), in Spanish and English.
@@ -111,9 +83,6 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 	}
 	r := rand.New(rand.NewPCG(42, 2026))
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := Catalogs(ctx, tx); err != nil {
-			return err
-		}
 		users := map[access.Role][]*people.User{}
 		for _, l := range Logins {
 			u := &people.User{Email: l.Email, Name: l.Name, PasswordHash: hash, Role: l.Role, Locale: i18n.ES}
@@ -163,23 +132,6 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		return Result{}, err
 	}
 	return Result{Seeded: true, Tickets: nTickets}, nil
-}
-
-// Catalogs inserts the default statuses and priorities.
-func Catalogs(ctx context.Context, tx bun.IDB) error {
-	for _, s := range statuses {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO statuses (key, name_es, name_en, grp, position, color) VALUES (?, ?, ?, ?, ?, ?)`,
-			s.key, s.es, s.en, s.grp, s.position, s.color); err != nil {
-			return fmt.Errorf("seed: status: %w", err)
-		}
-	}
-	for _, p := range priorities {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO priorities (key, name_es, name_en, important, urgent, position, color) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			p.key, p.es, p.en, p.important, p.urgent, p.position, p.color); err != nil {
-			return fmt.Errorf("seed: priority: %w", err)
-		}
-	}
-	return nil
 }
 
 // Pick returns an index chosen at random in proportion to the weights.

@@ -21,7 +21,6 @@ import (
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/people"
-	"github.com/atiende/atiende/server/internal/seed"
 	"github.com/atiende/atiende/server/internal/tickets"
 )
 
@@ -47,16 +46,13 @@ type Fixture struct {
 // Subject returns the access subject of a fixture user.
 func (f *Fixture) Subject(email string) access.Subject { return f.Users[email].Subject() }
 
-// Seed fills a's database with catalogs, one user per role (agent1@…, agent2@…, admin@…, customer@…)
+// Seed fills a's database with one user per role (agent1@…, agent2@…, admin@…, customer@…)
 // and n tickets, the first half requested by the customer.
 func Seed(t testing.TB, a *app.App, n int) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &Fixture{Users: map[string]*people.User{}}
 	err := a.DB.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := seed.Catalogs(ctx, tx); err != nil {
-			return err
-		}
 		for _, u := range []struct {
 			email string
 			role  access.Role
