@@ -42,6 +42,13 @@ type Ref struct {
 	Name string `json:"name"`
 }
 
+// PersonRef is a person's id, name and email, as tickets show their requester and affected person.
+type PersonRef struct {
+	ID    int64  `json:"id" bun:"id"`
+	Name  string `json:"name" bun:"name"`
+	Email string `json:"email" bun:"email"`
+}
+
 // Store reads and writes users.
 type Store struct{ db bun.IDB }
 
@@ -134,6 +141,22 @@ func (s *Store) Names(ctx context.Context, db bun.IDB, ids []int64) (map[int64]s
 	}
 	for _, r := range refs {
 		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// Refs returns persons by id.
+func (s *Store) Refs(ctx context.Context, db bun.IDB, ids []int64) (map[int64]PersonRef, error) {
+	out := make(map[int64]PersonRef, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var refs []PersonRef
+	if err := db.NewSelect().Table("users").Column("id", "name", "email").Where("id IN (?)", bun.In(ids)).Scan(ctx, &refs); err != nil {
+		return nil, fmt.Errorf("people: refs: %w", err)
+	}
+	for _, r := range refs {
+		out[r.ID] = r
 	}
 	return out, nil
 }

@@ -24,18 +24,27 @@ import (
 type Ticket struct {
 	bun.BaseModel `bun:"table:tickets,alias:t"`
 
-	ID          int64     `bun:"id,pk,autoincrement"`
-	Number      int64     `bun:"number,nullzero"`
-	Subject     string    `bun:"subject"`
-	Description string    `bun:"description"`
-	StatusID    int64     `bun:"status_id"`
-	PriorityID  int64     `bun:"priority_id"`
-	AssigneeID  *int64    `bun:"assignee_id"`
-	RequesterID *int64    `bun:"requester_id"`
-	Rank        string    `bun:"rank"`
-	Version     int64     `bun:"version"`
-	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt   time.Time `bun:"updated_at,nullzero,default:now()"`
+	ID            int64      `bun:"id,pk,autoincrement"`
+	Number        int64      `bun:"number,nullzero"`
+	Subject       string     `bun:"subject"`
+	Description   string     `bun:"description"`
+	StatusID      int64      `bun:"status_id"`
+	PriorityID    int64      `bun:"priority_id"`
+	AssigneeID    *int64     `bun:"assignee_id"`
+	RequesterID   *int64     `bun:"requester_id"`
+	ChannelID     *int64     `bun:"channel_id"`
+	CategoryID    *int64     `bun:"category_id"`
+	SubcategoryID *int64     `bun:"subcategory_id"`
+	QueueID       *int64     `bun:"queue_id"`
+	AffectedID    *int64     `bun:"affected_id"`
+	OrderNumber   *string    `bun:"order_number"`
+	Tags          []string   `bun:"tags,array,nullzero,default:'{}'"`
+	DueAt         *time.Time `bun:"due_at"`
+	MergedIntoID  *int64     `bun:"merged_into_id"`
+	Rank          string     `bun:"rank"`
+	Version       int64      `bun:"version"`
+	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()"`
 }
 
 // Vis is the ticket's visibility fields, as access decides with them.
@@ -50,18 +59,23 @@ func (t *Ticket) Vis() access.TicketVis {
 	return v
 }
 
-// Card is a ticket as the board and the live stream show it.
+// Card is a ticket as the board, the records table and the live stream show it.
 type Card struct {
-	ID         int64       `json:"id"`
-	Number     int64       `json:"number"`
-	Subject    string      `json:"subject"`
-	StatusID   int64       `json:"status_id"`
-	PriorityID int64       `json:"priority_id"`
-	Assignee   *people.Ref `json:"assignee"`
-	Rank       string      `json:"rank"`
-	Version    int64       `json:"version"`
-	CreatedAt  time.Time   `json:"created_at"`
-	UpdatedAt  time.Time   `json:"updated_at"`
+	ID            int64             `json:"id"`
+	Number        int64             `json:"number"`
+	Subject       string            `json:"subject"`
+	StatusID      int64             `json:"status_id"`
+	PriorityID    int64             `json:"priority_id"`
+	CategoryID    *int64            `json:"category_id"`
+	SubcategoryID *int64            `json:"subcategory_id"`
+	ChannelID     *int64            `json:"channel_id"`
+	QueueID       *int64            `json:"queue_id"`
+	Assignee      *people.Ref       `json:"assignee"`
+	Requester     *people.PersonRef `json:"requester"`
+	Rank          string            `json:"rank"`
+	Version       int64             `json:"version"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
 }
 
 // Service runs the ticket use cases.
@@ -71,24 +85,32 @@ type Service struct {
 	People  *people.Store
 }
 
-// cards turns tickets into cards, naming their assignees with one query.
+// cards turns tickets into cards, naming their assignees and requesters with one query.
 func (s *Service) cards(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, error) {
-	ids := make([]int64, 0, len(ts))
+	ids := make([]int64, 0, 2*len(ts))
 	for _, t := range ts {
 		if t.AssigneeID != nil {
 			ids = append(ids, *t.AssigneeID)
 		}
+		if t.RequesterID != nil {
+			ids = append(ids, *t.RequesterID)
+		}
 	}
-	names, err := s.People.Names(ctx, db, ids)
+	refs, err := s.People.Refs(ctx, db, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Card, len(ts))
 	for i, t := range ts {
 		out[i] = Card{ID: t.ID, Number: t.Number, Subject: t.Subject, StatusID: t.StatusID, PriorityID: t.PriorityID,
+			CategoryID: t.CategoryID, SubcategoryID: t.SubcategoryID, ChannelID: t.ChannelID, QueueID: t.QueueID,
 			Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
 		if t.AssigneeID != nil {
-			out[i].Assignee = &people.Ref{ID: *t.AssigneeID, Name: names[*t.AssigneeID]}
+			out[i].Assignee = &people.Ref{ID: *t.AssigneeID, Name: refs[*t.AssigneeID].Name}
+		}
+		if t.RequesterID != nil {
+			r := refs[*t.RequesterID]
+			out[i].Requester = &r
 		}
 	}
 	return out, nil
