@@ -153,6 +153,27 @@ describe('LiveClient', () => {
     client.close();
   });
 
+  it('passes presence on, and says again after a reconnect what the view shows', () => {
+    const seen: unknown[] = [];
+    const { sockets, client } = setup(5, { onPresence: (m) => seen.push(m) });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'ready', seq: 5 });
+    client.presence(7, true);
+    expect(sockets[0]!.sent.at(-1)).toEqual({ type: 'presence', ticket_id: 7, typing: true });
+    sockets[0]!.receive({ type: 'presence', ticket_id: 7, viewers: [{ id: 1, name: 'Lucía', typing: true }] });
+    expect(seen).toEqual([{ type: 'presence', ticket_id: 7, viewers: [{ id: 1, name: 'Lucía', typing: true }] }]);
+    expect(client.lastSeq).toBe(5); // presence is not part of the event sequence
+    sockets[0]!.drop();
+    vi.advanceTimersByTime(1000);
+    sockets[1]!.open();
+    sockets[1]!.receive({ type: 'ready', seq: 5 });
+    expect(sockets[1]!.sent).toEqual([
+      { type: 'resume', after: 5, topics: ['board'] },
+      { type: 'presence', ticket_id: 7, typing: true },
+    ]);
+    client.close();
+  });
+
   it('does not reconnect after close()', () => {
     const { sockets, client } = setup(1);
     sockets[0]!.open();

@@ -1,7 +1,7 @@
 // The live client: one WebSocket at /api/v1/live that resumes after the last sequence number it holds,
 // drops duplicates, reconnects on a gap or a lost connection, and asks the view to reload when the
 // server says what was missed is too old. Plain TypeScript: no React here (see useLive.ts).
-import type { ClientMessage, EventMessage, RemoveMessage, ServerMessage } from '@shared/live.gen';
+import type { ClientMessage, EventMessage, PresenceFrame, RemoveMessage, ServerMessage } from '@shared/live.gen';
 
 /** LiveState is what the header shows: connecting, live, or offline (waiting to reconnect). */
 export type LiveState = 'connecting' | 'live' | 'offline';
@@ -33,6 +33,8 @@ export interface LiveClientOptions {
   onReload: () => Promise<number>;
   /** onState is told every state change. */
   onState?: (state: LiveState) => void;
+  /** onPresence is told who views a watched ticket now (staff only; not part of the event sequence). */
+  onPresence?: (msg: PresenceFrame) => void;
   /** createSocket opens a socket; defaults to the browser WebSocket. */
   createSocket?: (url: string) => SocketLike;
   /** random returns [0, 1) for the backoff jitter; defaults to Math.random. */
@@ -172,9 +174,14 @@ export class LiveClient {
         if (msg.seq > this._lastSeq) this._lastSeq = msg.seq;
         this.attempt = 0;
         this.setState('live');
+        // A new connection has no presence yet: say again what this view shows.
+        if (this.presenceState !== null) this.send({ type: 'presence', ticket_id: this.presenceState.ticketId, typing: this.presenceState.typing });
         return;
       case 'reload':
         this.reload();
+        return;
+      case 'presence':
+        this.opts.onPresence?.(msg);
         return;
       case 'pong':
       case 'error':
@@ -252,6 +259,17 @@ export class LiveClient {
       }
     }
   }
+
+  /**
+   * presence tells the server this user views a ticket (null: none) and whether they are typing. It
+   * is kept and resent after a reconnect; the view calls it again every 10 s as a heartbeat.
+   */
+  presence(ticketId: number | null, typing: boolean): void {
+    this.presenceState = ticketId === null ? null : { ticketId, typing };
+    this.send({ type: 'presence', ticket_id: ticketId, typing });
+  }
+
+  private presenceState: { ticketId: number; typing: boolean } | null = null;
 
   private send(msg: ClientMessage): void {
     if (this.socket !== null && this.socket.readyState === OPEN) this.socket.send(JSON.stringify(msg));

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { LiveClient, liveUrl } from './client';
 import type { LiveChange, LiveState } from './client';
+import type { PresenceFrame } from '@shared/live.gen';
 
 export interface UseLiveOptions {
   /** key identifies the view; a new key opens a new connection. */
@@ -14,12 +15,16 @@ export interface UseLiveOptions {
   onReload: () => Promise<number>;
   /** onState is told every change of the connection state. */
   onState?: (state: LiveState) => void;
+  /** onPresence is told who views a watched ticket (see LiveClient). */
+  onPresence?: (msg: PresenceFrame) => void;
 }
 
 /** UseLive is the connection state and a way to force a reload-and-resume. */
 export interface UseLive {
   state: LiveState;
   reload: () => void;
+  /** presence tells the server this user views a ticket and whether they are typing. */
+  presence: (ticketId: number | null, typing: boolean) => void;
 }
 
 export function useLive(opts: UseLiveOptions): UseLive {
@@ -45,6 +50,7 @@ export function useLive(opts: UseLiveOptions): UseLive {
         setState(s);
         optsRef.current.onState?.(s);
       },
+      onPresence: (msg) => optsRef.current.onPresence?.(msg),
     });
     clientRef.current = client;
     client.start();
@@ -59,5 +65,6 @@ export function useLive(opts: UseLiveOptions): UseLive {
   }, [opts.key, ready, topicsKey]);
 
   const reload = useCallback(() => clientRef.current?.reload(), []);
-  return { state: ready ? state : 'connecting', reload };
+  const presence = useCallback((ticketId: number | null, typing: boolean) => clientRef.current?.presence(ticketId, typing), []);
+  return { state: ready ? state : 'connecting', reload, presence };
 }

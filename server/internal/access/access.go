@@ -73,6 +73,13 @@ func TicketFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQuery 
 	return q.Where("?.requester_id = ?", bun.Ident(alias), s.UserID)
 }
 
+// CanSeeInternal reports whether s may read and write internal notes (staff only).
+func CanSeeInternal(s Subject) bool { return s.Staff() }
+
+// CanSeePresence reports whether s takes part in presence on a ticket s may see: who else is viewing it
+// and who is writing a reply (staff only; customers neither see agents' presence nor show their own).
+func CanSeePresence(s Subject) bool { return s.Staff() }
+
 // CanMoveTickets reports whether s may move tickets on the board (change status and place).
 func CanMoveTickets(s Subject) bool { return s.Staff() }
 

@@ -32,7 +32,9 @@ type App struct {
 	Redis  *redis.Client
 	Hub    *live.Hub
 	Relay  *live.Relay
-	Fiber  *fiber.App
+	// Presence tracks who views and who writes on each ticket.
+	Presence *live.Presence
+	Fiber    *fiber.App
 
 	People  *people.Store
 	Catalog *catalog.Store
@@ -78,6 +80,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
 	a.Hub = live.NewHub()
+	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	a.Fiber = a.router()
 	return a, nil
@@ -96,6 +99,13 @@ func (a *App) Start(ctx context.Context) error {
 		return err
 	}
 	a.goWorker(func() { runBus(wctx) })
+	runPresence, err := a.Presence.Start(ctx)
+	if err != nil {
+		cancel()
+		a.workers.Wait()
+		return err
+	}
+	a.goWorker(func() { runPresence(wctx) })
 	a.goWorker(func() { a.Relay.Run(wctx) })
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {

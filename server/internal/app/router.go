@@ -59,7 +59,8 @@ func (a *App) router() *fiber.App {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(a.openapiJSON)
 	})
-	liveSrv := &live.Server{Pool: a.DB.Pool, Hub: a.Hub, Log: a.Log, AllowedOrigins: a.Config.AllowedOrigins, Subject: auth.Subject}
+	liveSrv := &live.Server{Pool: a.DB.Pool, Hub: a.Hub, Log: a.Log, AllowedOrigins: a.Config.AllowedOrigins, Subject: auth.Subject,
+		Presence: a.Presence}
 	v1.Get("/live", liveSrv.Upgrade(), liveSrv.Handler())
 	auth.Handlers{Service: a.Auth}.Register(v1)
 

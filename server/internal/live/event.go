@@ -25,10 +25,14 @@ const (
 	TicketCreated Name = "ticket.created"
 	TicketUpdated Name = "ticket.updated"
 	TicketMoved   Name = "ticket.moved"
+	// TicketCommented is a reply or an internal note; only watchers of the ticket's topic receive it.
+	TicketCommented Name = "ticket.commented"
+	// CatalogChanged is a change to a configurable list; every connection receives it.
+	CatalogChanged Name = "catalog.changed"
 )
 
 // Names lists every event name; a test checks it against the live message schema.
-var Names = []Name{TicketCreated, TicketUpdated, TicketMoved}
+var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented, CatalogChanged}
 
 // notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
 const notifyChannel = "atiende_events"
@@ -48,6 +52,9 @@ type Event struct {
 	Actor    *Actor            // nil for the system
 	Vis      access.TicketVis  // who may see the ticket now
 	PrevVis  *access.TicketVis // who could see it before, when that changed (for removals)
+	Comment  any               // the reply or note of a ticket.commented
+	Internal bool              // an internal note: only those who may read internal notes receive it
+	Catalog  string            // the catalog of a catalog.changed (no ticket)
 }
 
 // payload is the stored and published form of an event, without its seq.
@@ -60,6 +67,9 @@ type payload struct {
 	Actor    *Actor            `json:"actor"`
 	Vis      access.TicketVis  `json:"vis"`
 	PrevVis  *access.TicketVis `json:"prev_vis,omitempty"`
+	Comment  json.RawMessage   `json:"comment,omitempty"`
+	Internal bool              `json:"internal,omitempty"`
+	Catalog  string            `json:"catalog,omitempty"`
 }
 
 // Append writes an event in the caller's transaction and wakes the relay at commit.
@@ -75,8 +85,15 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 			return fmt.Errorf("live: append: %w", err)
 		}
 	}
+	var comment json.RawMessage
+	if ev.Comment != nil {
+		if comment, err = json.Marshal(ev.Comment); err != nil {
+			return fmt.Errorf("live: append: %w", err)
+		}
+	}
 	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
-		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis})
+		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis, Comment: comment,
+		Internal: ev.Internal, Catalog: ev.Catalog})
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
@@ -111,9 +128,12 @@ func envelope(seq int64, p []byte) []byte {
 // Message is a numbered event ready for the hub: its visibility fields and the client frame body.
 type Message struct {
 	Seq      int64
+	Name     Name
 	TicketID int64
 	Vis      access.TicketVis
 	PrevVis  *access.TicketVis
+	Internal bool
+	Catalog  string
 	body     []byte // {"seq":…,"name":…,"at":…,"ticket":…,"actor":…}
 }
 
@@ -129,6 +149,8 @@ type clientBody struct {
 	Ticket   json.RawMessage `json:"ticket"`
 	Previous json.RawMessage `json:"previous"`
 	Actor    *Actor          `json:"actor"`
+	Comment  json.RawMessage `json:"comment,omitempty"`
+	Catalog  string          `json:"catalog,omitempty"`
 }
 
 // parseEnvelope decodes an envelope into a Message.
@@ -144,9 +166,15 @@ func parseEnvelope(b []byte) (*Message, error) {
 	if len(previous) == 0 {
 		previous = json.RawMessage("null")
 	}
-	body, err := json.Marshal(clientBody{Seq: w.Seq, Name: w.Name, At: w.At, Ticket: w.Ticket, Previous: previous, Actor: w.Actor})
+	ticket := w.Ticket
+	if len(ticket) == 0 {
+		ticket = json.RawMessage("null")
+	}
+	body, err := json.Marshal(clientBody{Seq: w.Seq, Name: w.Name, At: w.At, Ticket: ticket, Previous: previous,
+		Actor: w.Actor, Comment: w.Comment, Catalog: w.Catalog})
 	if err != nil {
 		return nil, err
 	}
-	return &Message{Seq: w.Seq, TicketID: w.TicketID, Vis: w.Vis, PrevVis: w.PrevVis, body: body}, nil
+	return &Message{Seq: w.Seq, Name: w.Name, TicketID: w.TicketID, Vis: w.Vis, PrevVis: w.PrevVis,
+		Internal: w.Internal, Catalog: w.Catalog, body: body}, nil
 }

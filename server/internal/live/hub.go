@@ -33,21 +33,81 @@ func (h *Hub) Last() int64 { return h.last.Load() }
 
 func (h *Hub) setLast(seq int64) { h.last.Store(seq) }
 
-// Publish hands m to every connection that watches it; each decides visibility and keeps order.
+// Publish hands m to every connection that watches it; each decides visibility and keeps order. A
+// catalog change goes to every connection; a comment only to the watchers of its ticket.
 func (h *Hub) Publish(m *Message) {
 	h.mu.RLock()
-	board := h.topics[TopicBoard]
-	detail := h.topics[TicketTopic(m.TicketID)]
-	for c := range board {
-		c.offer(m)
-	}
-	for c := range detail {
-		if _, dup := board[c]; !dup {
+	switch {
+	case m.Catalog != "":
+		for _, set := range h.users {
+			for c := range set {
+				c.offer(m)
+			}
+		}
+	case m.Name == TicketCommented:
+		for c := range h.topics[TicketTopic(m.TicketID)] {
 			c.offer(m)
+		}
+	default:
+		board := h.topics[TopicBoard]
+		for c := range board {
+			c.offer(m)
+		}
+		for c := range h.topics[TicketTopic(m.TicketID)] {
+			if _, dup := board[c]; !dup {
+				c.offer(m)
+			}
 		}
 	}
 	h.last.Store(m.Seq)
 	h.mu.RUnlock()
+}
+
+// retopic replaces what a connection watches.
+func (h *Hub) retopic(c *Client, topics []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, t := range c.topics {
+		if set := h.topics[t]; set != nil {
+			delete(set, c)
+			if len(set) == 0 {
+				delete(h.topics, t)
+			}
+		}
+	}
+	c.mu.Lock()
+	c.topics = topics
+	c.mu.Unlock()
+	for _, t := range topics {
+		set := h.topics[t]
+		if set == nil {
+			set = map[*Client]struct{}{}
+			h.topics[t] = set
+		}
+		set[c] = struct{}{}
+	}
+}
+
+// watched reports whether any connection of this instance watches a topic.
+func (h *Hub) watched(topic string) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.topics[topic]) > 0
+}
+
+// presence sends a ticket's viewers to the connections watching it that may see them.
+func (h *Hub) presence(ticketID int64, vis access.TicketVis, frame []byte) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.topics[TicketTopic(ticketID)] {
+		if access.CanSeePresence(c.subject) && access.CanSeeTicket(c.subject, vis) {
+			c.mu.Lock()
+			if !c.closed && c.pending == nil {
+				c.queueLocked(frame)
+			}
+			c.mu.Unlock()
+		}
+	}
 }
 
 func (h *Hub) add(c *Client) {
@@ -154,6 +214,8 @@ type Client struct {
 	closed   bool
 	writing  bool     // a writer goroutine is running
 	backlog  [][]byte // frames after a full queue, in order; nil while the client keeps up
+
+	presence presenceState // read loop only
 }
 
 // maxBacklog bounds the frames a client may fall behind by (a burst after a relay takeover, a bulk
@@ -244,6 +306,15 @@ func (c *Client) frameFor(m *Message) []byte {
 	if m.Seq <= c.lastSent {
 		return nil
 	}
+	if m.Catalog != "" {
+		return eventFrame(m, c.lastSent)
+	}
+	if m.Internal && !access.CanSeeInternal(c.subject) {
+		return nil
+	}
+	if m.Name == TicketCommented && !c.watchesLocked(TicketTopic(m.TicketID)) {
+		return nil
+	}
 	switch {
 	case access.CanSeeTicket(c.subject, m.Vis):
 		return eventFrame(m, c.lastSent)
@@ -251,6 +322,15 @@ func (c *Client) frameFor(m *Message) []byte {
 		return removeFrame(m, c.lastSent)
 	}
 	return nil
+}
+
+func (c *Client) watchesLocked(topic string) bool {
+	for _, t := range c.topics {
+		if t == topic {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Client) overflowLocked() {

@@ -34,6 +34,8 @@ type Server struct {
 	MaxReplay int64
 	// SendQueue is the number of frames a connection may have waiting before it is dropped.
 	SendQueue int
+	// Presence tracks who views and who writes on each ticket (nil: presence frames are ignored).
+	Presence *Presence
 }
 
 const (
@@ -89,9 +91,26 @@ func (s *Server) Handler() fiber.Handler {
 }
 
 type clientMessage struct {
-	Type   string   `json:"type"`
-	After  *int64   `json:"after"`
-	Topics []string `json:"topics"`
+	Type     string   `json:"type"`
+	After    *int64   `json:"after"`
+	Topics   []string `json:"topics"`
+	TicketID *int64   `json:"ticket_id"`
+	Typing   bool     `json:"typing"`
+}
+
+// maxTopics bounds what one connection watches.
+const maxTopics = 20
+
+func validTopics(ts []string) bool {
+	if len(ts) > maxTopics {
+		return false
+	}
+	for _, t := range ts {
+		if !topicRe.MatchString(t) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) serve(ws *fws.Conn) {
@@ -112,6 +131,9 @@ func (s *Server) serve(ws *fws.Conn) {
 		w.wg.Wait()
 	}()
 	defer s.Hub.remove(c)
+	if s.Presence != nil {
+		defer s.Presence.leave(c)
+	}
 
 	// The hello and the replay run on a goroutine of their own: the stack they grow (JSON, the replay
 	// query) goes with it, and the goroutine that lives as long as the connection stays small.
@@ -131,6 +153,28 @@ func (s *Server) serve(ws *fws.Conn) {
 			c.mu.Lock()
 			c.queueLocked([]byte(`{"type":"pong"}`))
 			c.mu.Unlock()
+		case "watch":
+			if !validTopics(msg.Topics) {
+				s.refuse(c, "invalid", "live.bad_topic")
+				return
+			}
+			s.Hub.retopic(c, msg.Topics)
+		case "presence":
+			var ticketID int64
+			if msg.TicketID != nil {
+				if *msg.TicketID <= 0 {
+					s.refuse(c, "invalid", "live.bad_topic")
+					return
+				}
+				ticketID = *msg.TicketID
+			}
+			if s.Presence != nil {
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				if err := s.Presence.set(ctx, c, ticketID, msg.Typing); err != nil {
+					s.Log.Warn("live: presence", "err", err)
+				}
+				cancel()
+			}
 		default:
 			s.refuse(c, "invalid", "live.unknown_type")
 			return
@@ -149,11 +193,9 @@ func (s *Server) handshake(ws *fws.Conn, c *Client) bool {
 		s.refuse(c, "invalid", "live.unknown_type")
 		return false
 	}
-	for _, t := range hello.Topics {
-		if !topicRe.MatchString(t) {
-			s.refuse(c, "invalid", "live.bad_topic")
-			return false
-		}
+	if !validTopics(hello.Topics) {
+		s.refuse(c, "invalid", "live.bad_topic")
+		return false
 	}
 	c.topics = hello.Topics
 	s.Hub.add(c)

@@ -186,7 +186,14 @@ type Frame struct {
 	Reason   string          `json:"reason"`
 	Code     string          `json:"code"`
 	Message  string          `json:"message"`
-	card     *tickets.Card
+	Comment  json.RawMessage `json:"comment"`
+	Catalog  string          `json:"catalog"`
+	Viewers  []struct {
+		ID     int64  `json:"id"`
+		Name   string `json:"name"`
+		Typing bool   `json:"typing"`
+	} `json:"viewers"`
+	card *tickets.Card
 }
 
 // Card decodes the frame's ticket.
@@ -203,6 +210,7 @@ type Live struct {
 	t      testing.TB
 	Conn   *websocket.Conn
 	mu     sync.Mutex
+	wmu    sync.Mutex
 	frames []Frame
 	closed chan struct{}
 	Close  error // how the socket ended, once closed
@@ -226,6 +234,23 @@ func (c *Client) DialLive(a *app.App, headers http.Header) (*websocket.Conn, *ht
 // Connect opens the live socket, resumes after `after` (nil: from now) on the board, and records frames.
 func (c *Client) Connect(a *app.App, after *int64) *Live {
 	c.T.Helper()
+	return c.ConnectTopics(a, after, []string{"board"})
+}
+
+// Send writes a frame to the socket.
+func (l *Live) Send(v any) {
+	l.t.Helper()
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if err := l.Conn.WriteJSON(v); err != nil {
+		l.t.Fatalf("live: send: %v", err)
+	}
+}
+
+// ConnectTopics opens the live socket watching topics, resumes after `after` (nil: from now), and
+// records frames.
+func (c *Client) ConnectTopics(a *app.App, after *int64, topics []string) *Live {
+	c.T.Helper()
 	conn, res, err := c.DialLive(a, nil)
 	if err != nil {
 		status := 0
@@ -235,7 +260,7 @@ func (c *Client) Connect(a *app.App, after *int64) *Live {
 		c.T.Fatalf("dial live: %v (%d)", err, status)
 	}
 	l := &Live{t: c.T, Conn: conn, closed: make(chan struct{})}
-	if err := conn.WriteJSON(map[string]any{"type": "resume", "after": after, "topics": []string{"board"}}); err != nil {
+	if err := conn.WriteJSON(map[string]any{"type": "resume", "after": after, "topics": topics}); err != nil {
 		c.T.Fatal(err)
 	}
 	go func() {
@@ -315,3 +340,13 @@ func (l *Live) WaitEvents(n int, timeout time.Duration) []Frame {
 
 // Closed is closed when the socket has ended.
 func (l *Live) Closed() <-chan struct{} { return l.closed }
+
+// VisOf returns a ticket's visibility fields.
+func (f *Fixture) VisOf(t testing.TB, a *app.App, id int64) access.TicketVis {
+	t.Helper()
+	v, ok, err := a.Tickets.Vis(context.Background(), id)
+	if err != nil || !ok {
+		t.Fatalf("vis of ticket %d: %v %v", id, ok, err)
+	}
+	return v
+}

@@ -100,6 +100,7 @@ export class BoardStore {
     const board = this.snap.board;
     if (board === null) return;
     if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
+    else if (msg.ticket === null || msg.name === 'ticket.commented' || msg.name === 'catalog.changed') return;
     else this.setBoard(applyCard(board, msg.ticket, { filters: this.filters, meId: this.meId, event: msg.name, previous: msg.previous }));
   };
 
