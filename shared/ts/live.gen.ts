@@ -15,7 +15,12 @@ export interface Card {
   subject: string;
   status_id: number;
   priority_id: number;
+  category_id: number | null;
+  subcategory_id: number | null;
+  channel_id: number | null;
+  queue_id: number | null;
   assignee: UserRef | null;
+  requester: PersonRef | null;
   rank: string;
   version: number;
   created_at: string;
@@ -24,6 +29,11 @@ export interface Card {
 export interface UserRef {
   id: number;
   name: string;
+}
+export interface PersonRef {
+  id: number;
+  name: string;
+  email: string;
 }
 /**
  * Client → server, first message. `after`: the last seq the client holds (from the board's `seq` or the last event); null to start from now. `topics`: what the connection watches: `board` (every ticket the user may see), or `ticket:<id>`.
