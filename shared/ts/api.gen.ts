@@ -53,6 +53,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every catalog with all its entries, active and inactive, in display order.
+         * @description Statuses in board order (group, then position), categories by parent then position, the others by
+         *     position. Any logged-in user may read it; the app shows the active entries and reloads the whole
+         *     document on the live `catalog.changed` event.
+         */
+        get: operations["getCatalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/priority-scheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Rename the four priorities after a naming scheme (admin).
+         * @description `eisenhower`: DO / DECIDE / DELEGATE / DELETE in both languages; `altisima`: Altísima, Alta, Media,
+         *     Baja (Critical, High, Medium, Low); `bajisima`: Alta, Media, Baja, Bajísima (High, Medium, Low,
+         *     Lowest); `custom`: the names stay as edited.
+         */
+        put: operations["setPriorityScheme"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog/statuses": {
         parameters: {
             query?: never;
@@ -60,10 +104,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Statuses in board order. */
+        /** The active statuses in board order. */
         get: operations["listStatuses"];
         put?: never;
-        post?: never;
+        /** Create a status (admin). */
+        post: operations["createStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -77,8 +122,526 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Priorities, most urgent first. */
+        /** The active priorities, most urgent first. */
         get: operations["listPriorities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a category (admin). */
+        post: operations["createCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/categories/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a category no ticket ever used (admin). */
+        delete: operations["deleteCategory"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a category (admin); only the fields present change.
+         * @description A subcategory's `parent_id` must be an active top-level category (two levels only). Deactivating
+         *     a category leaves its subcategories as they are.
+         */
+        patch: operations["updateCategory"];
+        trace?: never;
+    };
+    "/catalog/categories/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put category entries in the order given; their positions become 1..n (admin).
+         * @description The ids must share one parent: the top-level categories, or one category's subcategories.
+         */
+        post: operations["reorderCategories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/categories/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a category, newest first (admin). */
+        get: operations["getCategoryHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/kb-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a knowledge-base category (admin). */
+        post: operations["createKBCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/kb-categories/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a knowledge-base category no ticket ever used (admin). */
+        delete: operations["deleteKBCategory"];
+        options?: never;
+        head?: never;
+        /** Edit a knowledge-base category (admin); only the fields present change. */
+        patch: operations["updateKBCategory"];
+        trace?: never;
+    };
+    "/catalog/kb-categories/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put knowledge-base category entries in the order given; their positions become 1..n (admin). */
+        post: operations["reorderKBCategories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/kb-categories/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a knowledge-base category, newest first (admin). */
+        get: operations["getKBCategoryHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/statuses/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a status no ticket ever used (admin). */
+        delete: operations["deleteStatus"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit a status (admin); only the fields present change.
+         * @description Deactivating a status that still holds tickets is refused with 409 (`catalog.status_has_tickets`,
+         *     move them first); the last active status of the `todo` group cannot be deactivated (422).
+         */
+        patch: operations["updateStatus"];
+        trace?: never;
+    };
+    "/catalog/statuses/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put status entries in the order given; their positions become 1..n (admin).
+         * @description The ids must be the statuses of one group.
+         */
+        post: operations["reorderStatuses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/statuses/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a status, newest first (admin). */
+        get: operations["getStatusHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/priorities/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a priority (admin); only the fields present change.
+         * @description Editing a name sets the priority scheme to `custom`. Priorities cannot be created, deleted or
+         *     reordered: the four levels of the Eisenhower matrix are fixed.
+         */
+        patch: operations["updatePriority"];
+        trace?: never;
+    };
+    "/catalog/priorities/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a priority, newest first (admin). */
+        get: operations["getPriorityHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a channel (admin). */
+        post: operations["createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/channels/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a channel no ticket ever used (admin). */
+        delete: operations["deleteChannel"];
+        options?: never;
+        head?: never;
+        /** Edit a channel (admin); only the fields present change. */
+        patch: operations["updateChannel"];
+        trace?: never;
+    };
+    "/catalog/channels/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put channel entries in the order given; their positions become 1..n (admin). */
+        post: operations["reorderChannels"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/channels/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a channel, newest first (admin). */
+        get: operations["getChannelHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a queue (admin). */
+        post: operations["createQueue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/queues/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a queue no ticket ever used (admin). */
+        delete: operations["deleteQueue"];
+        options?: never;
+        head?: never;
+        /** Edit a queue (admin); only the fields present change. */
+        patch: operations["updateQueue"];
+        trace?: never;
+    };
+    "/catalog/queues/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put queue entries in the order given; their positions become 1..n (admin). */
+        post: operations["reorderQueues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/queues/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a queue, newest first (admin). */
+        get: operations["getQueueHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/note-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a credit/debit note reason (admin). */
+        post: operations["createNoteReason"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/note-reasons/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a credit/debit note reason no ticket ever used (admin). */
+        delete: operations["deleteNoteReason"];
+        options?: never;
+        head?: never;
+        /** Edit a credit/debit note reason (admin); only the fields present change. */
+        patch: operations["updateNoteReason"];
+        trace?: never;
+    };
+    "/catalog/note-reasons/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put credit/debit note reason entries in the order given; their positions become 1..n (admin). */
+        post: operations["reorderNoteReasons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/note-reasons/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a credit/debit note reason, newest first (admin). */
+        get: operations["getNoteReasonHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/canned-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a canned response (admin). */
+        post: operations["createCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/canned-responses/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a canned response no ticket ever used (admin). */
+        delete: operations["deleteCannedResponse"];
+        options?: never;
+        head?: never;
+        /** Edit a canned response (admin); only the fields present change. */
+        patch: operations["updateCannedResponse"];
+        trace?: never;
+    };
+    "/catalog/canned-responses/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put canned response entries in the order given; their positions become 1..n (admin). */
+        post: operations["reorderCannedResponses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/canned-responses/{entryId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The changes of a canned response, newest first (admin). */
+        get: operations["getCannedResponseHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -96,6 +659,23 @@ export interface paths {
         };
         /** Users who can be assignees (agents, supervisors, admins), for filters. */
         get: operations["listAssignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users of any role whose name or email contains the text, for requester and affected pickers (staff). */
+        get: operations["searchPeople"];
         put?: never;
         post?: never;
         delete?: never;
@@ -138,6 +718,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The records table, one page of tickets under filters, with their total.
+         * @description Keyset pagination: pass `next_cursor` back as `cursor` with the same filters and sort; a cursor made
+         *     under another sort is refused (400). `total.count` counts up to 10 000 (`capped` beyond). `seq` is
+         *     the live sequence number read before the query: resume the live socket after it. Merged tickets are
+         *     listed (they are closed).
+         */
+        get: operations["listTickets"];
+        put?: never;
+        /**
+         * Open a ticket.
+         * @description Every reference must be an active catalog entry (field errors otherwise). Staff give `channel_id` and
+         *     the requester (`requester_id`, or `requester` to find a person by email or create one without a
+         *     login); customers and consultants are always their own requester and default to the `web_form`
+         *     channel. With an `Idempotency-Key`, a retry with the same body within 24 hours answers the stored
+         *     response again (same status); the same key with a different body is refused with 422.
+         */
+        post: operations["createTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tickets/{ticketId}": {
         parameters: {
             query?: never;
@@ -145,14 +756,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One ticket as a card. */
+        /** One ticket with its details (a superset of its card). */
         get: operations["getTicket"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a ticket; only the fields present change, and a field sent as null is cleared.
+         * @description `version` is the version the edit is based on: when the ticket has changed since, the answer is 409
+         *     with its current state. Changing the category clears a subcategory that does not belong to it; a
+         *     new status puts the ticket at the top of that column. An edit that changes nothing answers the
+         *     ticket as it is and writes nothing.
+         */
+        patch: operations["updateTicket"];
         trace?: never;
     };
     "/tickets/{ticketId}/move": {
@@ -175,6 +793,209 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every change of a ticket, oldest first. */
+        get: operations["getTicketHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a ticket to another by its number; an existing link gets the new kind.
+         * @description Both tickets get a history row and a new version. Linking a ticket to itself or to a ticket the
+         *     user cannot see is a field error on `number`.
+         */
+        post: operations["linkTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/links/{otherId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove the link between two tickets. */
+        delete: operations["unlinkTicket"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this ticket (the duplicate) into the ticket numbered `into_number`.
+         * @description The duplicate is closed (the first active `done` status other than `resolved`), points to the other
+         *     ticket in `merged_into`, and both get a history row, an internal note and a `duplicate` link.
+         *     Merging into itself, into a merged ticket, or a ticket already merged is refused with 422.
+         */
+        post: operations["mergeTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The conversation of a ticket, oldest first; customers and consultants get the public replies only. */
+        get: operations["listComments"];
+        put?: never;
+        /**
+         * Reply publicly or add an internal note.
+         * @description Only staff may write internal notes (`public: false`). `attachment_ids` are attachments this user
+         *     uploaded to this ticket that no comment has claimed yet. A comment does not change the ticket's
+         *     version.
+         */
+        post: operations["createComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/canned-responses/{cannedId}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A canned response's body with its placeholders filled from the ticket (staff).
+         * @description `locale` defaults to the requester's locale, else the user's. Placeholders come from the ticket, its
+         *     requester and the acting agent. Send `{}` for the default locale.
+         */
+        post: operations["renderCannedResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a ticket the user may see (those of internal notes are staff-only). */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * Upload one file to a ticket (staff, or the requester on their own ticket).
+         * @description One file per request, at most `ATTACHMENT_MAX_BYTES` (10 MiB by default; larger is 413). The type is
+         *     sniffed from the content: it must be allowed (images png/jpeg/gif/webp, pdf, plain text, csv, Office
+         *     docx/xlsx/pptx, zip, mp3/mp4) and agree with the file name's extension
+         *     (`attachment.type_mismatch`); html, svg, scripts and executables are refused
+         *     (`attachment.type_refused`). The attachment has no comment until a comment claims it.
+         */
+        post: operations["uploadAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bytes of an attachment.
+         * @description `Content-Type` is the stored type for images, pdf and text, `application/octet-stream` for anything
+         *     else. An attachment the user may not see is not found.
+         */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current user's saved views of the records table, by position. */
+        get: operations["listViews"];
+        put?: never;
+        /** Save a view of the records table. */
+        post: operations["createView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/views/{viewId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved view. */
+        delete: operations["deleteView"];
+        options?: never;
+        head?: never;
+        /** Rename, change or move a saved view; only the fields present change. */
+        patch: operations["updateView"];
         trace?: never;
     };
     "/live": {
@@ -230,6 +1051,15 @@ export interface components {
             error: components["schemas"]["Error"];
             current: components["schemas"]["Card"];
         };
+        TicketConflict: {
+            error: components["schemas"]["Error"];
+            current: components["schemas"]["TicketDetail"];
+        };
+        CatalogConflict: {
+            error: components["schemas"]["Error"];
+            /** @description The entry as stored, of the kind the request was about. */
+            current: components["schemas"]["Category"] | components["schemas"]["KBCategory"] | components["schemas"]["Status"] | components["schemas"]["Priority"] | components["schemas"]["Channel"] | components["schemas"]["Queue"] | components["schemas"]["NoteReason"] | components["schemas"]["CannedResponse"];
+        };
         LoginRequest: {
             /** Format: email */
             email: string;
@@ -268,6 +1098,16 @@ export interface components {
             /** @description CSS colour, #rrggbb */
             color: string;
             wip_limit: number | null;
+            /** @description The SLA clock stops while a ticket is in this status. */
+            pauses_sla: boolean;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description How many tickets use the entry.
+             */
+            in_use: number;
         };
         Priority: {
             /** Format: int64 */
@@ -275,9 +1115,27 @@ export interface components {
             key: string;
             name_es: string;
             name_en: string;
+            /** @description Eisenhower importance; fixed. */
+            readonly important: boolean;
+            /** @description Eisenhower urgency; fixed. */
+            readonly urgent: boolean;
             /** @description 1 is the most urgent */
             position: number;
             color: string;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description How many tickets use the entry.
+             */
+            in_use: number;
+        };
+        PersonRef: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            email: string;
         };
         Card: {
             /** Format: int64 */
@@ -289,7 +1147,16 @@ export interface components {
             status_id: number;
             /** Format: int64 */
             priority_id: number;
+            /** Format: int64 */
+            category_id: number | null;
+            /** Format: int64 */
+            subcategory_id: number | null;
+            /** Format: int64 */
+            channel_id: number | null;
+            /** Format: int64 */
+            queue_id: number | null;
             assignee: components["schemas"]["UserRef"] | null;
+            requester: components["schemas"]["PersonRef"] | null;
             /** @description Fractional key; cards sort by (rank, id) in byte order. */
             rank: string;
             /** Format: int64 */
@@ -330,6 +1197,574 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        TicketRef: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            number: number;
+            subject: string;
+        };
+        /** @enum {string} */
+        LinkKind: "related" | "duplicate";
+        TicketLink: {
+            ticket: components["schemas"]["TicketRef"];
+            kind: components["schemas"]["LinkKind"];
+        };
+        /** @description What the current user may do with the ticket. */
+        TicketPermissions: {
+            edit: boolean;
+            comment_public: boolean;
+            comment_internal: boolean;
+            merge: boolean;
+        };
+        /** @description A ticket with everything its page shows; its card fields are the same as the board's. */
+        TicketDetail: components["schemas"]["Card"] & {
+            /** @description Markdown. */
+            description: string;
+            /** @description The description rendered to sanitised HTML. */
+            description_html: string;
+            affected: components["schemas"]["PersonRef"] | null;
+            order_number: string | null;
+            tags: string[];
+            /** Format: date-time */
+            due_at: string | null;
+            merged_into: components["schemas"]["TicketRef"] | null;
+            merged_from: components["schemas"]["TicketRef"][];
+            links: components["schemas"]["TicketLink"][];
+            can: components["schemas"]["TicketPermissions"];
+        };
+        /** @description A person found by email, or else created as a customer without a login. */
+        NewRequester: {
+            name: string;
+            /** Format: email */
+            email: string;
+        };
+        /**
+         * @description Staff give either `requester_id` or `requester` (not both). Customers and consultants are their own
+         *     requester: naming someone else is refused with 422.
+         */
+        NewTicketRequest: {
+            subject: string;
+            /** @description Markdown. */
+            description?: string;
+            /**
+             * Format: int64
+             * @description Required for staff; default for others: the web form.
+             */
+            channel_id?: number;
+            /** Format: int64 */
+            category_id: number;
+            /**
+             * Format: int64
+             * @description An active subcategory of category_id.
+             */
+            subcategory_id?: number;
+            /**
+             * Format: int64
+             * @description Default: the `delegate` (Medium) priority.
+             */
+            priority_id?: number;
+            /**
+             * Format: int64
+             * @description An existing person.
+             */
+            requester_id?: number;
+            requester?: components["schemas"]["NewRequester"];
+            /** Format: int64 */
+            affected_id?: number;
+            order_number?: string;
+            /**
+             * Format: int64
+             * @description Default: the level-1 queue.
+             */
+            queue_id?: number;
+            /**
+             * Format: int64
+             * @description A staff user.
+             */
+            assignee_id?: number;
+            /**
+             * Format: int64
+             * @description Default: the first active status of the todo group.
+             */
+            status_id?: number;
+            /** @description Lower-cased and deduplicated. */
+            tags?: string[];
+            /** Format: date-time */
+            due_at?: string;
+        };
+        /** @description Only the fields present change; a nullable field sent as null is cleared. */
+        TicketPatch: {
+            /** Format: int64 */
+            version: number;
+            subject?: string;
+            /** @description Markdown. */
+            description?: string;
+            /** Format: int64 */
+            status_id?: number;
+            /** Format: int64 */
+            priority_id?: number;
+            /** Format: int64 */
+            channel_id?: number;
+            /** Format: int64 */
+            category_id?: number;
+            /** Format: int64 */
+            subcategory_id?: number | null;
+            /** Format: int64 */
+            queue_id?: number | null;
+            /**
+             * Format: int64
+             * @description Null unassigns.
+             */
+            assignee_id?: number | null;
+            /** Format: int64 */
+            requester_id?: number;
+            /** Format: int64 */
+            affected_id?: number | null;
+            order_number?: string | null;
+            /** @description The whole new set; lower-cased and deduplicated. */
+            tags?: string[];
+            /** Format: date-time */
+            due_at?: string | null;
+        };
+        TicketList: {
+            items: components["schemas"]["Card"][];
+            next_cursor: string | null;
+            total: {
+                /**
+                 * Format: int64
+                 * @description Tickets under the filters, counted up to 10 000.
+                 */
+                count: number;
+                /** @description More tickets than `count` match. */
+                capped: boolean;
+            };
+            /**
+             * Format: int64
+             * @description The live sequence number read before the query; resume the live socket after it.
+             */
+            seq: number;
+        };
+        HistoryEntry: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["UserRef"] | null;
+            /** @description The changed field, or an event such as `created`, `link`, `merged_into`. */
+            field: string;
+            /** @description The stored JSON value before the change (ids for references). */
+            before: unknown;
+            /** @description The stored JSON value after the change (ids for references). */
+            after: unknown;
+        };
+        LinkRequest: {
+            /**
+             * Format: int64
+             * @description The other ticket's number.
+             */
+            number: number;
+            kind: components["schemas"]["LinkKind"];
+        };
+        MergeRequest: {
+            /**
+             * Format: int64
+             * @description The number of the ticket to merge into.
+             */
+            into_number: number;
+            /**
+             * Format: int64
+             * @description This ticket's version the merge is based on.
+             */
+            version: number;
+        };
+        Attachment: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            ticket_id: number;
+            /**
+             * Format: int64
+             * @description Null until a comment claims it.
+             */
+            comment_id: number | null;
+            filename: string;
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description `/api/v1/attachments/{id}` */
+            url: string;
+        };
+        Comment: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            ticket_id: number;
+            author: components["schemas"]["UserRef"] | null;
+            /** @description A reply the requester sees; false for an internal note. */
+            public: boolean;
+            /** @description Markdown. */
+            body: string;
+            /** @description The body rendered to sanitised HTML. */
+            body_html: string;
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+        };
+        NewComment: {
+            /** @description Markdown. */
+            body: string;
+            public: boolean;
+            attachment_ids?: number[];
+        };
+        RenderCannedRequest: {
+            locale?: components["schemas"]["Locale"];
+        };
+        RenderedCanned: {
+            /** @description Markdown. */
+            body: string;
+        };
+        SavedView: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description The records table's URL query string, without `?`. */
+            query: string;
+            position: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        NewSavedView: {
+            name: string;
+            query: string;
+        };
+        SavedViewPatch: {
+            name?: string;
+            query?: string;
+            position?: number;
+        };
+        Category: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            /**
+             * Format: int64
+             * @description Null for a category; the category of a subcategory.
+             */
+            parent_id: number | null;
+            description_es: string;
+            description_en: string;
+            position: number;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description How many tickets use the entry.
+             */
+            in_use: number;
+        };
+        KBCategory: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            position: number;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description Always 0: tickets do not reference this catalog.
+             */
+            in_use: number;
+        };
+        Channel: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            position: number;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description How many tickets use the entry.
+             */
+            in_use: number;
+        };
+        Queue: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            level: number;
+            position: number;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description How many tickets use the entry.
+             */
+            in_use: number;
+        };
+        NoteReason: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            /** @enum {string} */
+            kind: "credit" | "debit";
+            position: number;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description Always 0: tickets do not reference this catalog.
+             */
+            in_use: number;
+        };
+        CannedResponse: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            /** @description Markdown with placeholders. */
+            body_es: string;
+            /** @description Markdown with placeholders. */
+            body_en: string;
+            position: number;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description Always 0: tickets do not reference this catalog.
+             */
+            in_use: number;
+        };
+        NewCategory: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            /**
+             * Format: int64
+             * @description An active top-level category, for a subcategory.
+             */
+            parent_id?: number | null;
+            description_es?: string;
+            description_en?: string;
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        CategoryPatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            /** Format: int64 */
+            parent_id?: number | null;
+            description_es?: string;
+            description_en?: string;
+            active?: boolean;
+        };
+        NewKBCategory: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        KBCategoryPatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            active?: boolean;
+        };
+        NewStatus: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            group: components["schemas"]["StatusGroup"];
+            /** @description CSS colour, #rrggbb */
+            color: string;
+            /** @description Default: null (no limit). */
+            wip_limit?: number | null;
+            /** @default false */
+            pauses_sla: boolean;
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        StatusPatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            group?: components["schemas"]["StatusGroup"];
+            /** @description CSS colour, #rrggbb */
+            color?: string;
+            wip_limit?: number | null;
+            pauses_sla?: boolean;
+            active?: boolean;
+        };
+        NewChannel: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        ChannelPatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            active?: boolean;
+        };
+        NewQueue: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            level: number;
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        QueuePatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            level?: number;
+            active?: boolean;
+        };
+        NewNoteReason: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            /** @enum {string} */
+            kind: "credit" | "debit";
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        NoteReasonPatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            /** @enum {string} */
+            kind?: "credit" | "debit";
+            active?: boolean;
+        };
+        NewCannedResponse: {
+            /** @description Default: a unique slug of name_en. */
+            key?: string;
+            name_es: string;
+            name_en: string;
+            /** @description Markdown; placeholders: {{requester.name}}, {{requester.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.email}}. */
+            body_es: string;
+            /** @description Markdown; placeholders: {{requester.name}}, {{requester.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.email}}. */
+            body_en: string;
+            /** @description Default: last. */
+            position?: number;
+            /** @default true */
+            active: boolean;
+        };
+        CannedResponsePatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            /** @description Markdown; placeholders: {{requester.name}}, {{requester.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.email}}. */
+            body_es?: string;
+            /** @description Markdown; placeholders: {{requester.name}}, {{requester.email}}, {{ticket.number}}, {{ticket.subject}}, {{agent.name}}, {{agent.email}}. */
+            body_en?: string;
+            active?: boolean;
+        };
+        /** @description Editing a name sets the priority scheme to `custom`. */
+        PriorityPatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            /** @description CSS colour, #rrggbb */
+            color?: string;
+            active?: boolean;
+        };
+        Catalogs: {
+            statuses: components["schemas"]["Status"][];
+            priorities: components["schemas"]["Priority"][];
+            /** @description Categories and their subcategories (`parent_id` set). */
+            categories: components["schemas"]["Category"][];
+            kb_categories: components["schemas"]["KBCategory"][];
+            channels: components["schemas"]["Channel"][];
+            queues: components["schemas"]["Queue"][];
+            note_reasons: components["schemas"]["NoteReason"][];
+            canned_responses: components["schemas"]["CannedResponse"][];
+            priority_scheme: components["schemas"]["PrioritySchemeName"];
+        };
+        /** @enum {string} */
+        PrioritySchemeName: "eisenhower" | "altisima" | "bajisima" | "custom";
+        PriorityScheme: {
+            scheme: components["schemas"]["PrioritySchemeName"];
+        };
+        PrioritySchemeResult: {
+            priority_scheme: components["schemas"]["PrioritySchemeName"];
+            priorities: components["schemas"]["Priority"][];
+        };
+        ReorderRequest: {
+            /** @description Entry ids in their new order; they get positions 1..n. */
+            ids: number[];
+        };
+        CatalogChange: {
+            /** Format: int64 */
+            id: number;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["UserRef"] | null;
+            /** @enum {string} */
+            action: "created" | "updated" | "reordered" | "deleted" | "scheme";
+            /** @description The entry before the change. */
+            before: Record<string, never> | null;
+            /** @description The entry after the change. */
+            after: Record<string, never> | null;
+        };
+        CatalogChangeList: {
+            items: components["schemas"]["CatalogChange"][];
+        };
     };
     responses: {
         /** @description An error. */
@@ -352,6 +1787,42 @@ export interface components {
         Query: string;
         /** @description Cards per column page, 1 to 200 (default 50). */
         Limit: number;
+        /** @description The id of the catalog entry. */
+        EntryId: number;
+        ViewId: number;
+        /**
+         * @description Any client-chosen string (a UUID is fine). A retry with the same key and body within 24 hours
+         *     answers the stored response again; the same key with another body is refused with 422
+         *     (`ticket.idempotency_mismatch`).
+         */
+        IdempotencyKey: string;
+        /** @description A status id. */
+        Status: number;
+        /** @description A queue id. */
+        Queue: number;
+        /** @description A channel id. */
+        Channel: number;
+        /** @description A category id (top level). */
+        Category: number;
+        /** @description A subcategory id. */
+        Subcategory: number;
+        /** @description The requester's user id. */
+        Requester: number;
+        /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+        CreatedFrom: string;
+        /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+        CreatedTo: string;
+        /**
+         * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
+         *     and description (web-search style words, accents ignored, the last word as a prefix).
+         */
+        TicketSearch: string;
+        /** @description The order of the rows; `-` is descending (default `-updated`). */
+        TicketSort: "-updated" | "updated" | "-created" | "created" | "-number" | "number";
+        /** @description Rows per page, 1 to 200 (default 50). */
+        TicketLimit: number;
+        /** @description The `next_cursor` of the previous page, with the same filters and sort. */
+        Cursor: string;
     };
     requestBodies: never;
     headers: never;
@@ -428,6 +1899,56 @@ export interface operations {
             401: components["responses"]["Error"];
         };
     };
+    getCatalog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogs"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    setPriorityScheme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriorityScheme"];
+            };
+        };
+        responses: {
+            /** @description The scheme in force and the renamed priorities. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrioritySchemeResult"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
     listStatuses: {
         parameters: {
             query?: never;
@@ -449,6 +1970,35 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+        };
+    };
+    createStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewStatus"];
+            };
+        };
+        responses: {
+            /** @description The new status. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     listPriorities: {
@@ -474,6 +2024,1172 @@ export interface operations {
             401: components["responses"]["Error"];
         };
     };
+    createCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCategory"];
+            };
+        };
+        responses: {
+            /** @description The new category. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited category. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Category"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCategoryHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createKBCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewKBCategory"];
+            };
+        };
+        responses: {
+            /** @description The new knowledge-base category. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KBCategory"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteKBCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateKBCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KBCategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited knowledge-base category. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KBCategory"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderKBCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["KBCategory"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getKBCategoryHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    deleteStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`, or it still holds tickets; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderStatuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Status"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getStatusHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updatePriority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriorityPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited priority. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Priority"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getPriorityHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChannel"];
+            };
+        };
+        responses: {
+            /** @description The new channel. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited channel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Channel"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getChannelHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewQueue"];
+            };
+        };
+        responses: {
+            /** @description The new queue. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueuePatch"];
+            };
+        };
+        responses: {
+            /** @description The edited queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Queue"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getQueueHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createNoteReason: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewNoteReason"];
+            };
+        };
+        responses: {
+            /** @description The new credit/debit note reason. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteReason"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteNoteReason: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateNoteReason: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteReasonPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited credit/debit note reason. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoteReason"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderNoteReasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NoteReason"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getNoteReasonHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCannedResponse"];
+            };
+        };
+        responses: {
+            /** @description The new canned response. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description Tickets use the entry (`catalog.in_use`); deactivate it instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CannedResponsePatch"];
+            };
+        };
+        responses: {
+            /** @description The edited canned response. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CannedResponse"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The entry changed since `version`; `current` is the stored entry. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderCannedResponses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReorderRequest"];
+            };
+        };
+        responses: {
+            /** @description The reordered entries with their new positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CannedResponse"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCannedResponseHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the catalog entry. */
+                entryId: components["parameters"]["EntryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogChangeList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
     listAssignees: {
         parameters: {
             query?: never;
@@ -495,6 +3211,37 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+        };
+    };
+    searchPeople: {
+        parameters: {
+            query: {
+                /** @description Part of a name or an email, at least 2 characters. */
+                q: string;
+                /** @description At most this many people, 1 to 20 (default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching people. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PersonRef"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     getBoard: {
@@ -563,6 +3310,97 @@ export interface operations {
             404: components["responses"]["Error"];
         };
     };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description A status id. */
+                status?: components["parameters"]["Status"];
+                /** @description A priority id. */
+                priority?: components["parameters"]["Priority"];
+                /** @description A queue id. */
+                queue?: components["parameters"]["Queue"];
+                /** @description A channel id. */
+                channel?: components["parameters"]["Channel"];
+                /** @description A category id (top level). */
+                category?: components["parameters"]["Category"];
+                /** @description A subcategory id. */
+                subcategory?: components["parameters"]["Subcategory"];
+                /** @description The requester's user id. */
+                requester?: components["parameters"]["Requester"];
+                /** @description `me`, `none`, or a user id. */
+                assignee?: components["parameters"]["Assignee"];
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                created_from?: components["parameters"]["CreatedFrom"];
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                created_to?: components["parameters"]["CreatedTo"];
+                /**
+                 * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
+                 *     and description (web-search style words, accents ignored, the last word as a prefix).
+                 */
+                q?: components["parameters"]["TicketSearch"];
+                /** @description The order of the rows; `-` is descending (default `-updated`). */
+                sort?: components["parameters"]["TicketSort"];
+                /** @description Rows per page, 1 to 200 (default 50). */
+                limit?: components["parameters"]["TicketLimit"];
+                /** @description The `next_cursor` of the previous page, with the same filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Any client-chosen string (a UUID is fine). A retry with the same key and body within 24 hours
+                 *     answers the stored response again; the same key with another body is refused with 422
+                 *     (`ticket.idempotency_mismatch`).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description The new ticket. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
     getTicket: {
         parameters: {
             query?: never;
@@ -580,12 +3418,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Card"];
+                    "application/json": components["schemas"]["TicketDetail"];
                 };
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    updateTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketPatch"];
+            };
+        };
+        responses: {
+            /** @description The edited ticket. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The ticket changed since `version`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     moveTicket: {
@@ -623,6 +3502,442 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getTicketHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["HistoryEntry"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    linkTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket with its links. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    unlinkTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+                /** @description The id of the linked ticket. */
+                otherId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket with its remaining links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    mergeTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeRequest"];
+            };
+        };
+        responses: {
+            /** @description The merged (duplicate) ticket. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The ticket changed since `version`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listComments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Comment"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    createComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewComment"];
+            };
+        };
+        responses: {
+            /** @description The new comment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comment"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    renderCannedResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+                /** @description The id of the canned response. */
+                cannedId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderCannedRequest"];
+            };
+        };
+        responses: {
+            /** @description The rendered Markdown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedCanned"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Attachment"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    uploadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored attachment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachmentId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="<ASCII fallback>"; filename*=UTF-8''<percent-encoded name>` */
+                    "Content-Disposition"?: string;
+                    /** @description Always `nosniff`. */
+                    "X-Content-Type-Options"?: "nosniff";
+                    /** @description Always `sandbox`. */
+                    "Content-Security-Policy"?: "sandbox";
+                    /** @description `private, max-age=3600`. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listViews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The saved views. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SavedView"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    createView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSavedView"];
+            };
+        };
+        responses: {
+            /** @description The saved view. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            /** @description The user already has a view with that name (`view.name_taken`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                viewId: components["parameters"]["ViewId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                viewId: components["parameters"]["ViewId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewPatch"];
+            };
+        };
+        responses: {
+            /** @description The saved view. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedView"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The user already has a view with that name (`view.name_taken`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             413: components["responses"]["Error"];
