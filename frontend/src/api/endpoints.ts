@@ -1,11 +1,12 @@
 // One function per API operation the app uses, typed from the generated contract.
 import { request, withQuery } from './client';
-import type { Board, BoardQuery, Card, CardPage, LoginRequest, MoveRequest, Priority, Session, Status, UserRef } from './types';
+import type { Board, BoardQuery, Card, Catalogs, CardPage, LoginRequest, MoveRequest, Priority, Session, Status, UserRef } from './types';
 
 export const api = {
   me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal),
   login: (body: LoginRequest) => request<Session>('POST', '/auth/login', body),
   logout: () => request<undefined>('POST', '/auth/logout'),
+  catalogs: (signal?: AbortSignal) => request<Catalogs>('GET', '/catalog', undefined, signal),
   statuses: (signal?: AbortSignal) => request<{ statuses: Status[] }>('GET', '/catalog/statuses', undefined, signal),
   priorities: (signal?: AbortSignal) =>
     request<{ priorities: Priority[] }>('GET', '/catalog/priorities', undefined, signal),

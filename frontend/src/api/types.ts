@@ -5,6 +5,7 @@ import type { components, paths } from '@shared/api.gen';
 type Schemas = components['schemas'];
 
 export type Card = Schemas['Card'];
+export type Catalogs = Schemas['Catalogs'];
 export type Column = Schemas['Column'];
 export type Board = Schemas['Board'];
 export type CardPage = Schemas['CardPage'];
