@@ -25,10 +25,12 @@ const (
 	TicketCreated Name = "ticket.created"
 	TicketUpdated Name = "ticket.updated"
 	TicketMoved   Name = "ticket.moved"
+	// TicketCommented is a new public reply or internal note on a ticket.
+	TicketCommented Name = "ticket.commented"
 )
 
 // Names lists every event name; a test checks it against the live message schema.
-var Names = []Name{TicketCreated, TicketUpdated, TicketMoved}
+var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented}
 
 // notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
 const notifyChannel = "atiende_events"
@@ -48,6 +50,8 @@ type Event struct {
 	Actor    *Actor            // nil for the system
 	Vis      access.TicketVis  // who may see the ticket now
 	PrevVis  *access.TicketVis // who could see it before, when that changed (for removals)
+	Comment  any               // the comment, for ticket.commented
+	Internal bool              // only subjects who see internal notes may receive the event
 }
 
 // payload is the stored and published form of an event, without its seq.
@@ -60,6 +64,8 @@ type payload struct {
 	Actor    *Actor            `json:"actor"`
 	Vis      access.TicketVis  `json:"vis"`
 	PrevVis  *access.TicketVis `json:"prev_vis,omitempty"`
+	Comment  json.RawMessage   `json:"comment,omitempty"`
+	Internal bool              `json:"internal,omitempty"`
 }
 
 // Append writes an event in the caller's transaction and wakes the relay at commit.
@@ -75,8 +81,14 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 			return fmt.Errorf("live: append: %w", err)
 		}
 	}
+	var comment json.RawMessage
+	if ev.Comment != nil {
+		if comment, err = json.Marshal(ev.Comment); err != nil {
+			return fmt.Errorf("live: append: %w", err)
+		}
+	}
 	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
-		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis})
+		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis, Comment: comment, Internal: ev.Internal})
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
