@@ -68,7 +68,7 @@ func startConv(t *testing.T, configure func(*app.Config)) *convEnv {
 // state is what a refused request must leave untouched.
 type state struct {
 	Comments, Attachments, Claimed, History, Events, Versions int64
-	Files                                                      int
+	Files                                                     int
 }
 
 func (e *convEnv) state(t *testing.T) state {
