@@ -85,3 +85,43 @@ func CanMoveTickets(s Subject) bool { return s.Staff() }
 
 // Unfiltered reports whether s sees every ticket, so that pre-computed counts over all tickets apply.
 func Unfiltered(s Subject) bool { return s.Staff() }
+
+// CanComment reports whether s may add a comment to a ticket with these visibility fields: a public
+// reply for anyone who sees the ticket, an internal note only for those who see internal notes.
+func CanComment(s Subject, v TicketVis, public bool) bool {
+	if !CanSeeTicket(s, v) {
+		return false
+	}
+	return public || CanSeeInternal(s)
+}
+
+// CanAttach reports whether s may upload files to a ticket: staff, or the requester on their own ticket.
+func CanAttach(s Subject, v TicketVis) bool {
+	if s.Staff() {
+		return true
+	}
+	return s.UserID != 0 && v.RequesterID == s.UserID
+}
+
+// AttachmentVis is what deciding on one attachment needs beyond its ticket.
+type AttachmentVis struct {
+	UploaderID int64 // 0 when the uploader is gone
+	OnComment  bool  // claimed by a comment
+	Internal   bool  // that comment is an internal note
+}
+
+// CanSeeAttachment reports whether s may list and download an attachment of a ticket s sees: files of
+// internal notes only for those who see internal notes, and a file not yet on a comment only for
+// staff and whoever uploaded it (it is still a draft of theirs).
+func CanSeeAttachment(s Subject, v TicketVis, a AttachmentVis) bool {
+	if !CanSeeTicket(s, v) {
+		return false
+	}
+	if !a.OnComment {
+		return s.Staff() || (s.UserID != 0 && a.UploaderID == s.UserID)
+	}
+	return !a.Internal || CanSeeInternal(s)
+}
+
+// CanUseCannedResponses reports whether s may fill canned responses into a reply (staff only).
+func CanUseCannedResponses(s Subject) bool { return s.Staff() }

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gopkg.in/yaml.v3"
 
+	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/db"
@@ -40,6 +41,8 @@ type App struct {
 	Catalog *catalog.Store
 	Auth    *auth.Service
 	Tickets *tickets.Service
+	// Attachments holds the bytes of attached files.
+	Attachments attachments.Store
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -51,6 +54,13 @@ type App struct {
 
 // New connects to PostgreSQL and Redis, applies migrations and builds the services and the router.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	// A Config built in code (tests) may leave the attachment settings zero: use the defaults.
+	if cfg.AttachmentMaxBytes <= 0 {
+		cfg.AttachmentMaxBytes = DefaultAttachmentMaxBytes
+	}
+	if cfg.AttachmentsDir == "" {
+		cfg.AttachmentsDir = DefaultAttachmentsDir
+	}
 	a := &App{Config: cfg, Log: log}
 	var err error
 	if a.DB, err = db.Open(ctx, cfg.DatabaseURL, int32(cfg.DBMaxConns)); err != nil {
@@ -79,6 +89,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
+	if cfg.AttachmentsS3 != nil {
+		if a.Attachments, err = attachments.NewS3(ctx, *cfg.AttachmentsS3); err != nil {
+			a.closeStores()
+			return nil, err
+		}
+	} else {
+		a.Attachments = attachments.NewDisk(cfg.AttachmentsDir)
+	}
 	a.Hub = live.NewHub()
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}

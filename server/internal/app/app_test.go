@@ -243,7 +243,23 @@ func TestBadInputIsRefusedClearlyAndChangesNothing(t *testing.T) {
 			}
 		})
 	}
-	t.Run("body over the limit", func(t *testing.T) {
+	t.Run("JSON body over the limit", func(t *testing.T) {
+		// The server reads bodies up to the upload limit; a JSON body past 1 MiB is refused when decoded.
+		before := snap(t, a, id)
+		big := `{"status_id":2,"version":1,"pad":"` + strings.Repeat("x", app.BodyLimit) + `"}`
+		for lang, want := range map[string]string{"en": "too large (at most 1 MiB)", "es": "demasiado grande (máximo 1 MiB)"} {
+			agent.Lang = lang
+			st, body := agent.Do("POST", path, big)
+			agent.Lang = "en"
+			if st != 413 || !strings.Contains(string(body), want) {
+				t.Fatalf("%s: %d %.200s", lang, st, body)
+			}
+		}
+		if after := snap(t, a, id); after != before {
+			t.Fatal("a refused request changed something")
+		}
+	})
+	t.Run("body over what the server reads", func(t *testing.T) {
 		// The server answers as soon as it reads the Content-Length, before the body: speak raw HTTP.
 		before := snap(t, a, id)
 		conn, err := net.Dial("tcp", a.Addr())
@@ -251,13 +267,14 @@ func TestBadInputIsRefusedClearlyAndChangesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept-Language: en\r\nContent-Length: %d\r\n\r\n{", path, app.BodyLimit+1)
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept-Language: en\r\nContent-Length: %d\r\n\r\n{",
+			path, a.Config.AttachmentMaxBytes+64<<10+1)
 		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 413 || !strings.Contains(string(body), "too large") {
+		if res.StatusCode != 413 || !strings.Contains(string(body), "too large (at most 1 MiB)") {
 			t.Fatalf("%d %s", res.StatusCode, body)
 		}
 		if after := snap(t, a, id); after != before {

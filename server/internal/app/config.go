@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/atiende/atiende/server/internal/attachments"
 )
 
 // Config is everything Atiende reads from its environment.
@@ -26,7 +29,26 @@ type Config struct {
 	LoginMaxPerIP   int
 	LoginMaxPerMail int
 	LoginWindow     time.Duration
+
+	// AttachmentsDir is where attached files are stored on disk, unless AttachmentsS3 is set.
+	AttachmentsDir string
+	// AttachmentMaxBytes is the largest file one may attach.
+	AttachmentMaxBytes int64
+	// AttachmentsS3 is the S3-compatible store for attached files, nil for the disk.
+	AttachmentsS3 *attachments.S3Config
 }
+
+// The attachment limits: the default and the most ATTACHMENT_MAX_BYTES may say.
+const (
+	DefaultAttachmentMaxBytes = 10 << 20
+	MaxAttachmentMaxBytes     = 100 << 20
+	DefaultAttachmentsDir     = ".data/attachments"
+)
+
+var (
+	s3Host   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$`)
+	s3Bucket = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+)
 
 // ConfigFromEnv reads and checks the configuration, naming every bad variable at once.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
@@ -110,8 +132,63 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.LoginMaxPerIP = num("ATIENDE_LOGIN_MAX_PER_IP", 50, 1, 1000000)
 	c.LoginMaxPerMail = num("ATIENDE_LOGIN_MAX_PER_EMAIL", 10, 1, 1000000)
 	c.LoginWindow = dur("ATIENDE_LOGIN_WINDOW", 15*time.Minute)
+	c.AttachmentsDir = str("ATTACHMENTS_DIR", DefaultAttachmentsDir)
+	c.AttachmentMaxBytes = int64(num("ATTACHMENT_MAX_BYTES", DefaultAttachmentMaxBytes, 1, MaxAttachmentMaxBytes))
+	c.AttachmentsS3 = s3FromEnv(getenv, bad)
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}
 	return c, nil
+}
+
+// s3FromEnv reads the S3-compatible store: endpoint, bucket and both keys all set, or none of them
+// (and then neither the region nor the insecure flag).
+func s3FromEnv(getenv func(string) string, bad func(name, why string)) *attachments.S3Config {
+	required := []string{"ATTACHMENTS_S3_ENDPOINT", "ATTACHMENTS_S3_BUCKET", "ATTACHMENTS_S3_ACCESS_KEY", "ATTACHMENTS_S3_SECRET_KEY"}
+	var set, missing []string
+	for _, name := range required {
+		if strings.TrimSpace(getenv(name)) != "" {
+			set = append(set, name)
+		} else {
+			missing = append(missing, name)
+		}
+	}
+	if len(set) == 0 {
+		for _, name := range []string{"ATTACHMENTS_S3_REGION", "ATTACHMENTS_S3_INSECURE"} {
+			if getenv(name) != "" {
+				bad(name, "only means something with ATTACHMENTS_S3_ENDPOINT, _BUCKET, _ACCESS_KEY and _SECRET_KEY")
+			}
+		}
+		return nil
+	}
+	if len(missing) > 0 {
+		for _, name := range missing {
+			bad(name, "required when "+strings.Join(set, ", ")+" is set: the S3 store needs endpoint, bucket and both keys")
+		}
+		return nil
+	}
+	c := &attachments.S3Config{
+		Endpoint:  strings.TrimSpace(getenv("ATTACHMENTS_S3_ENDPOINT")),
+		Bucket:    strings.TrimSpace(getenv("ATTACHMENTS_S3_BUCKET")),
+		AccessKey: strings.TrimSpace(getenv("ATTACHMENTS_S3_ACCESS_KEY")),
+		SecretKey: strings.TrimSpace(getenv("ATTACHMENTS_S3_SECRET_KEY")),
+		Region:    "us-east-1",
+	}
+	if !s3Host.MatchString(c.Endpoint) {
+		bad("ATTACHMENTS_S3_ENDPOINT", fmt.Sprintf("%q must be host or host:port without a scheme, such as s3.eu-west-1.amazonaws.com or minio.internal:9000 (plain HTTP: ATTACHMENTS_S3_INSECURE=true)", c.Endpoint))
+	}
+	if !s3Bucket.MatchString(c.Bucket) {
+		bad("ATTACHMENTS_S3_BUCKET", fmt.Sprintf("%q is not a bucket name (3 to 63 lower-case letters, digits, dots and hyphens)", c.Bucket))
+	}
+	if r := strings.TrimSpace(getenv("ATTACHMENTS_S3_REGION")); r != "" {
+		c.Region = r
+	}
+	if v := strings.TrimSpace(getenv("ATTACHMENTS_S3_INSECURE")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			bad("ATTACHMENTS_S3_INSECURE", fmt.Sprintf("%q must be true or false", v))
+		}
+		c.Insecure = b
+	}
+	return c
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
+	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/errs"
@@ -16,8 +17,12 @@ import (
 	"github.com/atiende/atiende/server/internal/web"
 )
 
-// BodyLimit is the largest request body accepted.
-const BodyLimit = 1 << 20
+// BodyLimit is the largest JSON request body accepted (httpx.Decode enforces it). The server reads
+// bodies up to the attachment limit plus uploadOverhead, for file uploads.
+const BodyLimit = httpx.MaxJSONBody
+
+// uploadOverhead is what a multipart upload carries besides the file: boundaries and part headers.
+const uploadOverhead = 64 << 10
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -25,9 +30,12 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
 func (a *App) router() *fiber.App {
 	f := fiber.New(fiber.Config{
 		AppName:               "atiende",
-		BodyLimit:             BodyLimit,
-		ErrorHandler:          httpx.ErrorHandler(a.Log),
+		BodyLimit:             int(a.Config.AttachmentMaxBytes + uploadOverhead),
+		ErrorHandler:          httpx.ErrorHandler(a.Log, attachments.FormatBytes(a.Config.AttachmentMaxBytes)),
 		DisableStartupMessage: true,
+		// Uploads are parsed as a stream into a temporary file by their handler; fasthttp's own parse
+		// would hold every file in memory a second time.
+		DisablePreParseMultipartForm: true,
 		// An idle live connection keeps its connection buffers: keep them small and release what
 		// fasthttp can between requests (measured by bench live, see BENCHMARKS.md).
 		ReduceMemoryUsage: true,
@@ -68,6 +76,7 @@ func (a *App) router() *fiber.App {
 	catalog.Handlers{Store: a.Catalog}.Register(private)
 	people.Handlers{Store: a.People}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
+	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -22,6 +22,10 @@ import (
 
 const localeKey = "atiende.locale"
 
+// MaxJSONBody is the largest JSON body a handler reads. The server as a whole accepts larger bodies
+// (file uploads), so Decode enforces this one.
+const MaxJSONBody = 1 << 20
+
 // SetLocale records the caller's locale (the user's, once known) for the rest of the request.
 func SetLocale(c *fiber.Ctx, l i18n.Locale) { c.Locals(localeKey, l) }
 
@@ -54,7 +58,8 @@ var statusOf = map[errs.Code]int{
 }
 
 // badRequestKeys are the messages of a body that could not be read at all: 400 rather than 422.
-var badRequestKeys = map[string]bool{"body.malformed": true, "body.empty": true, "body.content_type": true}
+var badRequestKeys = map[string]bool{"body.malformed": true, "body.empty": true, "body.content_type": true,
+	"attachment.multipart": true}
 
 // ErrorBody is the wire shape of an error.
 type ErrorBody struct {
@@ -82,14 +87,15 @@ func Render(e *errs.Error, l i18n.Locale) ErrorBody {
 }
 
 // ErrorHandler is Fiber's error handler: every error leaves as the one error body, internal ones logged.
-func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
+// uploadLimit is the largest file upload, named when a multipart body is refused for its size.
+func ErrorHandler(log *slog.Logger, uploadLimit string) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		e, ok := errs.As(err)
 		status := 0
 		if !ok {
 			var fe *fiber.Error
 			if errors.As(err, &fe) {
-				e, status = fromFiber(fe)
+				e, status = fromFiber(fe, tooLargeLimit(c, uploadLimit))
 			} else {
 				log.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 				e = errs.New(errs.Internal, "error.internal")
@@ -108,14 +114,22 @@ func ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 	}
 }
 
-func fromFiber(fe *fiber.Error) (*errs.Error, int) {
+// tooLargeLimit names the limit a body broke: the upload limit for a file upload, else the JSON one.
+func tooLargeLimit(c *fiber.Ctx, uploadLimit string) string {
+	if strings.HasPrefix(strings.ToLower(string(c.Request().Header.ContentType())), fiber.MIMEMultipartForm) {
+		return uploadLimit
+	}
+	return "1 MiB"
+}
+
+func fromFiber(fe *fiber.Error, limit string) (*errs.Error, int) {
 	switch fe.Code {
 	case fiber.StatusNotFound:
 		return errs.New(errs.NotFound, "error.route"), fe.Code
 	case fiber.StatusMethodNotAllowed:
 		return errs.New(errs.Invalid, "error.method"), fe.Code
 	case fiber.StatusRequestEntityTooLarge:
-		return errs.Newf(errs.TooLarge, "error.too_large", map[string]any{"limit": "1 MiB"}), fe.Code
+		return errs.Newf(errs.TooLarge, "error.too_large", map[string]any{"limit": limit}), fe.Code
 	case fiber.StatusUnauthorized:
 		return errs.New(errs.Unauthorized, "error.unauthorized"), fe.Code
 	case fiber.StatusForbidden:
@@ -147,6 +161,9 @@ func newValidator() *validator.Validate {
 // Every failure is an *errs.Error naming the fields in question; nothing has been done yet.
 func Decode(c *fiber.Ctx, dst any) error {
 	body := c.Body()
+	if len(body) > MaxJSONBody {
+		return errs.Newf(errs.TooLarge, "error.too_large", map[string]any{"limit": "1 MiB"})
+	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return errs.New(errs.Invalid, "body.empty")
 	}
