@@ -78,3 +78,11 @@ func CanMoveTickets(s Subject) bool { return s.Staff() }
 
 // Unfiltered reports whether s sees every ticket, so that pre-computed counts over all tickets apply.
 func Unfiltered(s Subject) bool { return s.Staff() }
+
+// CanManageCatalogs reports whether s may change the catalogs (statuses, priorities, categories, channels,
+// queues, note reasons, canned responses, KB categories) and read their change history.
+func CanManageCatalogs(s Subject) bool { return s.Role == Admin }
+
+// CanSeeCatalogUsage reports whether s may see how many tickets use each catalog entry: counts over every
+// ticket, which those who see only their own tickets are not shown.
+func CanSeeCatalogUsage(s Subject) bool { return s.Staff() }

@@ -64,7 +64,7 @@ func (a *App) router() *fiber.App {
 	auth.Handlers{Service: a.Auth}.Register(v1)
 
 	private := v1.Group("", auth.Require())
-	catalog.Handlers{Store: a.Catalog}.Register(private)
+	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
 	people.Handlers{Store: a.People}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })

@@ -22,13 +22,14 @@ type Name string
 
 // The event names.
 const (
-	TicketCreated Name = "ticket.created"
-	TicketUpdated Name = "ticket.updated"
-	TicketMoved   Name = "ticket.moved"
+	TicketCreated  Name = "ticket.created"
+	TicketUpdated  Name = "ticket.updated"
+	TicketMoved    Name = "ticket.moved"
+	CatalogChanged Name = "catalog.changed"
 )
 
 // Names lists every event name; a test checks it against the live message schema.
-var Names = []Name{TicketCreated, TicketUpdated, TicketMoved}
+var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, CatalogChanged}
 
 // notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
 const notifyChannel = "atiende_events"
@@ -48,6 +49,7 @@ type Event struct {
 	Actor    *Actor            // nil for the system
 	Vis      access.TicketVis  // who may see the ticket now
 	PrevVis  *access.TicketVis // who could see it before, when that changed (for removals)
+	Catalog  string            // the catalog that changed, for catalog.changed
 }
 
 // payload is the stored and published form of an event, without its seq.
@@ -60,6 +62,7 @@ type payload struct {
 	Actor    *Actor            `json:"actor"`
 	Vis      access.TicketVis  `json:"vis"`
 	PrevVis  *access.TicketVis `json:"prev_vis,omitempty"`
+	Catalog  string            `json:"catalog,omitempty"`
 }
 
 // Append writes an event in the caller's transaction and wakes the relay at commit.
@@ -76,7 +79,7 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 		}
 	}
 	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
-		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis})
+		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis, Catalog: ev.Catalog})
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
