@@ -121,9 +121,6 @@ func (c *Common) clean(bad *errs.Error) {
 	c.NameES, c.NameEN = strings.TrimSpace(c.NameES), strings.TrimSpace(c.NameEN)
 	checkText(bad, "name_es", c.NameES, 1, maxName)
 	checkText(bad, "name_en", c.NameEN, 1, maxName)
-	if c.Key != "" && !keyRE.MatchString(c.Key) {
-		bad.WithField("key", "catalog.key_format", nil)
-	}
 }
 
 // checkText adds a message when s has fewer than min or more than max characters, and reports whether

@@ -99,10 +99,14 @@ func lookup(k Kind) (kindOps, error) {
 	return ops, nil
 }
 
-// cleaned trims e and returns its field messages, if any.
-func cleaned(e Entry) error {
+// cleaned trims e and returns its field messages, if any. A new entry's chosen key is checked too; keys
+// are not edited afterwards.
+func cleaned(e Entry, isNew bool) error {
 	bad := errs.New(errs.Invalid, "error.invalid")
 	e.clean(bad)
+	if k := e.common().Key; isNew && k != "" && !keyRE.MatchString(k) {
+		bad.WithField("key", "catalog.key_format", nil)
+	}
 	if len(bad.Fields) > 0 {
 		return bad
 	}
@@ -118,7 +122,7 @@ func (d *def[E, P, C, U]) create(ctx context.Context, s *Store, subj access.Subj
 		return nil, err
 	}
 	e := d.build(req)
-	if err := cleaned(e); err != nil {
+	if err := cleaned(e, true); err != nil {
 		return nil, err
 	}
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -170,17 +174,12 @@ func (d *def[E, P, C, U]) update(ctx context.Context, s *Store, subj access.Subj
 			return err
 		}
 		if (*req).expected() != cur.common().Version {
-			if err := fillUsage(ctx, tx, d.kind, cur); err != nil {
-				return err
-			}
-			e := errs.New(errs.Conflict, "catalog.stale")
-			e.Current = cur
-			return e
+			return withCurrent(ctx, tx, d.kind, errs.New(errs.Conflict, "catalog.stale"), cur)
 		}
 		copied := *cur
 		next := P(&copied)
 		d.apply(req, next)
-		if err := cleaned(next); err != nil {
+		if err := cleaned(next, false); err != nil {
 			return err
 		}
 		if same, err := sameEntry(cur, next); err != nil || same {
@@ -189,7 +188,7 @@ func (d *def[E, P, C, U]) update(ctx context.Context, s *Store, subj access.Subj
 		}
 		if d.check != nil {
 			if err := d.check(ctx, tx, cur, next); err != nil {
-				return err
+				return withCurrent(ctx, tx, d.kind, err, cur)
 			}
 		}
 		if from, to := d.scope(cur), d.scope(next); from != to {
@@ -329,6 +328,19 @@ func (d *def[E, P, C, U]) exists(ctx context.Context, db bun.IDB, id int64) (boo
 	return ok, nil
 }
 
+// withCurrent gives a conflict about an entry the entry as stored, so that the editor shows it.
+func withCurrent(ctx context.Context, tx bun.Tx, k Kind, err error, cur Entry) error {
+	e, ok := errs.As(err)
+	if !ok || e.Code != errs.Conflict || e.Current != nil {
+		return err
+	}
+	if err := fillUsage(ctx, tx, k, cur); err != nil {
+		return err
+	}
+	e.Current = cur
+	return e
+}
+
 // lock serialises the writes of one catalog: keys, places and the rules over siblings stay consistent.
 func lock(ctx context.Context, tx bun.Tx, k Kind) error {
 	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", "atiende.catalog:"+string(k)); err != nil {
@@ -385,7 +397,7 @@ func assignKey[E any](ctx context.Context, tx bun.Tx, c *Common) error {
 			return err
 		}
 		if t {
-			return errs.New(errs.Conflict, "catalog.key_taken").WithField("key", "catalog.key_taken", nil)
+			return errs.InvalidField("key", "catalog.key_taken", nil)
 		}
 		return nil
 	}

@@ -59,7 +59,7 @@ type StatusInput struct {
 	Position  *int   `json:"position" validate:"omitempty,gte=1"`
 	Active    *bool  `json:"active"`
 	Group     Group  `json:"group" validate:"required,oneof=todo doing done"`
-	Color     string `json:"color"`
+	Color     string `json:"color" validate:"required"`
 	WIPLimit  *int   `json:"wip_limit" validate:"omitempty,gte=1"`
 	PausesSLA bool   `json:"pauses_sla"`
 }
@@ -76,12 +76,13 @@ type StatusPatch struct {
 	PausesSLA *bool         `json:"pauses_sla"`
 }
 
-// PriorityPatch renames or recolors a priority; the four priorities themselves are fixed.
+// PriorityPatch renames, recolors or (de)activates a priority; the four priorities themselves are fixed.
 type PriorityPatch struct {
 	Version int64   `json:"version" validate:"required,gte=1"`
 	NameES  *string `json:"name_es" validate:"omitempty,max=80"`
 	NameEN  *string `json:"name_en" validate:"omitempty,max=80"`
 	Color   *string `json:"color"`
+	Active  *bool   `json:"active"`
 }
 
 // EntryInput creates an entry of a catalog with only the common fields (KB categories, channels).
@@ -214,12 +215,8 @@ func applyCategory(r *CategoryPatch, c *Category) {
 }
 
 func buildStatus(r *StatusInput) *Status {
-	color := r.Color
-	if color == "" {
-		color = "#64748b"
-	}
 	return &Status{Common: newCommon(r.Key, r.NameES, r.NameEN, r.Position, r.Active),
-		Group: r.Group, Color: color, WIPLimit: r.WIPLimit, PausesSLA: r.PausesSLA}
+		Group: r.Group, Color: r.Color, WIPLimit: r.WIPLimit, PausesSLA: r.PausesSLA}
 }
 
 func applyStatus(r *StatusPatch, s *Status) {
@@ -233,7 +230,7 @@ func applyStatus(r *StatusPatch, s *Status) {
 }
 
 func applyPriority(r *PriorityPatch, p *Priority) {
-	patchCommon(&p.Common, r.NameES, r.NameEN, nil)
+	patchCommon(&p.Common, r.NameES, r.NameEN, r.Active)
 	set(&p.Color, r.Color)
 }
 

@@ -22,6 +22,9 @@ func checkStatus(ctx context.Context, tx bun.Tx, before, after *Status) error {
 		if err != nil {
 			return fmt.Errorf("catalog: todo statuses: %w", err)
 		}
+		if n == 0 && after == nil {
+			return errs.New(errs.Conflict, "catalog.last_todo") // a deletion conflicts; an edit is bad input
+		}
 		if n == 0 {
 			return errs.New(errs.Invalid, "catalog.last_todo")
 		}

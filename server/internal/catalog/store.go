@@ -292,7 +292,7 @@ func slug(name string) string {
 		} else {
 			gap = true
 		}
-		if b.Len() >= maxKey-4 { // room for a _N suffix
+		if b.Len() >= maxKey-5 { // at most 36 characters: room for a _N suffix
 			break
 		}
 	}
