@@ -125,3 +125,11 @@ func CanSeeAttachment(s Subject, v TicketVis, a AttachmentVis) bool {
 
 // CanUseCannedResponses reports whether s may fill canned responses into a reply (staff only).
 func CanUseCannedResponses(s Subject) bool { return s.Staff() }
+
+// CanManageCatalogs reports whether s may change the catalogs (statuses, priorities, categories, channels,
+// queues, note reasons, canned responses, KB categories) and read their change history.
+func CanManageCatalogs(s Subject) bool { return s.Role == Admin }
+
+// CanSeeCatalogUsage reports whether s may see how many tickets use each catalog entry: counts over every
+// ticket, which those who see only their own tickets are not shown.
+func CanSeeCatalogUsage(s Subject) bool { return s.Staff() }

@@ -73,7 +73,7 @@ func (a *App) router() *fiber.App {
 	auth.Handlers{Service: a.Auth}.Register(v1)
 
 	private := v1.Group("", auth.Require())
-	catalog.Handlers{Store: a.Catalog}.Register(private)
+	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
 	people.Handlers{Store: a.People}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})

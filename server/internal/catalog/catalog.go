@@ -1,5 +1,8 @@
-// Package catalog owns the configurable lists: statuses (in groups TO DO / DOING / DONE) and priorities
-// from the Eisenhower matrix, each with Spanish and English labels.
+// Package catalog owns the configurable lists an administrator edits: ticket statuses (in groups TO DO /
+// DOING / DONE), the four priorities of the Eisenhower matrix, categories with their subcategories,
+// knowledge-base categories, channels, queues, credit/debit note reasons and canned responses. Every entry
+// carries Spanish and English labels, a place in its list, an active flag and a version; every change is
+// written in one transaction with its catalog_changes row and a live catalog.changed event.
 package catalog
 
 import (
@@ -8,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
 	"github.com/atiende/atiende/server/internal/i18n"
@@ -24,56 +26,62 @@ const (
 	Done  Group = "done"
 )
 
-// Status is a ticket status: a board column.
-type Status struct {
-	bun.BaseModel `bun:"table:statuses"`
-
+// Common holds the fields every catalog entry has.
+type Common struct {
 	ID       int64  `bun:"id,pk,autoincrement" json:"id"`
 	Key      string `bun:"key" json:"key"`
 	NameES   string `bun:"name_es" json:"name_es"`
 	NameEN   string `bun:"name_en" json:"name_en"`
-	Group    Group  `bun:"grp" json:"group"`
 	Position int    `bun:"position" json:"position"`
-	Color    string `bun:"color" json:"color"`
-	WIPLimit *int   `bun:"wip_limit" json:"wip_limit"`
-	Active   bool   `bun:"active" json:"-"`
+	Active   bool   `bun:"active" json:"active"`
+	Version  int64  `bun:"version" json:"version"`
+	InUse    int64  `bun:"-" json:"in_use"` // tickets that use the entry; 0 for kinds tickets do not reference
 }
 
-// Name returns the status name in a locale.
-func (s *Status) Name(l i18n.Locale) string {
+func (c *Common) common() *Common { return c }
+
+// Name returns the entry's name in a locale.
+func (c *Common) Name(l i18n.Locale) string {
 	if l == i18n.EN {
-		return s.NameEN
+		return c.NameEN
 	}
-	return s.NameES
+	return c.NameES
+}
+
+// Status is a ticket status: a board column.
+type Status struct {
+	bun.BaseModel `bun:"table:statuses"`
+	Common
+
+	Group     Group  `bun:"grp" json:"group"`
+	Color     string `bun:"color" json:"color"`
+	WIPLimit  *int   `bun:"wip_limit" json:"wip_limit"`
+	PausesSLA bool   `bun:"pauses_sla" json:"pauses_sla"`
 }
 
 // Priority is a level of the Eisenhower matrix (importance × urgency).
 type Priority struct {
 	bun.BaseModel `bun:"table:priorities"`
+	Common
 
-	ID        int64  `bun:"id,pk,autoincrement" json:"id"`
-	Key       string `bun:"key" json:"key"`
-	NameES    string `bun:"name_es" json:"name_es"`
-	NameEN    string `bun:"name_en" json:"name_en"`
-	Important bool   `bun:"important" json:"-"`
-	Urgent    bool   `bun:"urgent" json:"-"`
-	Position  int    `bun:"position" json:"position"`
+	Important bool   `bun:"important" json:"important"`
+	Urgent    bool   `bun:"urgent" json:"urgent"`
 	Color     string `bun:"color" json:"color"`
-	Active    bool   `bun:"active" json:"-"`
 }
 
-// Store reads the catalogs.
+// Store reads and writes the catalogs.
 type Store struct{ db bun.IDB }
 
 // NewStore returns a Store over db.
 func NewStore(db bun.IDB) *Store { return &Store{db: db} }
 
+// statusOrder is the board order of statuses: group, then position.
+const statusOrder = "CASE grp WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 ELSE 2 END, position, id"
+
 // Statuses lists the active statuses in board order (group, then position).
 func (s *Store) Statuses(ctx context.Context) ([]Status, error) {
 	var out []Status
-	err := s.db.NewSelect().Model(&out).Where("active").
-		OrderExpr("CASE grp WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 ELSE 2 END, position, id").Scan(ctx)
-	if err != nil {
+	if err := s.db.NewSelect().Model(&out).Where("active").OrderExpr(statusOrder).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("catalog: statuses: %w", err)
 	}
 	return out, nil
@@ -103,31 +111,6 @@ func (s *Store) Priorities(ctx context.Context) ([]Priority, error) {
 		return nil, fmt.Errorf("catalog: priorities: %w", err)
 	}
 	return out, nil
-}
-
-// Handlers serves the catalogs.
-type Handlers struct{ Store *Store }
-
-// Register mounts the routes on an authenticated router.
-func (h Handlers) Register(r fiber.Router) {
-	r.Get("/catalog/statuses", h.statuses)
-	r.Get("/catalog/priorities", h.priorities)
-}
-
-func (h Handlers) statuses(c *fiber.Ctx) error {
-	sts, err := h.Store.Statuses(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"statuses": nonNil(sts)})
-}
-
-func (h Handlers) priorities(c *fiber.Ctx) error {
-	ps, err := h.Store.Priorities(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"priorities": nonNil(ps)})
 }
 
 func nonNil[T any](xs []T) []T {
