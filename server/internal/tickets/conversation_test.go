@@ -22,6 +22,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/app"
 	"github.com/atiende/atiende/server/internal/attachments"
+	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/testutil"
 )
 
@@ -281,7 +282,7 @@ func TestCommentsConversation(t *testing.T) {
 	admin := testutil.Login(t, e.a, "admin@x.test")
 	id := e.f.Tickets[0]
 	path := fmt.Sprintf("/api/v1/tickets/%d/comments", id)
-	l := agent.Connect(e.a, nil)
+	l := agent.ConnectTopics(e.a, nil, []string{live.TicketTopic(id)}) // conversations go to the ticket's watchers
 	before := e.state(t)
 
 	reply := mustComment(t, agent, id, map[string]any{"body": "Hola **ana**, mira [esto](https://example.com) <script>alert(1)</script> [x](javascript:alert(1))", "public": true})
