@@ -65,7 +65,7 @@ func (a *App) router() *fiber.App {
 
 	private := v1.Group("", auth.Require())
 	catalog.Handlers{Store: a.Catalog}.Register(private)
-	people.Handlers{Store: a.People}.Register(private)
+	people.Handlers{Store: a.People, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
