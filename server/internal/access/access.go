@@ -133,3 +133,20 @@ func CanManageCatalogs(s Subject) bool { return s.Role == Admin }
 // CanSeeCatalogUsage reports whether s may see how many tickets use each catalog entry: counts over every
 // ticket, which those who see only their own tickets are not shown.
 func CanSeeCatalogUsage(s Subject) bool { return s.Staff() }
+
+// CanEditTicket reports whether s may change a ticket's fields (subject, typification, people, dates).
+// Until per-ticket roles land, every staff member may edit every ticket.
+func CanEditTicket(s Subject, v TicketVis) bool { return s.Staff() && CanSeeTicket(s, v) }
+
+// CanMergeTickets reports whether s may merge a duplicate ticket into another one.
+func CanMergeTickets(s Subject) bool { return s.Staff() }
+
+// CanCreateFor reports whether s may open a ticket on behalf of any requester (and set its workflow
+// fields: status, queue, assignee); everyone else opens tickets only for themselves.
+func CanCreateFor(s Subject) bool { return s.Staff() }
+
+// CanSearchPeople reports whether s may look up people by name or email (to pick a requester).
+func CanSearchPeople(s Subject) bool { return s.Staff() }
+
+// CanBeAssigned reports whether a user with this role may be given tickets.
+func CanBeAssigned(r Role) bool { return Subject{Role: r}.Staff() }

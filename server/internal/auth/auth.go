@@ -82,7 +82,9 @@ func (s *Service) Login(ctx context.Context, ip, email, password string) (string
 	if err != nil {
 		return "", nil, err
 	}
-	if u == nil {
+	// A person without a login (password_hash '', created as a requester) cannot log in; the dummy
+	// verification keeps the timing of an unknown email.
+	if u == nil || u.PasswordHash == "" {
 		VerifyPassword(password, dummyHash)
 		return "", nil, s.failed(ctx, ip, email)
 	}

@@ -57,9 +57,10 @@ var statusOf = map[errs.Code]int{
 	errs.Internal:     fiber.StatusInternalServerError,
 }
 
-// badRequestKeys are the messages of a body that could not be read at all: 400 rather than 422.
+// badRequestKeys are the messages of a request that could not be read at all (a body that is not JSON,
+// a page cursor that is not one of ours): 400 rather than 422.
 var badRequestKeys = map[string]bool{"body.malformed": true, "body.empty": true, "body.content_type": true,
-	"attachment.multipart": true}
+	"attachment.multipart": true, "board.bad_cursor": true}
 
 // ErrorBody is the wire shape of an error.
 type ErrorBody struct {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/i18n"
 )
 
@@ -81,6 +83,19 @@ func (s *Store) ByID(ctx context.Context, id int64) (*User, error) {
 	return u, nil
 }
 
+// ByIDIn returns a user read through db (a transaction), or nil.
+func (s *Store) ByIDIn(ctx context.Context, db bun.IDB, id int64) (*User, error) {
+	u := new(User)
+	err := db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("people: by id: %w", err)
+	}
+	return u, nil
+}
+
 // Create inserts a user.
 func (s *Store) Create(ctx context.Context, db bun.IDB, u *User) error {
 	if _, err := db.NewInsert().Model(u).Returning("id, created_at").Exec(ctx); err != nil {
@@ -111,11 +126,15 @@ func (s *Store) Count(ctx context.Context) (int64, error) {
 }
 
 // Handlers serves the people API.
-type Handlers struct{ Store *Store }
+type Handlers struct {
+	Store   *Store
+	Subject func(c *fiber.Ctx) (access.Subject, bool)
+}
 
 // Register mounts the routes on an authenticated router.
 func (h Handlers) Register(r fiber.Router) {
 	r.Get("/users", h.listAssignees)
+	r.Get("/people", h.search)
 }
 
 func (h Handlers) listAssignees(c *fiber.Ctx) error {
@@ -159,4 +178,70 @@ func (s *Store) Refs(ctx context.Context, db bun.IDB, ids []int64) (map[int64]Pe
 		out[r.ID] = r
 	}
 	return out, nil
+}
+
+// FindOrCreate returns the person with an email (case-insensitive), creating a customer without a login
+// (password_hash ”) when there is none. Concurrent calls for one email end with one user.
+func (s *Store) FindOrCreate(ctx context.Context, db bun.IDB, name, email string) (*User, error) {
+	name, email = strings.TrimSpace(name), strings.TrimSpace(email)
+	u := &User{Email: email, Name: name, PasswordHash: "", Role: access.Customer, Locale: i18n.Default}
+	err := db.NewInsert().Model(u).On("CONFLICT ((lower(email))) DO NOTHING").Returning("id, created_at").Scan(ctx)
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("people: find or create: %w", err)
+	}
+	u = new(User)
+	if err := db.NewSelect().Model(u).Where("lower(email) = ?", strings.ToLower(email)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("people: find or create: %w", err)
+	}
+	return u, nil
+}
+
+// SearchMinLen and SearchMaxLimit bound a people search: shorter text matches too much to help, and a
+// picker shows a handful of names.
+const (
+	SearchMinLen   = 2
+	SearchMaxLimit = 20
+)
+
+// Search returns up to limit people whose name or email contains q (case-insensitive), by name.
+func (s *Store) Search(ctx context.Context, q string, limit int) ([]PersonRef, error) {
+	like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
+	out := []PersonRef{}
+	err := s.db.NewSelect().Table("users").Column("id", "name", "email").
+		Where("name ILIKE ? OR email ILIKE ?", like, like).OrderExpr("name, id").Limit(int64(limit)).Scan(ctx, &out)
+	if err != nil {
+		return nil, fmt.Errorf("people: search: %w", err)
+	}
+	return out, nil
+}
+
+func (h Handlers) search(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	if !access.CanSearchPeople(subj) {
+		return errs.New(errs.Forbidden, "people.search_forbidden")
+	}
+	bad := errs.New(errs.Invalid, "error.invalid")
+	q := strings.TrimSpace(c.Query("q"))
+	if n := len([]rune(q)); n < SearchMinLen || n > 100 {
+		bad.WithField("q", "people.search_length", map[string]any{"min": SearchMinLen, "max": 100})
+	}
+	limit := SearchMaxLimit
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > SearchMaxLimit {
+			bad.WithField("limit", "field.between", map[string]any{"min": 1, "max": SearchMaxLimit})
+		}
+		limit = n
+	}
+	if len(bad.Fields) > 0 {
+		return bad
+	}
+	items, err := h.Store.Search(c.UserContext(), q, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
 }

@@ -98,6 +98,10 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		if err := tx.NewSelect().Table("priorities").Column("id").OrderExpr("id").Scan(ctx, &priorityIDs); err != nil {
 			return err
 		}
+		typ, err := LoadTypification(ctx, tx)
+		if err != nil {
+			return err
+		}
 		staff := append(append(append([]*people.User{}, users[access.Agent]...), users[access.Supervisor]...), users[access.Admin]...)
 		requesters := []*people.User{users[access.Customer][0], users[access.Consultant][0]}
 		system := access.Subject{}
@@ -105,14 +109,15 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		weights := []int{18, 12, 6, 10, 54}
 		now := time.Now()
 		for i := range nTickets {
-			c := Cases[r.IntN(len(Cases))]
+			ci := r.IntN(len(Cases))
+			c := Cases[ci]
 			st := statusIDs[Pick(r, weights)]
 			var assignee *int64
 			if st != statusIDs[0] || r.IntN(3) == 0 {
 				assignee = &staff[r.IntN(len(staff))].ID
 			}
 			var requester *int64
-			if r.IntN(4) == 0 {
+			if r.IntN(2) == 0 {
 				requester = &requesters[r.IntN(len(requesters))].ID
 			}
 			created := now.Add(-time.Duration(r.IntN(60*24*60)) * time.Minute)
@@ -121,6 +126,8 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 				Description: c.CategoryES + ": " + c.ES,
 				StatusID:    st, PriorityID: priorityIDs[Pick(r, []int{10, 25, 35, 30})],
 				AssigneeID: assignee, RequesterID: requester, CreatedAt: created,
+				CategoryID: &typ.Category[ci], SubcategoryID: &typ.Subcategory[ci],
+				ChannelID: &typ.Channels[Pick(r, ChannelWeights)], QueueID: &typ.Queues[Pick(r, QueueWeights)],
 			})
 			if err != nil {
 				return fmt.Errorf("seed: ticket %d: %w", i, err)
@@ -132,6 +139,53 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		return Result{}, err
 	}
 	return Result{Seeded: true, Tickets: nTickets}, nil
+}
+
+// ChannelWeights and QueueWeights spread demo tickets over the channels and queues in the order the
+// migration inserts them: most come from the sites, the chatbot and email; most stay on level 1.
+var (
+	ChannelWeights = []int{25, 10, 5, 15, 5, 12, 18, 10}
+	QueueWeights   = []int{75, 20, 5}
+)
+
+// Typification is the catalog ids the demo tickets use: per case of Cases its category and
+// subcategory (found by the subcategory's Spanish name), and the channels and queues by id.
+type Typification struct {
+	Category, Subcategory []int64 // indexed like Cases
+	Channels, Queues      []int64
+}
+
+// LoadTypification reads the ids of the migration's categories, channels and queues.
+func LoadTypification(ctx context.Context, db bun.IDB) (*Typification, error) {
+	var subs []struct {
+		ID       int64  `bun:"id"`
+		ParentID int64  `bun:"parent_id"`
+		NameES   string `bun:"name_es"`
+	}
+	if err := db.NewSelect().Table("categories").Column("id", "parent_id", "name_es").Where("parent_id IS NOT NULL").Scan(ctx, &subs); err != nil {
+		return nil, fmt.Errorf("seed: categories: %w", err)
+	}
+	t := &Typification{Category: make([]int64, len(Cases)), Subcategory: make([]int64, len(Cases))}
+	for i, c := range Cases {
+		for _, sc := range subs {
+			if sc.NameES == c.ES {
+				t.Category[i], t.Subcategory[i] = sc.ParentID, sc.ID
+			}
+		}
+		if t.Subcategory[i] == 0 {
+			return nil, fmt.Errorf("seed: no subcategory named %q", c.ES)
+		}
+	}
+	if err := db.NewSelect().Table("channels").Column("id").OrderExpr("id").Scan(ctx, &t.Channels); err != nil {
+		return nil, fmt.Errorf("seed: channels: %w", err)
+	}
+	if err := db.NewSelect().Table("queues").Column("id").OrderExpr("id").Scan(ctx, &t.Queues); err != nil {
+		return nil, fmt.Errorf("seed: queues: %w", err)
+	}
+	if len(t.Channels) != len(ChannelWeights) || len(t.Queues) != len(QueueWeights) {
+		return nil, fmt.Errorf("seed: expected %d channels and %d queues from the migrations", len(ChannelWeights), len(QueueWeights))
+	}
+	return t, nil
 }
 
 // Pick returns an index chosen at random in proportion to the weights.

@@ -181,8 +181,8 @@ func mustComment(t *testing.T, c *testutil.Client, ticketID int64, body map[stri
 	return cm
 }
 
-// refusal is one request that must be refused with a message in both languages and write nothing.
-type refusal struct {
+// convRefusal is one request that must be refused with a message in both languages and write nothing.
+type convRefusal struct {
 	name   string
 	client *testutil.Client
 	do     func(c *testutil.Client) (int, []byte)
@@ -191,7 +191,7 @@ type refusal struct {
 	en, es string // parts of the message in each language
 }
 
-func (e *convEnv) checkRefusals(t *testing.T, cases []refusal) {
+func (e *convEnv) checkRefusals(t *testing.T, cases []convRefusal) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -247,7 +247,7 @@ func TestCommentsBadInputAndPermissions(t *testing.T) {
 		eleven[i] = int64(i + 1)
 	}
 
-	e.checkRefusals(t, []refusal{
+	e.checkRefusals(t, []convRefusal{
 		{"malformed json", agent, post(path, `{"body": "x",`), 400, "", "not valid JSON", "no es JSON válido"},
 		{"empty body", agent, post(path, ``), 400, "", "missing", "Falta"},
 		{"unknown field", agent, post(path, `{"body":"x","public":true,"internal":true}`), 422, "internal", "does not exist", "no existe"},
@@ -484,7 +484,7 @@ func TestCannedResponseRender(t *testing.T) {
 	post := func(p string, body any) func(c *testutil.Client) (int, []byte) {
 		return func(c *testutil.Client) (int, []byte) { return c.Do("POST", p, body) }
 	}
-	e.checkRefusals(t, []refusal{
+	e.checkRefusals(t, []convRefusal{
 		{"customer", customer, post(path, nil), 403, "", "Only the support team can use canned responses", "Solo el equipo de soporte puede usar respuestas predefinidas"},
 		{"customer on a ticket not theirs", customer, post(fmt.Sprintf("/api/v1/tickets/%d/canned-responses/%d/render", e.f.Tickets[2], received), nil), 404, "", "does not exist or you have no access", "no existe o no tienes acceso"},
 		{"unknown locale", agent, post(path, map[string]any{"locale": "fr"}), 422, "locale", "one of: es en", "uno de: es en"},
@@ -507,7 +507,7 @@ func TestAttachmentUploadRules(t *testing.T) {
 	up := func(ticket int64, parts ...filePart) func(c *testutil.Client) (int, []byte) {
 		return func(c *testutil.Client) (int, []byte) { return upload(t, c, ticket, parts...) }
 	}
-	e.checkRefusals(t, []refusal{
+	e.checkRefusals(t, []convRefusal{
 		{"a PDF named .png", agent, up(own, filePart{"file", "foto.png", pdfBytes}), 422, "file", "does not match its extension .png", "no corresponde a su extensión .png"},
 		{"an HTML file", agent, up(own, filePart{"file", "page.html", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>")}), 422, "file", "not accepted", "no se admite"},
 		{"HTML named .txt", agent, up(own, filePart{"file", "page.txt", []byte("<html><body onload=alert(1)>")}), 422, "file", "not accepted", "no se admite"},
@@ -540,7 +540,7 @@ func TestAttachmentSizeLimit(t *testing.T) {
 	up := func(content []byte) func(c *testutil.Client) (int, []byte) {
 		return func(c *testutil.Client) (int, []byte) { return upload(t, c, id, filePart{"file", "big.pdf", content}) }
 	}
-	e.checkRefusals(t, []refusal{
+	e.checkRefusals(t, []convRefusal{
 		{"one byte over the limit", agent, up(over), 413, "file", "too large (at most 1 KiB)", "demasiado grande (máximo 1 KiB)"},
 		{"far over the limit", agent, up(huge), 413, "", "too large (at most 1 KiB)", "demasiado grande (máximo 1 KiB)"},
 	})

@@ -3,6 +3,7 @@ package tickets
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,8 +23,16 @@ type Handlers struct {
 func (h Handlers) Register(r fiber.Router) {
 	r.Get("/board", h.board)
 	r.Get("/board/columns/:statusId/cards", h.columnPage)
+	r.Get("/tickets", h.list)
+	r.Post("/tickets", h.create)
 	r.Get("/tickets/:ticketId", h.get)
+	r.Patch("/tickets/:ticketId", h.update)
 	r.Post("/tickets/:ticketId/move", h.move)
+	r.Get("/tickets/:ticketId/history", h.history)
+	r.Post("/tickets/:ticketId/links", h.link)
+	r.Delete("/tickets/:ticketId/links/:otherId", h.unlink)
+	r.Post("/tickets/:ticketId/merge", h.merge)
+	ViewHandlers{Views: &Views{DB: h.Service.DB}, Subject: h.Subject}.Register(r)
 }
 
 const (
@@ -113,11 +122,11 @@ func (h Handlers) get(c *fiber.Ctx) error {
 	if err != nil {
 		return errs.New(errs.NotFound, "ticket.not_found")
 	}
-	card, err := h.Service.Get(c.UserContext(), subj, id)
+	d, err := h.Service.Detail(c.UserContext(), subj, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(card)
+	return c.JSON(d)
 }
 
 func (h Handlers) move(c *fiber.Ctx) error {
@@ -135,4 +144,210 @@ func (h Handlers) move(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(card)
+}
+
+func ticketID(c *fiber.Ctx) (int64, error) {
+	id, err := httpx.ParamInt64(c, "ticketId")
+	if err != nil {
+		return 0, errs.New(errs.NotFound, "ticket.not_found")
+	}
+	return id, nil
+}
+
+// IdempotencyHeader is the request header that makes a creation safe to retry.
+const IdempotencyHeader = "Idempotency-Key"
+
+func (h Handlers) create(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	key := c.Get(IdempotencyHeader)
+	if utf8.RuneCountInString(key) > MaxIdempotencyKey || !utf8.ValidString(key) {
+		return errs.InvalidField(IdempotencyHeader, "field.max", map[string]any{"param": MaxIdempotencyKey})
+	}
+	var req NewTicketRequest
+	if err := httpx.Decode(c, &req); err != nil {
+		return err
+	}
+	res, err := h.Service.CreateTicket(c.UserContext(), subj, req, key)
+	if err != nil {
+		return err
+	}
+	if res.Replay {
+		c.Set("Idempotent-Replayed", "true")
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Status(res.Status).Send(res.Body)
+}
+
+func (h Handlers) update(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	id, err := ticketID(c)
+	if err != nil {
+		return err
+	}
+	var p TicketPatch
+	if err := httpx.Decode(c, &p); err != nil {
+		return err
+	}
+	d, err := h.Service.Update(c.UserContext(), subj, id, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (h Handlers) history(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	id, err := ticketID(c)
+	if err != nil {
+		return err
+	}
+	items, err := h.Service.History(c.UserContext(), subj, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (h Handlers) link(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	id, err := ticketID(c)
+	if err != nil {
+		return err
+	}
+	var req LinkRequest
+	if err := httpx.Decode(c, &req); err != nil {
+		return err
+	}
+	d, err := h.Service.Link(c.UserContext(), subj, id, req)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(d)
+}
+
+func (h Handlers) unlink(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	id, err := ticketID(c)
+	if err != nil {
+		return err
+	}
+	other, err := httpx.ParamInt64(c, "otherId")
+	if err != nil {
+		return errs.New(errs.NotFound, "ticket.link_not_found")
+	}
+	d, err := h.Service.Unlink(c.UserContext(), subj, id, other)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (h Handlers) merge(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	id, err := ticketID(c)
+	if err != nil {
+		return err
+	}
+	var req MergeRequest
+	if err := httpx.Decode(c, &req); err != nil {
+		return err
+	}
+	d, err := h.Service.Merge(c.UserContext(), subj, id, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+// listQuery reads the records table's query string, naming every parameter it cannot use.
+func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
+	lq := ListQuery{Limit: defaultLimit, Sort: DefaultSort}
+	bad := errs.New(errs.Invalid, "error.invalid")
+	id := func(name string, dst *int64) {
+		v := c.Query(name)
+		if v == "" {
+			return
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			bad.WithField(name, "ticket.bad_id", nil)
+			return
+		}
+		*dst = n
+	}
+	id("status", &lq.StatusID)
+	id("priority", &lq.PriorityID)
+	id("queue", &lq.QueueID)
+	id("channel", &lq.ChannelID)
+	id("category", &lq.CategoryID)
+	id("subcategory", &lq.SubcategoryID)
+	id("requester", &lq.RequesterID)
+	switch a := c.Query("assignee"); a {
+	case "":
+	case "me":
+		lq.AssigneeID = subj.UserID
+	case "none":
+		lq.Unassigned = true
+	default:
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil || n <= 0 {
+			bad.WithField("assignee", "board.bad_assignee", nil)
+		}
+		lq.AssigneeID = n
+	}
+	date := func(name string) *time.Time {
+		v := c.Query(name)
+		if v == "" {
+			return nil
+		}
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			bad.WithField(name, "field.date", nil)
+			return nil
+		}
+		return &d
+	}
+	lq.CreatedFrom = date("created_from")
+	if to := date("created_to"); to != nil {
+		if lq.CreatedFrom != nil && to.Before(*lq.CreatedFrom) {
+			bad.WithField("created_to", "ticket.date_range", nil)
+		}
+		next := to.AddDate(0, 0, 1) // inclusive: up to the end of that day
+		lq.CreatedTo = &next
+	}
+	lq.Text = strings.TrimSpace(c.Query("q"))
+	if utf8.RuneCountInString(lq.Text) > maxText || !utf8.ValidString(lq.Text) {
+		bad.WithField("q", "field.max", map[string]any{"param": maxText})
+	}
+	if s := c.Query("sort"); s != "" {
+		if !ValidSort(s) {
+			bad.WithField("sort", "ticket.bad_sort", nil)
+		}
+		lq.Sort = s
+	}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxLimit {
+			bad.WithField("limit", "field.between", map[string]any{"min": 1, "max": maxLimit})
+		}
+		lq.Limit = n
+	}
+	lq.Cursor = c.Query("cursor")
+	if len(bad.Fields) > 0 {
+		return lq, bad
+	}
+	return lq, nil
+}
+
+func (h Handlers) list(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	lq, err := listQuery(c, subj)
+	if err != nil {
+		return err
+	}
+	l, err := h.Service.List(c.UserContext(), subj, lq)
+	if err != nil {
+		return err
+	}
+	return c.JSON(l)
 }

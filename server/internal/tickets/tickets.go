@@ -357,6 +357,9 @@ func (s *Service) record(ctx context.Context, tx bun.IDB, ticketID int64, subj a
 		if c.before == nil {
 			b = nil
 		}
+		if c.after == nil {
+			a = nil
+		}
 		rows = append(rows, historyRow{TicketID: ticketID, ActorID: actor, Field: c.field, Before: b, After: a})
 	}
 	if _, err := tx.NewInsert().Model(&rows).Exec(ctx); err != nil {
@@ -365,46 +368,81 @@ func (s *Service) record(ctx context.Context, tx bun.IDB, ticketID int64, subj a
 	return nil
 }
 
-// NewTicket is what creating a ticket needs.
+// NewTicket is what creating a ticket needs; references are already checked.
 type NewTicket struct {
-	Subject     string
-	Description string
-	StatusID    int64
-	PriorityID  int64
-	AssigneeID  *int64
-	RequesterID *int64
-	CreatedAt   time.Time // zero: now (the seed spreads tickets over past weeks)
+	Subject       string
+	Description   string
+	StatusID      int64
+	PriorityID    int64
+	AssigneeID    *int64
+	RequesterID   *int64
+	ChannelID     *int64
+	CategoryID    *int64
+	SubcategoryID *int64
+	QueueID       *int64
+	AffectedID    *int64
+	OrderNumber   *string
+	Tags          []string
+	DueAt         *time.Time
+	CreatedAt     time.Time // zero: now (the seed spreads tickets over past weeks)
 }
 
 // Create inserts a ticket at the top of its column, with its history and event.
 func (s *Service) Create(ctx context.Context, tx bun.Tx, subj access.Subject, n NewTicket) (*Card, error) {
-	var first string
-	err := tx.NewSelect().Table("tickets").Column("rank").Where("status_id = ?", n.StatusID).OrderExpr("rank, id").Limit(1).Scan(ctx, &first)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("tickets: create: %w", err)
+	t, err := s.insert(ctx, tx, subj, n)
+	if err != nil {
+		return nil, err
 	}
-	rank, err := RankBetween("", first)
+	return s.card(ctx, tx, t)
+}
+
+func (s *Service) insert(ctx context.Context, tx bun.Tx, subj access.Subject, n NewTicket) (*Ticket, error) {
+	rank, err := s.topRank(ctx, tx, n.StatusID, 0)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: create: %w", err)
 	}
+	tags := n.Tags
+	if tags == nil {
+		tags = []string{}
+	}
 	t := &Ticket{Subject: n.Subject, Description: n.Description, StatusID: n.StatusID, PriorityID: n.PriorityID,
-		AssigneeID: n.AssigneeID, RequesterID: n.RequesterID, Rank: rank, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt}
+		AssigneeID: n.AssigneeID, RequesterID: n.RequesterID, ChannelID: n.ChannelID, CategoryID: n.CategoryID,
+		SubcategoryID: n.SubcategoryID, QueueID: n.QueueID, AffectedID: n.AffectedID, OrderNumber: n.OrderNumber,
+		Tags: tags, DueAt: n.DueAt, Rank: rank, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt}
 	if _, err := tx.NewInsert().Model(t).Returning("id, number, created_at, updated_at").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("tickets: create: %w", err)
 	}
-	if err := s.record(ctx, tx, t.ID, subj, []change{{"created", nil, map[string]any{"subject": t.Subject, "status_id": t.StatusID}}}); err != nil {
+	created := map[string]any{"subject": t.Subject, "status_id": t.StatusID, "priority_id": t.PriorityID,
+		"category_id": t.CategoryID, "subcategory_id": t.SubcategoryID, "channel_id": t.ChannelID, "queue_id": t.QueueID,
+		"assignee_id": t.AssigneeID, "requester_id": t.RequesterID}
+	if err := s.record(ctx, tx, t.ID, subj, []change{{"created", nil, created}}); err != nil {
 		return nil, err
 	}
 	card, err := s.card(ctx, tx, t)
 	if err != nil {
 		return nil, err
 	}
-	var actor *live.Actor
-	if subj.UserID != 0 {
-		actor = &live.Actor{ID: subj.UserID, Name: subj.Name}
-	}
-	if err := live.Append(ctx, tx, live.Event{Name: live.TicketCreated, TicketID: t.ID, Ticket: card, Actor: actor, Vis: t.Vis()}); err != nil {
+	if err := live.Append(ctx, tx, live.Event{Name: live.TicketCreated, TicketID: t.ID, Ticket: card, Actor: actorOf(subj), Vis: t.Vis()}); err != nil {
 		return nil, err
 	}
-	return card, nil
+	return t, nil
+}
+
+// topRank is the rank at the top of a status's column, above every ticket but exceptID.
+func (s *Service) topRank(ctx context.Context, tx bun.IDB, statusID, exceptID int64) (string, error) {
+	var first string
+	err := tx.NewSelect().Table("tickets").Column("rank").Where("status_id = ?", statusID).Where("id <> ?", exceptID).
+		OrderExpr("rank, id").Limit(1).Scan(ctx, &first)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	return RankBetween("", first)
+}
+
+// actorOf is the event actor of a subject: nil for the system.
+func actorOf(subj access.Subject) *live.Actor {
+	if subj.UserID == 0 {
+		return nil
+	}
+	return &live.Actor{ID: subj.UserID, Name: subj.Name}
 }

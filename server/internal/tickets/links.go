@@ -1,0 +1,351 @@
+package tickets
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/i18n"
+	"github.com/atiende/atiende/server/internal/people"
+)
+
+// HistoryEntry is one change of a ticket: who, when, which field, before → after (stored JSON values).
+type HistoryEntry struct {
+	ID     int64           `json:"id" bun:"id"`
+	At     time.Time       `json:"at" bun:"at"`
+	Actor  *people.Ref     `json:"actor" bun:"-"`
+	Field  string          `json:"field" bun:"field"`
+	Before json.RawMessage `json:"before" bun:"before"`
+	After  json.RawMessage `json:"after" bun:"after"`
+
+	ActorID *int64 `json:"-" bun:"actor_id"`
+}
+
+// History returns every change of a ticket the subject may see, oldest first.
+func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([]HistoryEntry, error) {
+	t, err := s.load(ctx, s.DB, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil || !access.CanSeeTicket(subj, t.Vis()) {
+		return nil, errs.New(errs.NotFound, "ticket.not_found")
+	}
+	out := []HistoryEntry{}
+	if err := s.DB.NewSelect().Table("ticket_history").Column("id", "at", "field", "before", "after", "actor_id").
+		Where("ticket_id = ?", id).OrderExpr("at, id").Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("tickets: history: %w", err)
+	}
+	var ids []int64
+	for _, h := range out {
+		if h.ActorID != nil {
+			ids = append(ids, *h.ActorID)
+		}
+	}
+	names, err := s.People.Names(ctx, s.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range out {
+		out[i].At = h.At.UTC()
+		if h.ActorID != nil {
+			out[i].Actor = &people.Ref{ID: *h.ActorID, Name: names[*h.ActorID]}
+		}
+		if h.Before == nil {
+			out[i].Before = json.RawMessage("null")
+		}
+		if h.After == nil {
+			out[i].After = json.RawMessage("null")
+		}
+	}
+	return out, nil
+}
+
+// LinkRequest is the body of POST /tickets/{id}/links.
+type LinkRequest struct {
+	Number int64    `json:"number" validate:"required,gte=1"`
+	Kind   LinkKind `json:"kind" validate:"required,oneof=related duplicate"`
+}
+
+// pair loads, locked and in id order (so two writers never wait on each other crosswise), the ticket
+// id, which subj must be able to edit, and the one numbered number, which subj must be able to see.
+// A number that is id's own, unknown or invisible is a field error on numberField.
+func (s *Service) pair(ctx context.Context, tx bun.Tx, subj access.Subject, id, number int64, numberField string) (*Ticket, *Ticket, error) {
+	var otherID int64
+	err := tx.NewSelect().Table("tickets").Column("id").Where("number = ?", number).Scan(ctx, &otherID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fmt.Errorf("tickets: pair: %w", err)
+	}
+	return s.pairByID(ctx, tx, subj, id, otherID, numberField)
+}
+
+func (s *Service) pairByID(ctx context.Context, tx bun.Tx, subj access.Subject, id, otherID int64, numberField string) (*Ticket, *Ticket, error) {
+	var ts []Ticket
+	if err := tx.NewSelect().Model(&ts).Where("t.id IN (?, ?)", id, otherID).OrderExpr("t.id").For("UPDATE").Scan(ctx); err != nil {
+		return nil, nil, fmt.Errorf("tickets: pair: %w", err)
+	}
+	var t, o *Ticket
+	for i := range ts {
+		if ts[i].ID == id {
+			t = &ts[i]
+		} else {
+			o = &ts[i]
+		}
+	}
+	if t == nil || !access.CanSeeTicket(subj, t.Vis()) {
+		return nil, nil, errs.New(errs.NotFound, "ticket.not_found")
+	}
+	if !access.CanEditTicket(subj, t.Vis()) {
+		return nil, nil, errs.New(errs.Forbidden, "ticket.edit_forbidden")
+	}
+	if otherID == id {
+		return nil, nil, errs.InvalidField(numberField, "ticket.link_self", nil)
+	}
+	if o == nil || !access.CanSeeTicket(subj, o.Vis()) {
+		return nil, nil, errs.InvalidField(numberField, "ticket.link_unknown", nil)
+	}
+	return t, o, nil
+}
+
+type linkRow struct {
+	bun.BaseModel `bun:"table:ticket_links"`
+
+	TicketID  int64     `bun:"ticket_id,pk"`
+	OtherID   int64     `bun:"other_id,pk"`
+	Kind      LinkKind  `bun:"kind"`
+	CreatedBy *int64    `bun:"created_by"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+func orderedPair(a, b int64) (int64, int64) {
+	if a < b {
+		return a, b
+	}
+	return b, a
+}
+
+// currentLink returns the kind of the link between two tickets, or "" when there is none.
+func currentLink(ctx context.Context, tx bun.IDB, a, b int64) (LinkKind, error) {
+	lo, hi := orderedPair(a, b)
+	var kind LinkKind
+	err := tx.NewSelect().Table("ticket_links").Column("kind").Where("ticket_id = ? AND other_id = ?", lo, hi).Scan(ctx, &kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("tickets: link: %w", err)
+	}
+	return kind, nil
+}
+
+func upsertLink(ctx context.Context, tx bun.IDB, subj access.Subject, a, b int64, kind LinkKind) error {
+	lo, hi := orderedPair(a, b)
+	row := &linkRow{TicketID: lo, OtherID: hi, Kind: kind}
+	if subj.UserID != 0 {
+		row.CreatedBy = &subj.UserID
+	}
+	if _, err := tx.NewInsert().Model(row).On("CONFLICT (ticket_id, other_id) DO UPDATE SET kind = EXCLUDED.kind").Exec(ctx); err != nil {
+		return fmt.Errorf("tickets: link: %w", err)
+	}
+	return nil
+}
+
+func linkValue(o *Ticket, kind LinkKind) any {
+	if kind == "" {
+		return nil
+	}
+	return map[string]any{"ticket_id": o.ID, "number": o.Number, "kind": kind}
+}
+
+// bump gives a ticket a new version and change time, with its history rows and a `ticket.updated` event.
+func (s *Service) bump(ctx context.Context, tx bun.Tx, subj access.Subject, before, after *Ticket, cols []string, changes []change) error {
+	after.Version = before.Version + 1
+	if _, err := tx.NewUpdate().Model(after).Column(append(cols, "version")...).Set("updated_at = now()").
+		WherePK().Returning("updated_at").Exec(ctx); err != nil {
+		return fmt.Errorf("tickets: update: %w", err)
+	}
+	if err := s.record(ctx, tx, after.ID, subj, changes); err != nil {
+		return err
+	}
+	return s.emitUpdated(ctx, tx, subj, before, after)
+}
+
+// setLink writes the link kind between two tickets (removes the link when kind is "") and returns the
+// kind before; the tickets' versions and history are the caller's.
+func setLink(ctx context.Context, tx bun.Tx, subj access.Subject, t, o *Ticket, kind LinkKind) (LinkKind, error) {
+	prev, err := currentLink(ctx, tx, t.ID, o.ID)
+	if err != nil || prev == kind {
+		return prev, err
+	}
+	if kind == "" {
+		lo, hi := orderedPair(t.ID, o.ID)
+		if _, err := tx.NewDelete().Table("ticket_links").Where("ticket_id = ? AND other_id = ?", lo, hi).Exec(ctx); err != nil {
+			return prev, fmt.Errorf("tickets: unlink: %w", err)
+		}
+		return prev, nil
+	}
+	return prev, upsertLink(ctx, tx, subj, t.ID, o.ID, kind)
+}
+
+// relink sets the link between t and o, with a `link` history row, a new version and an event on both.
+func (s *Service) relink(ctx context.Context, tx bun.Tx, subj access.Subject, t, o *Ticket, kind LinkKind) error {
+	prev, err := setLink(ctx, tx, subj, t, o, kind)
+	if err != nil || prev == kind {
+		return err
+	}
+	for _, p := range [][2]*Ticket{{t, o}, {o, t}} {
+		before, after := *p[0], *p[0]
+		if err := s.bump(ctx, tx, subj, &before, &after, nil, []change{{"link", linkValue(p[1], prev), linkValue(p[1], kind)}}); err != nil {
+			return err
+		}
+		*p[0] = after
+	}
+	return nil
+}
+
+// Link links a ticket to the one numbered req.Number (or changes the kind of their link).
+func (s *Service) Link(ctx context.Context, subj access.Subject, id int64, req LinkRequest) (*TicketDetail, error) {
+	var out *TicketDetail
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, o, err := s.pair(ctx, tx, subj, id, req.Number, "number")
+		if err != nil {
+			return err
+		}
+		if err := s.relink(ctx, tx, subj, t, o, req.Kind); err != nil {
+			return err
+		}
+		out, err = s.detail(ctx, tx, subj, t)
+		return err
+	})
+	return out, err
+}
+
+// Unlink removes the link between a ticket and another (by id).
+func (s *Service) Unlink(ctx context.Context, subj access.Subject, id, otherID int64) (*TicketDetail, error) {
+	var out *TicketDetail
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, o, err := s.pairByID(ctx, tx, subj, id, otherID, "other_id")
+		if err != nil {
+			if e, ok := errs.As(err); ok && e.Code == errs.Invalid {
+				return errs.New(errs.NotFound, "ticket.link_not_found")
+			}
+			return err
+		}
+		kind, err := currentLink(ctx, tx, t.ID, o.ID)
+		if err != nil {
+			return err
+		}
+		if kind == "" {
+			return errs.New(errs.NotFound, "ticket.link_not_found")
+		}
+		if err := s.relink(ctx, tx, subj, t, o, ""); err != nil {
+			return err
+		}
+		out, err = s.detail(ctx, tx, subj, t)
+		return err
+	})
+	return out, err
+}
+
+// MergeRequest is the body of POST /tickets/{id}/merge.
+type MergeRequest struct {
+	IntoNumber int64 `json:"into_number" validate:"required,gte=1"`
+	Version    int64 `json:"version" validate:"required,gte=1"`
+}
+
+// Merge closes a duplicate ticket into another: the duplicate points to it, moves to the closing status
+// and both get a history row, an internal note, a `duplicate` link, a new version and an event.
+func (s *Service) Merge(ctx context.Context, subj access.Subject, id int64, req MergeRequest) (*TicketDetail, error) {
+	var out *TicketDetail
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		dup, into, err := s.pair(ctx, tx, subj, id, req.IntoNumber, "into_number")
+		if err != nil {
+			if e, ok := errs.As(err); ok && e.Fields["into_number"].Key == "ticket.link_self" {
+				return errs.InvalidField("into_number", "ticket.merge_self", nil)
+			}
+			return err
+		}
+		if !access.CanMergeTickets(subj) {
+			return errs.New(errs.Forbidden, "ticket.merge_forbidden")
+		}
+		if dup.Version != req.Version {
+			return s.staleDetail(ctx, tx, subj, dup)
+		}
+		if dup.MergedIntoID != nil {
+			return errs.New(errs.Invalid, "ticket.already_merged")
+		}
+		if into.MergedIntoID != nil {
+			return errs.InvalidField("into_number", "ticket.merge_into_merged", nil)
+		}
+		closing, err := s.Catalog.ClosingStatus(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if closing == nil {
+			return errs.New(errs.Invalid, "ticket.no_closing_status")
+		}
+		prevLink, err := setLink(ctx, tx, subj, dup, into, Duplicate)
+		if err != nil {
+			return err
+		}
+		var dupLink, intoLink []change
+		if prevLink != Duplicate {
+			dupLink = []change{{"link", linkValue(into, prevLink), linkValue(into, Duplicate)}}
+			intoLink = []change{{"link", linkValue(dup, prevLink), linkValue(dup, Duplicate)}}
+		}
+
+		before, after := *dup, *dup
+		after.MergedIntoID = &into.ID
+		cols := []string{"merged_into_id"}
+		changes := append([]change{{"merged_into", nil, map[string]any{"ticket_id": into.ID, "number": into.Number}}}, dupLink...)
+		if closing.ID != dup.StatusID {
+			if after.Rank, err = s.topRank(ctx, tx, closing.ID, dup.ID); err != nil {
+				return fmt.Errorf("tickets: merge: %w", err)
+			}
+			after.StatusID = closing.ID
+			cols = append(cols, "status_id", "rank")
+			changes = append(changes, change{"status_id", before.StatusID, after.StatusID})
+			if after.Rank != before.Rank {
+				changes = append(changes, change{"rank", before.Rank, after.Rank})
+			}
+		}
+		if err := s.bump(ctx, tx, subj, &before, &after, cols, changes); err != nil {
+			return err
+		}
+		intoBefore, intoAfter := *into, *into
+		if err := s.bump(ctx, tx, subj, &intoBefore, &intoAfter, nil,
+			append([]change{{"merged_from", nil, map[string]any{"ticket_id": dup.ID, "number": dup.Number}}}, intoLink...)); err != nil {
+			return err
+		}
+		if err := s.note(ctx, tx, subj, dup.ID, i18n.T(subj.Locale, "ticket.merged_into_note", map[string]any{"number": into.Number})); err != nil {
+			return err
+		}
+		if err := s.note(ctx, tx, subj, into.ID, i18n.T(subj.Locale, "ticket.merged_from_note", map[string]any{"number": dup.Number})); err != nil {
+			return err
+		}
+		out, err = s.detail(ctx, tx, subj, &after)
+		return err
+	})
+	return out, err
+}
+
+// note writes an internal note (plain text) in a ticket's conversation, by the acting user.
+func (s *Service) note(ctx context.Context, tx bun.Tx, subj access.Subject, ticketID int64, text string) error {
+	var author *int64
+	if subj.UserID != 0 {
+		author = &subj.UserID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_comments (ticket_id, author_id, public, body, body_html)
+		VALUES (?, ?, false, ?, ?)`, ticketID, author, text, "<p>"+html.EscapeString(text)+"</p>")
+	if err != nil {
+		return fmt.Errorf("tickets: note: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,276 @@
+package tickets
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/live"
+)
+
+// TicketPatch is the body of PATCH /tickets/{id}: the version the edit is based on and any field to
+// change. A nullable field sent as null is cleared; an absent field is left alone.
+type TicketPatch struct {
+	Version       int64              `json:"version" validate:"required,gte=1"`
+	Subject       Optional[string]   `json:"subject"`
+	Description   Optional[string]   `json:"description"`
+	StatusID      Optional[int64]    `json:"status_id"`
+	PriorityID    Optional[int64]    `json:"priority_id"`
+	ChannelID     Optional[int64]    `json:"channel_id"`
+	CategoryID    Optional[int64]    `json:"category_id"`
+	SubcategoryID Optional[int64]    `json:"subcategory_id"`
+	QueueID       Optional[int64]    `json:"queue_id"`
+	AssigneeID    Optional[int64]    `json:"assignee_id"`
+	RequesterID   Optional[int64]    `json:"requester_id"`
+	AffectedID    Optional[int64]    `json:"affected_id"`
+	OrderNumber   Optional[string]   `json:"order_number"`
+	Tags          Optional[[]string] `json:"tags"`
+	DueAt         Optional[string]   `json:"due_at"`
+}
+
+// column is one ticket column a patch may change: its name (also the history field) and how to read it.
+type column struct {
+	name string
+	get  func(t *Ticket) any
+}
+
+func idOf(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func strOf(p *string) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func timeOf(p *time.Time) any {
+	if p == nil {
+		return nil
+	}
+	return p.UTC().Format(time.RFC3339Nano)
+}
+
+// columns are the editable columns, in the order their history rows are written.
+var columns = []column{
+	{"subject", func(t *Ticket) any { return t.Subject }},
+	{"description", func(t *Ticket) any { return t.Description }},
+	{"status_id", func(t *Ticket) any { return t.StatusID }},
+	{"priority_id", func(t *Ticket) any { return t.PriorityID }},
+	{"channel_id", func(t *Ticket) any { return idOf(t.ChannelID) }},
+	{"category_id", func(t *Ticket) any { return idOf(t.CategoryID) }},
+	{"subcategory_id", func(t *Ticket) any { return idOf(t.SubcategoryID) }},
+	{"queue_id", func(t *Ticket) any { return idOf(t.QueueID) }},
+	{"assignee_id", func(t *Ticket) any { return idOf(t.AssigneeID) }},
+	{"requester_id", func(t *Ticket) any { return idOf(t.RequesterID) }},
+	{"affected_id", func(t *Ticket) any { return idOf(t.AffectedID) }},
+	{"order_number", func(t *Ticket) any { return strOf(t.OrderNumber) }},
+	{"tags", func(t *Ticket) any { return t.Tags }},
+	{"due_at", func(t *Ticket) any { return timeOf(t.DueAt) }},
+}
+
+func same(a, b any) bool {
+	as, aok := a.([]string)
+	bs, bok := b.([]string)
+	if aok || bok {
+		return aok && bok && slices.Equal(as, bs)
+	}
+	return a == b
+}
+
+// apply checks a patch against t and writes the new values into nt (a copy of t).
+func (s *Service) applyPatch(c *checker, t, nt *Ticket, p TicketPatch) {
+	notNull := func(field string, o interface{ isNull() bool }) bool {
+		if o.isNull() {
+			c.bad(field, "field.not_null", nil)
+			return false
+		}
+		return true
+	}
+	if p.Subject.Set && notNull("subject", p.Subject) {
+		nt.Subject = c.subject("subject", p.Subject.Value)
+	}
+	if p.Description.Set && notNull("description", p.Description) {
+		nt.Description = c.description("description", p.Description.Value)
+	}
+	// A reference is checked only when it changes: a ticket keeps an entry deactivated since.
+	refChange := func(field string, o Optional[int64], cur *int64) bool {
+		return !o.Null && (cur == nil || *cur != o.Value) && c.positive(field, o.Value)
+	}
+	if p.StatusID.Set && notNull("status_id", p.StatusID) && refChange("status_id", p.StatusID, &t.StatusID) {
+		c.ref("status_id", catalog.RefStatuses, p.StatusID.Value)
+		nt.StatusID = p.StatusID.Value
+	}
+	if p.PriorityID.Set && notNull("priority_id", p.PriorityID) && refChange("priority_id", p.PriorityID, &t.PriorityID) {
+		c.ref("priority_id", catalog.RefPriorities, p.PriorityID.Value)
+		nt.PriorityID = p.PriorityID.Value
+	}
+	if p.ChannelID.Set && notNull("channel_id", p.ChannelID) && refChange("channel_id", p.ChannelID, t.ChannelID) {
+		c.ref("channel_id", catalog.RefChannels, p.ChannelID.Value)
+		nt.ChannelID = &p.ChannelID.Value
+	}
+	if p.CategoryID.Set && notNull("category_id", p.CategoryID) && refChange("category_id", p.CategoryID, t.CategoryID) {
+		c.category("category_id", p.CategoryID.Value)
+		nt.CategoryID = &p.CategoryID.Value
+	}
+	switch {
+	case p.SubcategoryID.Set && p.SubcategoryID.Null:
+		nt.SubcategoryID = nil
+	case p.SubcategoryID.Set && !c.failed("category_id"):
+		if refChange("subcategory_id", p.SubcategoryID, t.SubcategoryID) || !same(idOf(nt.CategoryID), idOf(t.CategoryID)) {
+			c.subcategory("subcategory_id", p.SubcategoryID.Value, nt.CategoryID)
+		}
+		nt.SubcategoryID = &p.SubcategoryID.Value
+	case !same(idOf(nt.CategoryID), idOf(t.CategoryID)):
+		// The subcategory belonged to the old category: it no longer applies.
+		nt.SubcategoryID = nil
+	}
+	if p.QueueID.Set {
+		if p.QueueID.Null {
+			nt.QueueID = nil
+		} else if refChange("queue_id", p.QueueID, t.QueueID) {
+			c.ref("queue_id", catalog.RefQueues, p.QueueID.Value)
+			nt.QueueID = &p.QueueID.Value
+		}
+	}
+	if p.AssigneeID.Set {
+		if p.AssigneeID.Null {
+			nt.AssigneeID = nil
+		} else if refChange("assignee_id", p.AssigneeID, t.AssigneeID) {
+			c.assignee("assignee_id", p.AssigneeID.Value)
+			nt.AssigneeID = &p.AssigneeID.Value
+		}
+	}
+	if p.RequesterID.Set && notNull("requester_id", p.RequesterID) && refChange("requester_id", p.RequesterID, t.RequesterID) {
+		c.user("requester_id", p.RequesterID.Value)
+		nt.RequesterID = &p.RequesterID.Value
+	}
+	if p.AffectedID.Set {
+		if p.AffectedID.Null {
+			nt.AffectedID = nil
+		} else if refChange("affected_id", p.AffectedID, t.AffectedID) {
+			c.user("affected_id", p.AffectedID.Value)
+			nt.AffectedID = &p.AffectedID.Value
+		}
+	}
+	if p.OrderNumber.Set {
+		if p.OrderNumber.Null {
+			nt.OrderNumber = nil
+		} else {
+			o := c.orderNumber("order_number", p.OrderNumber.Value)
+			nt.OrderNumber = &o
+		}
+	}
+	if p.Tags.Set && notNull("tags", p.Tags) {
+		nt.Tags = c.tags("tags", p.Tags.Value)
+	}
+	if p.DueAt.Set {
+		if p.DueAt.Null {
+			nt.DueAt = nil
+		} else {
+			nt.DueAt = c.dueAt("due_at", p.DueAt.Value)
+		}
+	}
+}
+
+func (o Optional[T]) isNull() bool { return o.Null }
+
+// positive refuses an id below 1 (never an entry) with the validator's message.
+func (c *checker) positive(field string, id int64) bool {
+	if id < 1 {
+		c.bad(field, "field.gte", map[string]any{"param": 1})
+		return false
+	}
+	return true
+}
+
+// Update applies a patch in one transaction with one history row per changed field and a
+// `ticket.updated` event. An edit based on an old version is refused with the current ticket; a patch
+// that changes nothing writes nothing.
+func (s *Service) Update(ctx context.Context, subj access.Subject, id int64, p TicketPatch) (*TicketDetail, error) {
+	var out *TicketDetail
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, err := s.editable(ctx, tx, subj, id)
+		if err != nil {
+			return err
+		}
+		if t.Version != p.Version {
+			return s.staleDetail(ctx, tx, subj, t)
+		}
+		if t.Tags == nil {
+			t.Tags = []string{}
+		}
+		nt := *t
+		c := s.checker(ctx, tx)
+		s.applyPatch(c, t, &nt, p)
+		if err := c.result(); err != nil {
+			return err
+		}
+		var changes []change
+		var cols []string
+		for _, col := range columns {
+			if b, a := col.get(t), col.get(&nt); !same(b, a) {
+				changes = append(changes, change{col.name, b, a})
+				cols = append(cols, col.name)
+			}
+		}
+		if len(changes) == 0 {
+			out, err = s.detail(ctx, tx, subj, t)
+			return err
+		}
+		if nt.StatusID != t.StatusID {
+			if err := s.checkWIPOf(ctx, tx, subj, nt.StatusID, t.StatusID); err != nil {
+				return err
+			}
+			// A status change puts the ticket at the top of its new column, as a move without a place does.
+			if nt.Rank, err = s.topRank(ctx, tx, nt.StatusID, t.ID); err != nil {
+				return fmt.Errorf("tickets: update: %w", err)
+			}
+			cols = append(cols, "rank")
+			if nt.Rank != t.Rank {
+				changes = append(changes, change{"rank", t.Rank, nt.Rank})
+			}
+		}
+		nt.Version = t.Version + 1
+		if _, err := tx.NewUpdate().Model(&nt).Column(append(cols, "version")...).Set("updated_at = now()").
+			WherePK().Returning("updated_at").Exec(ctx); err != nil {
+			return fmt.Errorf("tickets: update: %w", err)
+		}
+		if err := s.record(ctx, tx, t.ID, subj, changes); err != nil {
+			return err
+		}
+		if err := s.emitUpdated(ctx, tx, subj, t, &nt); err != nil {
+			return err
+		}
+		out, err = s.detail(ctx, tx, subj, &nt)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// emitUpdated appends `ticket.updated` for a change from before to after, with the previous card and,
+// when who may see the ticket changed, the previous visibility (so that views drop it).
+func (s *Service) emitUpdated(ctx context.Context, tx bun.IDB, subj access.Subject, before, after *Ticket) error {
+	cards, err := s.cards(ctx, tx, []Ticket{*before, *after})
+	if err != nil {
+		return err
+	}
+	ev := live.Event{Name: live.TicketUpdated, TicketID: after.ID, Ticket: &cards[1], Previous: &cards[0],
+		Actor: actorOf(subj), Vis: after.Vis()}
+	if pv := before.Vis(); pv != ev.Vis {
+		ev.PrevVis = &pv
+	}
+	return live.Append(ctx, tx, ev)
+}
