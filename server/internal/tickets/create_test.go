@@ -20,7 +20,7 @@ func TestCreateByStaffWithEveryField(t *testing.T) {
 	live := agent.Connect(a, nil)
 	before := count(t, a)
 	st, body := agent.Do("POST", "/api/v1/tickets", map[string]any{
-		"subject": "  Factura con IVA mal liquidado  ", "description": "El total <b>no</b> cuadra",
+		"subject": "  Factura con IVA mal liquidado  ", "description": "El total **no** cuadra <script>alert(1)</script>",
 		"channel_id": ch["phone"], "category_id": cat["system"], "subcategory_id": cat["invoice_error"],
 		"priority_id": pr["do"], "requester_id": customer.ID, "affected_id": f.Users["other@x.test"].ID,
 		"order_number": "PED-48123", "queue_id": q["level_2"], "assignee_id": agent2.ID, "status_id": f.Statuses[1],
@@ -28,8 +28,8 @@ func TestCreateByStaffWithEveryField(t *testing.T) {
 	})
 	d := decode[Detail](t, must(t, st, body, 201))
 	switch {
-	case d.Subject != "Factura con IVA mal liquidado", d.Description != "El total <b>no</b> cuadra",
-		d.DescHTML != "<p>El total &lt;b&gt;no&lt;/b&gt; cuadra</p>":
+	case d.Subject != "Factura con IVA mal liquidado", d.Description != "El total **no** cuadra <script>alert(1)</script>",
+		d.DescHTML != "<p>El total <strong>no</strong> cuadra alert(1)</p>\n":
 		t.Fatalf("text fields: %s", body)
 	case *d.ChannelID != ch["phone"] || *d.CategoryID != cat["system"] || *d.SubcategoryID != cat["invoice_error"] ||
 		d.PriorityID != pr["do"] || *d.QueueID != q["level_2"] || d.StatusID != f.Statuses[1]:
