@@ -30,7 +30,7 @@ NPM_CI := if [[ ! -d node_modules || package-lock.json -nt node_modules/.package
 
 GO_BUILD := go build -tags embed -o $(BIN) ./server/cmd/atiende
 
-.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board test \
+.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board test test-fuzz \
 	test-services test-vet test-go test-npm-ci test-check-gen test-typecheck test-lint test-vitest \
 	test-web-build test-go-build test-e2e
 
@@ -78,7 +78,7 @@ bench: ensure build services
 # Each stage records .data/results/stage-<name>.passed or .failed for scripts/summarize.mjs;
 # `make -k` runs every stage even after a failed one and exits non-zero if any failed.
 
-TEST_STAGES := test-services test-vet test-go test-npm-ci test-check-gen test-typecheck test-lint \
+TEST_STAGES := test-services test-vet test-go test-fuzz test-npm-ci test-check-gen test-typecheck test-lint \
 	test-vitest test-web-build test-go-build test-e2e
 
 test: export ATIENDE_PG_FAST := 1
@@ -106,6 +106,18 @@ test-go:
 	$(call banner,go test -race)
 	$(TEST_ENV) go test -race -count=1 -json ./... | node scripts/gotest-report.mjs "$(RESULTS)/go.jsonl" || $(call failed,go)
 	$(call passed,go)
+
+# The fuzz targets' seed corpora run with test-go; here each also explores new inputs for a while.
+FUZZ_TIME ?= 20s
+FUZZ_TARGETS := markdown:FuzzRender attachments:FuzzNormalizeFilename tickets:FuzzRankBetween
+
+test-fuzz:
+	$(call banner,go fuzz ($(FUZZ_TIME) per target))
+	for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t#*:}; \
+		go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZ_TIME) ./server/internal/$$pkg/ || exit 1; \
+	done || $(call failed,fuzz)
+	$(call passed,fuzz)
 
 test-npm-ci:
 	$(call banner,npm ci)
