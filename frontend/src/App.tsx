@@ -10,6 +10,7 @@ import { AppLayout } from './features/layout/AppLayout';
 import { ToastProvider } from './features/toast/ToastProvider';
 
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
+const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -29,10 +30,11 @@ export function App() {
   const [queryClient] = useState(makeQueryClient);
   return (
     <QueryClientProvider client={queryClient}>
-      <ToastProvider>
-        {/* No transitions: the board's filters are controlled inputs read from the URL, and a URL
-            update in a transition lets the checkbox and selects flip back for a frame or two. */}
-        <BrowserRouter useTransitions={false}>
+      {/* No transitions: the board's filters are controlled inputs read from the URL, and a URL
+          update in a transition lets the checkbox and selects flip back for a frame or two. */}
+      <BrowserRouter useTransitions={false}>
+        {/* Inside the router: a toast may carry an in-app link. */}
+        <ToastProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
             <Route
@@ -58,11 +60,21 @@ export function App() {
                   </Suspense>
                 }
               />
+              <Route path="admin" element={<Navigate to="/admin/catalogs/categories" replace />} />
+              <Route path="admin/catalogs" element={<Navigate to="/admin/catalogs/categories" replace />} />
+              <Route
+                path="admin/catalogs/:kind"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <AdminPage />
+                  </Suspense>
+                }
+              />
             </Route>
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
-        </BrowserRouter>
-      </ToastProvider>
+        </ToastProvider>
+      </BrowserRouter>
     </QueryClientProvider>
   );
 }

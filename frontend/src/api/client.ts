@@ -69,13 +69,38 @@ async function ensureCsrfCookie(): Promise<void> {
   await fetch(`${apiBase}/auth/me`, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => undefined);
 }
 
-/** request sends one API call and returns its parsed JSON body (undefined for 204). */
-export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** request sends one API call and returns its parsed JSON body (undefined for 204). `headers` adds
+ * request headers (e.g. `Idempotency-Key`). */
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  headers?: Record<string, string>,
+): Promise<T> {
+  const h: Record<string, string> = { ...headers };
+  if (body !== undefined) h['Content-Type'] = 'application/json';
+  return send<T>(method, path, body === undefined ? undefined : JSON.stringify(body), h, signal);
+}
+
+/** upload POSTs a multipart form (files) with the same cookies, CSRF header, Accept-Language and
+ * errors as request; the browser sets the multipart Content-Type with its boundary. */
+export async function upload<T>(path: string, form: FormData, signal?: AbortSignal): Promise<T> {
+  return send<T>('POST', path, form, {}, signal);
+}
+
+async function send<T>(
+  method: string,
+  path: string,
+  body: BodyInit | undefined,
+  extra: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<T> {
   const headers: Record<string, string> = {
+    ...extra,
     Accept: 'application/json',
     'Accept-Language': i18n.language || 'es',
   };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (unsafe.has(method)) {
     await ensureCsrfCookie();
     const token = readCookie(csrfCookie);
@@ -83,13 +108,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   }
   let res: Response;
   try {
-    res = await fetch(apiBase + path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    });
+    res = await fetch(apiBase + path, { method, headers, credentials: 'same-origin', body, signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'network', i18n.t('errors.network'));
@@ -110,7 +129,9 @@ export async function request<T>(method: string, path: string, body?: unknown, s
       const e = parsed.error;
       throw new ApiError(res.status, e.code, e.message, e.fields ?? {}, parsed);
     }
-    throw new ApiError(res.status, 'internal', i18n.t('errors.http', { status: res.status }), {}, parsed);
+    // A proxy's 413 has no JSON body: keep the code so the caller can say the file is too large.
+    const code = res.status === 413 ? 'too_large' : 'internal';
+    throw new ApiError(res.status, code, i18n.t('errors.http', { status: res.status }), {}, parsed);
   }
   return parsed as T;
 }

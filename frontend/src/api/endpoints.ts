@@ -1,6 +1,30 @@
 // One function per API operation the app uses, typed from the generated contract.
-import { request, withQuery } from './client';
-import type { Board, BoardQuery, Card, Catalogs, CardPage, LoginRequest, MoveRequest, Priority, Session, Status, UserRef } from './types';
+import { request, upload, withQuery } from './client';
+import type {
+  Attachment,
+  Board,
+  BoardQuery,
+  Card,
+  CatalogChangeList,
+  CatalogEntryOf,
+  CatalogKind,
+  CatalogPatchOf,
+  Catalogs,
+  CardPage,
+  LoginRequest,
+  MoveRequest,
+  NewCatalogEntryOf,
+  NewTicketRequest,
+  PersonRef,
+  Priority,
+  PrioritySchemeName,
+  PrioritySchemeResult,
+  Session,
+  Status,
+  TicketDetail,
+  TicketList,
+  UserRef,
+} from './types';
 
 export const api = {
   me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal),
@@ -15,4 +39,31 @@ export const api = {
   columnPage: (statusId: number, cursor: string, q: BoardQuery, signal?: AbortSignal) =>
     request<CardPage>('GET', withQuery(`/board/columns/${statusId}/cards`, { ...q, cursor }), undefined, signal),
   move: (ticketId: number, body: MoveRequest) => request<Card>('POST', `/tickets/${ticketId}/move`, body),
+
+  // Catalog administration (admin): create, edit, reorder, delete, history, the priority naming scheme.
+  createCatalogEntry: <K extends keyof NewCatalogEntryOf>(kind: K, body: NewCatalogEntryOf[K]) =>
+    request<CatalogEntryOf[K]>('POST', `/catalog/${kind}`, body),
+  updateCatalogEntry: <K extends CatalogKind>(kind: K, id: number, body: CatalogPatchOf[K]) =>
+    request<CatalogEntryOf[K]>('PATCH', `/catalog/${kind}/${id}`, body),
+  deleteCatalogEntry: (kind: CatalogKind, id: number) => request<undefined>('DELETE', `/catalog/${kind}/${id}`),
+  reorderCatalog: <K extends CatalogKind>(kind: K, ids: number[]) =>
+    request<{ items: CatalogEntryOf[K][] }>('POST', `/catalog/${kind}/reorder`, { ids }),
+  catalogHistory: (kind: CatalogKind, id: number, signal?: AbortSignal) =>
+    request<CatalogChangeList>('GET', `/catalog/${kind}/${id}/history`, undefined, signal),
+  setPriorityScheme: (scheme: PrioritySchemeName) =>
+    request<PrioritySchemeResult>('PUT', '/catalog/priority-scheme', { scheme }),
+  /** liveSeq is the live sequence number now (GET /tickets?limit=1), for a connection that follows catalogs. */
+  liveSeq: (signal?: AbortSignal) =>
+    request<TicketList>('GET', withQuery('/tickets', { limit: 1 }), undefined, signal).then((r) => r.seq),
+
+  // The new-ticket dialog: people search, create (idempotent), attachments.
+  searchPeople: (q: string, signal?: AbortSignal) =>
+    request<{ items: PersonRef[] }>('GET', withQuery('/people', { q }), undefined, signal),
+  createTicket: (body: NewTicketRequest, idempotencyKey: string) =>
+    request<TicketDetail>('POST', '/tickets', body, undefined, { 'Idempotency-Key': idempotencyKey }),
+  uploadAttachment: (ticketId: number, file: File, signal?: AbortSignal) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return upload<Attachment>(`/tickets/${ticketId}/attachments`, form, signal);
+  },
 };

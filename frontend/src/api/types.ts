@@ -23,3 +23,87 @@ export type ErrorCode = Schemas['Error']['code'];
 
 /** BoardQuery is the filter set GET /board and the column pages accept. */
 export type BoardQuery = NonNullable<paths['/board']['get']['parameters']['query']>;
+
+// Catalog administration and the new-ticket dialog (issue 3).
+export type Category = Schemas['Category'];
+export type KBCategory = Schemas['KBCategory'];
+export type Channel = Schemas['Channel'];
+export type Queue = Schemas['Queue'];
+export type NoteReason = Schemas['NoteReason'];
+export type CannedResponse = Schemas['CannedResponse'];
+export type NewCategory = Schemas['NewCategory'];
+export type NewKBCategory = Schemas['NewKBCategory'];
+export type NewStatus = Schemas['NewStatus'];
+export type NewChannel = Schemas['NewChannel'];
+export type NewQueue = Schemas['NewQueue'];
+export type NewNoteReason = Schemas['NewNoteReason'];
+export type NewCannedResponse = Schemas['NewCannedResponse'];
+export type CategoryPatch = Schemas['CategoryPatch'];
+export type KBCategoryPatch = Schemas['KBCategoryPatch'];
+export type StatusPatch = Schemas['StatusPatch'];
+export type PriorityPatch = Schemas['PriorityPatch'];
+export type ChannelPatch = Schemas['ChannelPatch'];
+export type QueuePatch = Schemas['QueuePatch'];
+export type NoteReasonPatch = Schemas['NoteReasonPatch'];
+export type CannedResponsePatch = Schemas['CannedResponsePatch'];
+export type PrioritySchemeName = Schemas['PrioritySchemeName'];
+export type PrioritySchemeResult = Schemas['PrioritySchemeResult'];
+export type CatalogChange = Schemas['CatalogChange'];
+export type CatalogChangeList = Schemas['CatalogChangeList'];
+export type CatalogConflict = Schemas['CatalogConflict'];
+export type PersonRef = Schemas['PersonRef'];
+export type NewTicketRequest = Schemas['NewTicketRequest'];
+export type NewRequester = Schemas['NewRequester'];
+export type TicketDetail = Schemas['TicketDetail'];
+export type TicketList = Schemas['TicketList'];
+export type Attachment = Schemas['Attachment'];
+export type Role = Schemas['Role'];
+
+/** CatalogKind is a catalog as named in the API path /catalog/{kind}. */
+export type CatalogKind =
+  | 'categories'
+  | 'kb-categories'
+  | 'statuses'
+  | 'priorities'
+  | 'channels'
+  | 'queues'
+  | 'note-reasons'
+  | 'canned-responses';
+
+/** CatalogEntryOf maps a catalog kind to its entry type. */
+export interface CatalogEntryOf {
+  categories: Category;
+  'kb-categories': KBCategory;
+  statuses: Status;
+  priorities: Priority;
+  channels: Channel;
+  queues: Queue;
+  'note-reasons': NoteReason;
+  'canned-responses': CannedResponse;
+}
+
+/** NewCatalogEntryOf maps a catalog kind to its create body (priorities cannot be created). */
+export interface NewCatalogEntryOf {
+  categories: NewCategory;
+  'kb-categories': NewKBCategory;
+  statuses: NewStatus;
+  channels: NewChannel;
+  queues: NewQueue;
+  'note-reasons': NewNoteReason;
+  'canned-responses': NewCannedResponse;
+}
+
+/** CatalogPatchOf maps a catalog kind to its partial-edit body. */
+export interface CatalogPatchOf {
+  categories: CategoryPatch;
+  'kb-categories': KBCategoryPatch;
+  statuses: StatusPatch;
+  priorities: PriorityPatch;
+  channels: ChannelPatch;
+  queues: QueuePatch;
+  'note-reasons': NoteReasonPatch;
+  'canned-responses': CannedResponsePatch;
+}
+
+/** AnyCatalogEntry is an entry of any catalog. */
+export type AnyCatalogEntry = CatalogEntryOf[CatalogKind];

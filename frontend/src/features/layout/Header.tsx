@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { isAdmin } from '../admin/kinds';
 import { useLogout, useSession } from '../auth/session';
+import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLiveStatus } from './liveStatus';
 
@@ -19,7 +21,13 @@ export function Header() {
         <Link to="/board" className="header__link">
           {t('nav.board')}
         </Link>
+        {isAdmin(user?.role) && (
+          <Link to="/admin/catalogs/categories" className="header__link" data-testid="admin-nav">
+            {t('admin.nav')}
+          </Link>
+        )}
       </nav>
+      <NewTicketLauncher />
       <div className="header__spacer" />
       {state !== null && (
         <span className="live" data-testid="live-status" data-state={state} role="status">

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { CannedResponse, Category, Status } from '../../api/types';
+import { conflictCurrent, conflictFields, merged, reapply } from './conflict';
+import {
+  createBody,
+  emptyValues,
+  fieldsOf,
+  insertAt,
+  patchBody,
+  serverErrors,
+  unknownPlaceholders,
+  validate,
+  valuesOf,
+} from './entryForm';
+import type { Values } from './entryForm';
+
+const status: Status = {
+  id: 4,
+  key: 'in_progress',
+  name_es: 'En curso',
+  name_en: 'In progress',
+  group: 'doing',
+  position: 1,
+  color: '#2952cc',
+  wip_limit: 5,
+  pauses_sla: false,
+  active: true,
+  version: 3,
+  in_use: 12,
+};
+
+const sub: Category = {
+  id: 11,
+  key: 'late',
+  name_es: 'Retraso',
+  name_en: 'Late',
+  parent_id: 1,
+  description_es: 'El pedido no llegó',
+  description_en: 'The order did not arrive',
+  position: 1,
+  active: true,
+  version: 2,
+  in_use: 0,
+};
+
+function v(p: Partial<Values>): Values {
+  return { ...emptyValues(), name_es: 'Nombre', name_en: 'Name', ...p };
+}
+
+describe('admin entry form: fields', () => {
+  it('gives each catalog its fields; the key only when creating', () => {
+    expect(fieldsOf('statuses', 'create')).toEqual(['key', 'name_es', 'name_en', 'group', 'color', 'wip_limit', 'pauses_sla']);
+    expect(fieldsOf('statuses', 'edit')).toEqual(['name_es', 'name_en', 'group', 'color', 'wip_limit', 'pauses_sla']);
+    expect(fieldsOf('categories', 'edit')).toEqual(['name_es', 'name_en', 'parent_id', 'description_es', 'description_en']);
+    expect(fieldsOf('priorities', 'edit')).toEqual(['name_es', 'name_en', 'color']);
+    expect(fieldsOf('canned-responses', 'create')).toContain('body_en');
+    expect(fieldsOf('channels', 'edit')).toEqual(['name_es', 'name_en']);
+  });
+
+  it('fills the form from an entry', () => {
+    expect(valuesOf(status)).toMatchObject({ key: 'in_progress', group: 'doing', color: '#2952cc', wip_limit: '5', pauses_sla: false });
+    expect(valuesOf({ ...status, wip_limit: null }).wip_limit).toBe('');
+    expect(valuesOf(sub)).toMatchObject({ parent_id: '1', description_en: 'The order did not arrive' });
+  });
+});
+
+describe('admin entry form: validation', () => {
+  it('requires both names, at most 80 characters', () => {
+    expect(validate('channels', 'create', v({ name_es: ' ', name_en: 'x'.repeat(81) }))).toEqual({
+      name_es: { key: 'required' },
+      name_en: { key: 'tooLong', params: { max: 80 } },
+    });
+    expect(validate('channels', 'create', v({}))).toEqual({});
+  });
+
+  it('checks an optional key, colour, WIP limit and level', () => {
+    expect(validate('channels', 'create', v({ key: 'Bad Key' })).key).toEqual({ key: 'keyPattern' });
+    expect(validate('channels', 'create', v({ key: 'good_key_1' })).key).toBeUndefined();
+    expect(validate('statuses', 'edit', v({ color: 'red' })).color).toEqual({ key: 'color' });
+    expect(validate('statuses', 'edit', v({ color: '#A1b2C3' })).color).toBeUndefined();
+    expect(validate('statuses', 'edit', v({ wip_limit: '0' })).wip_limit).toEqual({ key: 'wipLimit' });
+    expect(validate('statuses', 'edit', v({ wip_limit: '2.5' })).wip_limit).toEqual({ key: 'wipLimit' });
+    expect(validate('statuses', 'edit', v({ wip_limit: '' })).wip_limit).toBeUndefined();
+    expect(validate('queues', 'edit', v({ level: '10' })).level).toEqual({ key: 'level' });
+    expect(validate('queues', 'edit', v({ level: '9' })).level).toBeUndefined();
+  });
+
+  it('checks descriptions up to 500 and canned bodies with known placeholders', () => {
+    expect(validate('categories', 'edit', v({ description_es: 'x'.repeat(501) })).description_es).toEqual({
+      key: 'tooLong',
+      params: { max: 500 },
+    });
+    const canned = v({ body_es: 'Hola {{requester.name}}, ticket #{{ticket.number}}', body_en: 'Hi {{ requester.nombre }}' });
+    expect(validate('canned-responses', 'edit', canned)).toEqual({
+      body_en: { key: 'placeholder', params: { names: '{{requester.nombre}}' } },
+    });
+    expect(validate('canned-responses', 'edit', v({ body_es: '', body_en: 'x' })).body_es).toEqual({ key: 'required' });
+  });
+
+  it('lists unknown placeholders once each', () => {
+    expect(unknownPlaceholders('{{a}} {{agent.email}} {{a}} {{ b }}')).toEqual(['{{a}}', '{{b}}']);
+  });
+
+  it('inserts a placeholder at the caret or over the selection', () => {
+    expect(insertAt('Hola !', 5, 5, '{{requester.name}}')).toEqual({ value: 'Hola {{requester.name}}!', caret: 23 });
+    expect(insertAt('Hola XX', 5, 7, '{{agent.name}}')).toEqual({ value: 'Hola {{agent.name}}', caret: 19 });
+    expect(insertAt('ab', 99, 99, 'c')).toEqual({ value: 'abc', caret: 3 });
+  });
+});
+
+describe('admin entry form: request bodies', () => {
+  it('creates with typed values and no key when left empty', () => {
+    expect(createBody('statuses', v({ group: 'todo', color: '#112233', wip_limit: '', pauses_sla: true }))).toEqual({
+      name_es: 'Nombre',
+      name_en: 'Name',
+      group: 'todo',
+      color: '#112233',
+      wip_limit: null,
+      pauses_sla: true,
+    });
+    expect(createBody('categories', v({ key: 'late', parent_id: '1' }))).toEqual({
+      key: 'late',
+      name_es: 'Nombre',
+      name_en: 'Name',
+      parent_id: 1,
+      description_es: '',
+      description_en: '',
+    });
+    expect(createBody('queues', v({ level: '2' }))).toEqual({ name_es: 'Nombre', name_en: 'Name', level: 2 });
+  });
+
+  it('edits only the changed fields, with the version', () => {
+    const original = valuesOf(status);
+    expect(patchBody('statuses', original, { ...original, wip_limit: '', name_en: ' Doing ' }, 3)).toEqual({
+      version: 3,
+      name_en: 'Doing',
+      wip_limit: null,
+    });
+    expect(patchBody('statuses', original, original, 3)).toEqual({ version: 3 });
+    const cat = valuesOf(sub);
+    expect(patchBody('categories', cat, { ...cat, parent_id: '' }, 2)).toEqual({ version: 2, parent_id: null });
+  });
+
+  it("places the server's field errors by the form's fields", () => {
+    expect(serverErrors('statuses', 'edit', { color: 'color inválido', active: 'último estado por hacer' })).toEqual({
+      byField: { color: 'color inválido' },
+      other: ['último estado por hacer'],
+    });
+    // The key is a field only when creating.
+    expect(serverErrors('channels', 'edit', { key: 'x' }).other).toEqual(['x']);
+    expect(serverErrors('channels', 'create', { key: 'x' }).byField).toEqual({ key: 'x' });
+  });
+});
+
+describe('admin stale edit', () => {
+  const original = valuesOf(status);
+  const mine = { ...original, name_es: 'Trabajando', wip_limit: '8' };
+  const current: Status = { ...status, name_en: 'Working on it', wip_limit: 6, version: 4 };
+
+  it('finds the stored entry in a 409, and only there', () => {
+    expect(conflictCurrent({ error: { code: 'conflict', message: 'x' }, current })).toBe(current);
+    expect(conflictCurrent({ error: { code: 'conflict', message: 'en uso' } })).toBeNull();
+    expect(conflictCurrent(undefined)).toBeNull();
+  });
+
+  it("shows what someone else changed and where it clashes with this admin's change", () => {
+    expect(conflictFields('statuses', original, mine, current)).toEqual([
+      { field: 'name_en', theirs: 'Working on it' },
+      { field: 'wip_limit', theirs: '6', mine: '8' },
+    ]);
+  });
+
+  it("reapplies this admin's changes on the stored entry at its version", () => {
+    expect(merged('statuses', original, mine, current)).toMatchObject({ name_es: 'Trabajando', name_en: 'Working on it', wip_limit: '8' });
+    expect(reapply('statuses', original, mine, current)).toEqual({ version: 4, name_es: 'Trabajando', wip_limit: 8 });
+  });
+
+  it('has nothing to reapply when the stored entry already holds the same changes', () => {
+    const same: Status = { ...current, name_es: 'Trabajando', wip_limit: 8 };
+    expect(reapply('statuses', original, mine, same)).toBeNull();
+    expect(reapply('statuses', original, original, current)).toBeNull();
+  });
+
+  it('works for canned responses too', () => {
+    const c: CannedResponse = {
+      id: 1,
+      key: 'hello',
+      name_es: 'Saludo',
+      name_en: 'Greeting',
+      body_es: 'Hola',
+      body_en: 'Hi',
+      position: 1,
+      active: true,
+      version: 1,
+      in_use: 0,
+    };
+    const o = valuesOf(c);
+    expect(reapply('canned-responses', o, { ...o, body_en: 'Hello' }, { ...c, body_es: 'Buenas', version: 2 })).toEqual({
+      version: 2,
+      body_en: 'Hello',
+    });
+  });
+});
