@@ -10,6 +10,8 @@ import { AppLayout } from './features/layout/AppLayout';
 import { ToastProvider } from './features/toast/ToastProvider';
 
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
+const TicketsPage = lazy(() => import('./features/tickets/TicketsPage'));
+const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -55,6 +57,22 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <BoardPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="tickets"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <TicketsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="tickets/:ticketId"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <TicketDetailPage />
                   </Suspense>
                 }
               />

@@ -30,6 +30,7 @@ export type TicketRef = Schemas['TicketRef'];
 export type TicketLink = Schemas['TicketLink'];
 export type LinkKind = Schemas['LinkKind'];
 export type TicketDetail = Schemas['TicketDetail'];
+export type TicketPermissions = Schemas['TicketPermissions'];
 export type TicketPatch = Schemas['TicketPatch'];
 export type TicketConflict = Schemas['TicketConflict'];
 export type TicketList = Schemas['TicketList'];

@@ -42,7 +42,7 @@ export async function uploadFile(ticketId: number, file: File, signal?: AbortSig
   if (!res.ok) {
     if (isErrorBody(parsed)) throw new ApiError(res.status, parsed.error.code, parsed.error.message, parsed.error.fields ?? {}, parsed);
     // A 413 from a proxy in front of the server has no JSON body.
-    if (res.status === 413) throw new ApiError(413, 'too_large', i18n.t('composer.tooLarge'));
+    if (res.status === 413) throw new ApiError(413, 'too_large', i18n.t('ticket.composer.tooLarge'));
     throw new ApiError(res.status, 'internal', i18n.t('errors.http', { status: res.status }), {}, parsed);
   }
   return parsed as Attachment;

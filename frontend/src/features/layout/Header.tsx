@@ -19,6 +19,9 @@ export function Header() {
         <Link to="/board" className="header__link">
           {t('nav.board')}
         </Link>
+        <Link to="/tickets" className="header__link">
+          {t('tickets.nav')}
+        </Link>
       </nav>
       <div className="header__spacer" />
       {state !== null && (

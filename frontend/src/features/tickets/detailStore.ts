@@ -34,6 +34,8 @@ export interface DetailSnapshot {
   ticket: TicketDetail | null;
   comments: readonly Comment[];
   conflict: Conflict | null;
+  /** seq: the live sequence number read before the data (the connection resumes after it). */
+  seq: number | null;
 }
 
 export interface DetailStoreDeps {
@@ -89,6 +91,7 @@ export class DetailStore {
     ticket: null,
     comments: [],
     conflict: null,
+    seq: null,
   };
   private readonly listeners = new Set<() => void>();
   private pending: Pending[] = [];
@@ -150,6 +153,7 @@ export class DetailStore {
         server: next,
         ticket: this.shown(next),
         comments: mergeComments(this.snap.comments, c.items),
+        seq,
       });
       return seq;
     } catch (err) {

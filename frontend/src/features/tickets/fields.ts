@@ -88,7 +88,11 @@ export interface Refs {
 export function overlay(t: TicketDetail, p: PatchFields, refs: Refs = {}): TicketDetail {
   const out: TicketDetail = { ...t };
   if (p.subject !== undefined) out.subject = p.subject;
-  if (p.description !== undefined) out.description = p.description;
+  if (p.description !== undefined) {
+    // The server renders the HTML; until it answers, the page shows the Markdown as text.
+    out.description = p.description;
+    out.description_html = '';
+  }
   if (p.status_id !== undefined) out.status_id = p.status_id;
   if (p.priority_id !== undefined) out.priority_id = p.priority_id;
   if (p.channel_id !== undefined) out.channel_id = p.channel_id;

@@ -144,3 +144,9 @@ export function keepStore(store: TicketsStore, scrollTop: number, now = Date.now
   store.leftAt = now;
   kept = store;
 }
+
+/** lastListHref is the records table the user last left (the ticket page's way back). */
+export function lastListHref(): string {
+  const search = kept === null ? '' : kept.key.slice(kept.key.indexOf('|') + 1);
+  return search ? `/tickets?${search}` : '/tickets';
+}
