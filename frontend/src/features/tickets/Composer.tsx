@@ -10,6 +10,7 @@ import type { Attachment, Catalogs, Comment, TicketPermissions } from '../../api
 import { uploadFile } from '../../api/upload';
 import type { Labelled } from '../catalog/useCatalogs';
 import { formatBytes } from './format';
+import { insertAt } from './text';
 
 type Canned = Catalogs['canned_responses'][number];
 
@@ -45,13 +46,6 @@ interface Props {
 
 function messageOf(err: unknown, fallback: string): string {
   return err instanceof Error ? err.message : fallback;
-}
-
-/** insertAt puts text into body at [start, end), returning the new body and the caret after it. */
-export function insertAt(body: string, text: string, start: number, end: number): { body: string; caret: number } {
-  const s = Math.max(0, Math.min(start, body.length));
-  const e = Math.max(s, Math.min(end, body.length));
-  return { body: body.slice(0, s) + text + body.slice(e), caret: s + text.length };
 }
 
 export function Composer({ ticketId, can, staff, canned, label, lang, onSent, onBody }: Props) {

@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conflict, DetailStore } from './detailStore';
-import { conflictRows } from './fields';
+import { conflictRows, patchFields } from './fields';
 import { fieldLabel, formatValue } from './history';
 import type { Lookups } from './history';
 
@@ -11,6 +11,8 @@ export function ConflictPanel({ conflict, store, lookups }: { conflict: Conflict
   const titleId = useId();
   const ref = useRef<HTMLElement>(null);
   const rows = conflictRows(conflict.base, conflict.mine, conflict.current);
+  // The user's own edit, when no colleague touched those fields: what "apply mine again" sends.
+  const untouched = patchFields(conflict.mine).filter((f) => !rows.some((r) => r.field === f));
   useEffect(() => {
     // Where the user's attention must go: their edit did not go through.
     ref.current?.focus();
@@ -34,6 +36,13 @@ export function ConflictPanel({ conflict, store, lookups }: { conflict: Conflict
             </li>
           ))}
         </ul>
+      )}
+      {untouched.length > 0 && (
+        <p className="conflict__mine">
+          {t('ticket.conflict.yourChange', {
+            changes: untouched.map((f) => `${fieldLabel(f, t)} → ${formatValue(f, conflict.mine[f], lookups)}`).join('; '),
+          })}
+        </p>
       )}
       {conflict.error !== null && (
         <p className="field__error" role="alert">

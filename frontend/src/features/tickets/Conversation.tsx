@@ -11,7 +11,7 @@ export function AttachmentLinks({ items, lang }: { items: readonly Attachment[];
       {items.map((a) => (
         <li key={a.id} className="attachments__item">
           <a href={a.url} download={a.filename} className="attachments__link" data-testid={`attachment-${a.id}`}>
-            📎 {a.filename}
+            {a.filename}
           </a>
           <span className="attachments__size">{formatBytes(a.size, lang)}</span>
         </li>

@@ -9,14 +9,7 @@ import type { LinkKind, TicketDetail } from '../../api/types';
 import { useToast } from '../toast/toast';
 import type { DetailStore } from './detailStore';
 import { Dialog } from './Dialog';
-
-/** parseNumber reads a ticket number typed as "123" or "#123". */
-export function parseNumber(text: string): number | null {
-  const m = /^\s*#?\s*([1-9][0-9]{0,17})\s*$/.exec(text);
-  if (!m?.[1]) return null;
-  const n = Number(m[1]);
-  return Number.isSafeInteger(n) ? n : null;
-}
+import { parseNumber } from './text';
 
 function errorOf(err: unknown, field: string, fallback: string): string {
   if (err instanceof ApiError) return err.fields[field] ?? err.message;

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { KeyboardEvent } from 'react';
+import type { CSSProperties, KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { PresenceFrame } from '@shared/live.gen';
@@ -146,14 +146,16 @@ function TicketView({ id }: { id: number }) {
     [setTyping],
   );
 
+  const titleNumber = ticket?.number;
+  const titleSubject = ticket?.subject;
   useEffect(() => {
-    if (ticket === null) return;
+    if (titleNumber === undefined) return;
     const before = document.title;
-    document.title = `#${ticket.number} ${ticket.subject} — Atiende`;
+    document.title = `#${titleNumber} ${titleSubject ?? ''} — Atiende`;
     return () => {
       document.title = before;
     };
-  }, [ticket?.number, ticket?.subject, ticket]);
+  }, [titleNumber, titleSubject]);
 
   const who = useMemo(() => presenceText(viewers, meId, t, lk.lang), [viewers, meId, t, lk.lang]);
 
@@ -177,6 +179,8 @@ function TicketView({ id }: { id: number }) {
   }
 
   const edit = ticket.can.edit && ticket.merged_into === null;
+  const status = lk.statuses.get(ticket.status_id);
+  const priority = lk.priorities.get(ticket.priority_id);
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
     const i = tabs.indexOf(tab);
     let next: Tab | undefined;
@@ -211,7 +215,12 @@ function TicketView({ id }: { id: number }) {
         </p>
       )}
       <header className="ticket-head">
-        <span className="ticket-head__number">#{ticket.number}</span>
+        <h1 className="visually-hidden">
+          #{ticket.number} {ticket.subject}
+        </h1>
+        <span className="ticket-head__number" aria-hidden="true">
+          #{ticket.number}
+        </span>
         <TextField
           name="subject"
           label={t('ticket.fields.subject')}
@@ -225,6 +234,18 @@ function TicketView({ id }: { id: number }) {
           className="ticket-head__subject"
           parse={(text) => (text.trim() === '' ? t('ticket.errors.subjectRequired') : { subject: text.trim() })}
         />
+        <div className="ticket-head__chips">
+          {status && (
+            <span className="status-badge" style={{ '--badge': status.color } as CSSProperties}>
+              {lk.label(status)}
+            </span>
+          )}
+          {priority && (
+            <span className="chip" style={{ '--chip': priority.color } as CSSProperties}>
+              {lk.label(priority)}
+            </span>
+          )}
+        </div>
         <div className="presence" data-testid="presence" aria-live="polite">
           {who.viewing !== null && <p className="presence__line">{who.viewing}</p>}
           {who.typing !== null && <p className="presence__line presence__line--typing">{who.typing}</p>}

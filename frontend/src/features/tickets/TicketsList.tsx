@@ -166,9 +166,8 @@ export function TicketsList({ searchKey, filters, meId, maps, label, onSort, onR
 
   useEffect(() => {
     if (store.getSnapshot().list === null) store.load().catch(() => undefined);
-    const el = scrollRef.current;
     return () => {
-      keepStore(store, el?.scrollTop ?? 0);
+      keepStore(store);
       store.dispose();
     };
   }, [store]);
@@ -238,7 +237,12 @@ export function TicketsList({ searchKey, filters, meId, maps, label, onSort, onR
           </button>
         </div>
       )}
-      <div className="tickets-scroll" ref={scrollRef} aria-busy={snap.refreshing}>
+      <div
+        className="tickets-scroll"
+        ref={scrollRef}
+        aria-busy={snap.refreshing}
+        onScroll={(e) => store.rememberScroll(e.currentTarget.scrollTop)}
+      >
         {list.rows.length === 0 ? (
           <p className="page-status">{t('tickets.empty')}</p>
         ) : (

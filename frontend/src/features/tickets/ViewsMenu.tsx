@@ -205,7 +205,7 @@ export function ViewsMenu({ query }: Props) {
                           aria-label={t('tickets.views.deleteNamed', { name: v.name })}
                           onClick={() => setConfirmDelete(v.id)}
                         >
-                          🗑
+                          ✕
                         </button>
                       </span>
                     )}

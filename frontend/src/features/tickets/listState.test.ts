@@ -94,7 +94,8 @@ describe('TicketsStore', () => {
   it('keeps the last store for the same view and user', async () => {
     const { store } = obtainStore('status=1', noFilters, 7, 1000, { api: { tickets: () => Promise.resolve(list(1, [])) } });
     await store.load();
-    keepStore(store, 240, 1000);
+    store.scrollTop = 240;
+    keepStore(store, 1000);
     expect(obtainStore('status=1', noFilters, 7, 2000)).toEqual({ store, reused: true });
     expect(obtainStore('status=1', noFilters, 8, 2000).reused).toBe(false);
     expect(obtainStore('status=2', noFilters, 7, 2000).reused).toBe(false);

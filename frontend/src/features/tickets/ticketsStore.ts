@@ -37,7 +37,7 @@ export class TicketsStore {
   private snap: TicketsSnapshot = { phase: 'loading', error: null, list: null, loadingMore: false, moreError: null, refreshing: false };
   private readonly listeners = new Set<() => void>();
   private loadAbort: AbortController | null = null;
-  /** scrollTop is where the user left the list (restored when they come back). */
+  /** scrollTop is where the user is in the list (restored when they come back). */
   scrollTop = 0;
   leftAt = 0;
 
@@ -110,11 +110,18 @@ export class TicketsStore {
     if (next !== list) this.set({ list: next });
   };
 
+  /** rememberScroll notes where the user is in the list. */
+  rememberScroll(top: number): void {
+    this.scrollTop = top;
+  }
+
   /** dispose stops a request in flight. */
   dispose(): void {
     this.loadAbort?.abort();
     this.loadAbort = null;
-    if (this.snap.list === null) this.set({ phase: 'loading' });
+    // An aborted refresh leaves the rows as they were; the view may come back to them.
+    if (this.snap.list === null) this.set({ phase: 'loading', refreshing: false });
+    else if (this.snap.refreshing) this.set({ refreshing: false });
   }
 }
 
@@ -139,8 +146,7 @@ export function obtainStore(
 }
 
 /** keepStore remembers the store the user leaves. */
-export function keepStore(store: TicketsStore, scrollTop: number, now = Date.now()): void {
-  store.scrollTop = scrollTop;
+export function keepStore(store: TicketsStore, now = Date.now()): void {
   store.leftAt = now;
   kept = store;
 }
