@@ -7,11 +7,11 @@ import { formatDateTime } from './format';
 import { formatHistory } from './history';
 import type { Lookups } from './history';
 
-export function HistoryTab({ ticketId, version, lookups }: { ticketId: number; version: number; lookups: Lookups }) {
+export function HistoryTab({ ticketId, revision, lookups }: { ticketId: number; revision: string; lookups: Lookups }) {
   const { t } = useTranslation();
-  // The version in the key: a change of the ticket refetches its history.
+  // The revision (version and comment count) in the key: a change of the ticket refetches its history.
   const q = useQuery<HistoryEntry[]>({
-    queryKey: ['ticket', ticketId, 'history', version],
+    queryKey: ['ticket', ticketId, 'history', revision],
     queryFn: ({ signal }) => api.ticketHistory(ticketId, signal).then((r) => r.items),
     // While the next version loads, the previous list stays on screen.
     placeholderData: keepPreviousData,

@@ -290,7 +290,7 @@ function TicketView({ id }: { id: number }) {
                 />
               </>
             )}
-            {tab === 'history' && <HistoryTab ticketId={ticket.id} version={ticket.version} lookups={lk.lookups} />}
+            {tab === 'history' && <HistoryTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lookups={lk.lookups} />}
             {tab === 'attachments' && <AttachmentsTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lang={lk.lang} />}
             {tab === 'links' && <LinksTab ticket={ticket} store={store} />}
           </div>
