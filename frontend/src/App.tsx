@@ -11,6 +11,8 @@ import { ToastProvider } from './features/toast/ToastProvider';
 
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
+const TicketsPage = lazy(() => import('./features/tickets/TicketsPage'));
+const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -57,6 +59,22 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <BoardPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="tickets"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <TicketsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="tickets/:ticketId"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <TicketDetailPage />
                   </Suspense>
                 }
               />

@@ -5,24 +5,35 @@ import type {
   Board,
   BoardQuery,
   Card,
+  CardPage,
   CatalogChangeList,
   CatalogEntryOf,
   CatalogKind,
   CatalogPatchOf,
   Catalogs,
-  CardPage,
+  Comment,
+  HistoryEntry,
+  LinkRequest,
   LoginRequest,
+  MergeRequest,
   MoveRequest,
   NewCatalogEntryOf,
+  NewComment,
+  NewSavedView,
   NewTicketRequest,
   PersonRef,
   Priority,
   PrioritySchemeName,
   PrioritySchemeResult,
+  RenderedCanned,
+  SavedView,
+  SavedViewPatch,
   Session,
   Status,
   TicketDetail,
   TicketList,
+  TicketPatch,
+  TicketQuery,
   UserRef,
 } from './types';
 
@@ -66,4 +77,25 @@ export const api = {
     form.append('file', file, file.name);
     return upload<Attachment>(`/tickets/${ticketId}/attachments`, form, signal);
   },
+  // Records table and ticket detail (issue 3).
+  tickets: (q: TicketQuery, signal?: AbortSignal) => request<TicketList>('GET', withQuery('/tickets', q), undefined, signal),
+  ticket: (id: number, signal?: AbortSignal) => request<TicketDetail>('GET', `/tickets/${id}`, undefined, signal),
+  updateTicket: (id: number, body: TicketPatch) => request<TicketDetail>('PATCH', `/tickets/${id}`, body),
+  ticketHistory: (id: number, signal?: AbortSignal) =>
+    request<{ items: HistoryEntry[] }>('GET', `/tickets/${id}/history`, undefined, signal),
+  linkTicket: (id: number, body: LinkRequest) => request<TicketDetail>('POST', `/tickets/${id}/links`, body),
+  unlinkTicket: (id: number, otherId: number) => request<TicketDetail>('DELETE', `/tickets/${id}/links/${otherId}`),
+  mergeTicket: (id: number, body: MergeRequest) => request<TicketDetail>('POST', `/tickets/${id}/merge`, body),
+  comments: (id: number, signal?: AbortSignal) => request<{ items: Comment[] }>('GET', `/tickets/${id}/comments`, undefined, signal),
+  createComment: (id: number, body: NewComment) => request<Comment>('POST', `/tickets/${id}/comments`, body),
+  renderCanned: (id: number, cannedId: number) =>
+    request<RenderedCanned>('POST', `/tickets/${id}/canned-responses/${cannedId}/render`, {}),
+  attachments: (id: number, signal?: AbortSignal) =>
+    request<{ items: Attachment[] }>('GET', `/tickets/${id}/attachments`, undefined, signal),
+  people: (q: string, signal?: AbortSignal) =>
+    request<{ items: PersonRef[] }>('GET', withQuery('/people', { q, limit: 20 }), undefined, signal),
+  views: (signal?: AbortSignal) => request<{ items: SavedView[] }>('GET', '/views', undefined, signal),
+  createView: (body: NewSavedView) => request<SavedView>('POST', '/views', body),
+  updateView: (id: number, body: SavedViewPatch) => request<SavedView>('PATCH', `/views/${id}`, body),
+  deleteView: (id: number) => request<undefined>('DELETE', `/views/${id}`),
 };

@@ -107,3 +107,23 @@ export interface CatalogPatchOf {
 
 /** AnyCatalogEntry is an entry of any catalog. */
 export type AnyCatalogEntry = CatalogEntryOf[CatalogKind];
+// Records table and ticket detail (issue 3).
+export type TicketRef = Schemas['TicketRef'];
+export type TicketLink = Schemas['TicketLink'];
+export type LinkKind = Schemas['LinkKind'];
+export type TicketPermissions = Schemas['TicketPermissions'];
+export type TicketPatch = Schemas['TicketPatch'];
+export type TicketConflict = Schemas['TicketConflict'];
+export type TicketSort = components['parameters']['TicketSort'];
+export type HistoryEntry = Schemas['HistoryEntry'];
+export type LinkRequest = Schemas['LinkRequest'];
+export type MergeRequest = Schemas['MergeRequest'];
+export type Comment = Schemas['Comment'];
+export type NewComment = Schemas['NewComment'];
+export type RenderedCanned = Schemas['RenderedCanned'];
+export type SavedView = Schemas['SavedView'];
+export type NewSavedView = Schemas['NewSavedView'];
+export type SavedViewPatch = Schemas['SavedViewPatch'];
+
+/** TicketQuery is the filter, sort and page set GET /tickets accepts (the records table's URL query). */
+export type TicketQuery = NonNullable<paths['/tickets']['get']['parameters']['query']>;

@@ -21,6 +21,9 @@ export function Header() {
         <Link to="/board" className="header__link">
           {t('nav.board')}
         </Link>
+        <Link to="/tickets" className="header__link">
+          {t('tickets.nav')}
+        </Link>
         {isAdmin(user?.role) && (
           <Link to="/admin/catalogs/categories" className="header__link" data-testid="admin-nav">
             {t('admin.nav')}

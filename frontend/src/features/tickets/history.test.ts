@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../../api/types';
+import { formatHistory, formatValue } from './history';
+import type { Lookups } from './history';
+import { fakeT } from './testing';
+
+const names: Record<string, Record<number, string>> = {
+  status_id: { 1: 'Sin atender', 2: 'En curso' },
+  category_id: { 5: 'Pedidos' },
+  queue_id: { 1: 'Nivel 1' },
+};
+const l: Lookups = {
+  catalog: (field, id) => names[field]?.[id],
+  person: (id) => ({ 7: 'Ana Ruiz', 9: 'Mateo García' })[id],
+  t: fakeT,
+  lang: 'es',
+};
+const entry = (id: number, field: string, before: unknown, after: unknown, actor: HistoryEntry['actor'] = { id: 7, name: 'Ana Ruiz' }): HistoryEntry => ({
+  id,
+  at: '2026-01-01T10:00:00Z',
+  actor,
+  field,
+  before,
+  after,
+});
+
+describe('history formatting', () => {
+  it('resolves ids to names through the catalogs and the users', () => {
+    const lines = formatHistory(
+      [
+        entry(1, 'created', null, { subject: 'Pedido roto', status_id: 1 }),
+        entry(2, 'status_id', 1, 2),
+        entry(3, 'rank', 'a', 'b'),
+        entry(4, 'assignee_id', null, 9),
+        entry(5, 'queue_id', 1, 3, null),
+        entry(6, 'tags', [], ['vip', 'envío']),
+        entry(7, 'link', null, { ticket_id: 4, number: 12, kind: 'related' }),
+        entry(8, 'merged_into', null, { ticket_id: 4, number: 12 }),
+        entry(9, 'attachment', null, { id: 3, filename: 'factura.pdf', size: 2048 }),
+      ],
+      l,
+    );
+    expect(lines.map((x) => [x.who, x.label, x.before, x.after])).toEqual([
+      ['Ana Ruiz', 'ticket.history.events.created', '', 'Pedido roto'],
+      ['Ana Ruiz', 'ticket.fields.status_id', 'Sin atender', 'En curso'],
+      ['Ana Ruiz', 'ticket.fields.assignee_id', 'ticket.unassigned', 'Mateo García'],
+      ['ticket.history.system', 'ticket.fields.queue_id', 'Nivel 1', '#3'],
+      ['Ana Ruiz', 'ticket.fields.tags', '—', 'vip, envío'],
+      ['Ana Ruiz', 'ticket.history.events.link', '—', '#12 (ticket.links.kinds.related)'],
+      ['Ana Ruiz', 'ticket.history.events.merged_into', '', '#12'],
+      ['Ana Ruiz', 'ticket.history.events.attachment', '', 'factura.pdf (2 KB)'],
+    ]);
+  });
+
+  it('shortens descriptions and keeps unknown fields readable', () => {
+    expect(formatValue('description', 'x'.repeat(200), l)).toHaveLength(80);
+    expect(formatValue('order_number', null, l)).toBe('—');
+    expect(formatHistory([entry(1, 'watchers', [1], { a: 1 })], l)[0]).toMatchObject({ label: 'watchers', before: '[1]', after: '{"a":1}' });
+  });
+});

@@ -1,0 +1,119 @@
+// Field values and history entries in words: ids resolved to names through the catalogs and the
+// users, times and sizes in the language on screen. Plain functions (a test passes its own t).
+import type { TFunction } from 'i18next';
+import type { HistoryEntry } from '../../api/types';
+import { editableFields } from './fields';
+import type { EditableField } from './fields';
+import { formatBytes, formatDateTime } from './format';
+
+/** CatalogField names the fields whose values are catalog ids. */
+export type CatalogField = 'status_id' | 'priority_id' | 'category_id' | 'subcategory_id' | 'channel_id' | 'queue_id';
+export type PersonField = 'assignee_id' | 'requester_id' | 'affected_id';
+
+/** Lookups name what ids stand for; undefined when unknown. */
+export interface Lookups {
+  catalog: (field: CatalogField, id: number) => string | undefined;
+  person: (id: number) => string | undefined;
+  t: TFunction;
+  lang: string;
+}
+
+const catalogFields = new Set<string>(['status_id', 'priority_id', 'category_id', 'subcategory_id', 'channel_id', 'queue_id']);
+const personFields = new Set<string>(['assignee_id', 'requester_id', 'affected_id']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const excerptLength = 80;
+
+function excerpt(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > excerptLength ? `${one.slice(0, excerptLength - 1)}…` : one;
+}
+
+/** formatValue says a field's value in words; null and missing values are an em dash. */
+export function formatValue(field: string, value: unknown, l: Lookups): string {
+  if (value === null || value === undefined || value === '') {
+    if (field === 'assignee_id') return l.t('ticket.unassigned');
+    return '—';
+  }
+  if (catalogFields.has(field) && typeof value === 'number') return l.catalog(field as CatalogField, value) ?? `#${value}`;
+  if (personFields.has(field) && typeof value === 'number') return l.person(value) ?? `#${value}`;
+  if (field === 'tags' && Array.isArray(value)) return value.length === 0 ? '—' : value.map(String).join(', ');
+  if (field === 'due_at' && typeof value === 'string') return formatDateTime(value, l.lang);
+  if (field === 'description' && typeof value === 'string') return excerpt(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+/** fieldLabel is a field's name in the language on screen. */
+export function fieldLabel(field: string, t: TFunction): string {
+  if ((editableFields as readonly string[]).includes(field)) return t(`ticket.fields.${field as EditableField}`);
+  switch (field) {
+    case 'created':
+    case 'link':
+    case 'merged_into':
+    case 'merged_from':
+    case 'attachment':
+    case 'rank':
+      return t(`ticket.history.events.${field}`);
+    default:
+      return field;
+  }
+}
+
+function linkText(v: unknown, t: TFunction): string {
+  if (!isRecord(v)) return '—';
+  const kind = v.kind === 'duplicate' || v.kind === 'related' ? t(`ticket.links.kinds.${v.kind}`) : '';
+  const n = typeof v.number === 'number' ? `#${v.number}` : '';
+  return kind ? `${n} (${kind})` : n || '—';
+}
+
+/** HistoryLine is one history entry ready to show. */
+export interface HistoryLine {
+  id: number;
+  at: string;
+  who: string;
+  label: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * formatHistory turns the history into lines, oldest first. The card's place in its column (`rank`)
+ * is left out: it changes with every move and says nothing a reader needs.
+ */
+export function formatHistory(items: readonly HistoryEntry[], l: Lookups): HistoryLine[] {
+  const out: HistoryLine[] = [];
+  for (const e of items) {
+    if (e.field === 'rank') continue;
+    const who = e.actor?.name ?? l.t('ticket.history.system');
+    const line: HistoryLine = { id: e.id, at: e.at, who, label: fieldLabel(e.field, l.t), before: '', after: '' };
+    switch (e.field) {
+      case 'created': {
+        const subject = isRecord(e.after) && typeof e.after.subject === 'string' ? e.after.subject : '';
+        line.after = subject;
+        break;
+      }
+      case 'link':
+        line.before = linkText(e.before, l.t);
+        line.after = e.after === null ? l.t('ticket.history.removed') : linkText(e.after, l.t);
+        break;
+      case 'merged_into':
+      case 'merged_from':
+        line.after = isRecord(e.after) && typeof e.after.number === 'number' ? `#${e.after.number}` : '—';
+        break;
+      case 'attachment': {
+        const a = e.after;
+        line.after = isRecord(a) && typeof a.filename === 'string' ? `${a.filename}${typeof a.size === 'number' ? ` (${formatBytes(a.size, l.lang)})` : ''}` : '—';
+        break;
+      }
+      default:
+        line.before = formatValue(e.field, e.before, l);
+        line.after = formatValue(e.field, e.after, l);
+    }
+    out.push(line);
+  }
+  return out;
+}
