@@ -448,7 +448,9 @@ func ticketDistribution(ctx context.Context, a *app.App) string {
 func ticketsCases(ctx context.Context, a *app.App, s *deskShape, from, to time.Time) []ticketsCase {
 	var lo, hi int64
 	_ = a.DB.Pool.QueryRow(ctx, "SELECT min(number), max(number) FROM tickets").Scan(&lo, &hi)
-	pick := func(xs []int64) func(r *rand.Rand) int64 { return func(r *rand.Rand) int64 { return xs[r.IntN(len(xs))] } }
+	pick := func(xs []int64) func(r *rand.Rand) int64 {
+		return func(r *rand.Rand) int64 { return xs[r.IntN(len(xs))] }
+	}
 	subcats := s.typ.Subcategory
 	lq := func(f func(r *rand.Rand, q *tickets.ListQuery)) func(r *rand.Rand) tickets.ListQuery {
 		return func(r *rand.Rand) tickets.ListQuery {
@@ -595,4 +597,3 @@ func explainTickets(ctx context.Context, a *app.App, subj access.Subject, cases 
 	fmt.Println()
 	return nil
 }
-

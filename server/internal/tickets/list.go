@@ -363,7 +363,7 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 	case key.column == "number":
 		q = q.OrderExpr("t.number " + dir)
 	case ranged:
-		q = q.OrderExpr("t.updated_at "+dir+" "+nulls+", t.id "+dir)
+		q = q.OrderExpr("t.updated_at " + dir + " " + nulls + ", t.id " + dir)
 	default:
 		q = q.OrderExpr("t.? "+dir+", t.id "+dir, bun.Ident(key.column))
 	}
@@ -373,7 +373,7 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 		for _, c := range cardColumns {
 			outer = outer.Column("t." + c)
 		}
-		q = outer.Where("t.id IN (?)", q).OrderExpr("t.updated_at "+dir+", t.id "+dir)
+		q = outer.Where("t.id IN (?)", q).OrderExpr("t.updated_at " + dir + ", t.id " + dir)
 	}
 	var out []Ticket
 	if err := q.Scan(ctx, &out); err != nil {
