@@ -5,6 +5,7 @@
 #   make test         every test stage (results in .data/results; .ci/run prints the totals)
 #   make bench-live   bin/atiende bench live
 #   make bench-board  bin/atiende bench board
+#   make bench-tickets bin/atiende bench tickets (1,000,000 tickets; the records table)
 #   make gen          regenerate code from shared/ (npm run gen)
 #
 # With DATABASE_URL and REDIS_URL both set, those servers are used and nothing is started.
@@ -30,7 +31,7 @@ NPM_CI := if [[ ! -d node_modules || package-lock.json -nt node_modules/.package
 
 GO_BUILD := go build -tags embed -o $(BIN) ./server/cmd/atiende
 
-.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board test test-fuzz \
+.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets test test-fuzz \
 	test-services test-vet test-go test-npm-ci test-check-gen test-typecheck test-lint test-vitest \
 	test-web-build test-go-build test-e2e
 
@@ -71,8 +72,11 @@ bench-live: ensure build services
 bench-board: ensure build services
 	$(SVC_ENV) exec $(BIN) bench board
 
+bench-tickets: ensure build services
+	$(SVC_ENV) exec $(BIN) bench tickets
+
 bench: ensure build services
-	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board
+	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets
 
 # ---------------------------------------------------------------- test
 # Each stage records .data/results/stage-<name>.passed or .failed for scripts/summarize.mjs;

@@ -23,6 +23,7 @@ commands:
   seed             fill an empty database with the demo data and print the demo logins
   bench live       live fan-out benchmark (two instances, WebSocket clients)
   bench board      board query benchmark (generates tickets)
+  bench tickets    records table benchmark (generates 1,000,000 tickets)
 
 configuration comes from the environment: DATABASE_URL, REDIS_URL, ATIENDE_ADDR (see README.md)`
 
@@ -86,7 +87,7 @@ func run(args []string) error {
 		return nil
 	case "bench":
 		if len(args) == 0 {
-			return errors.New("bench: which one? live or board")
+			return errors.New("bench: which one? live, board or tickets")
 		}
 		return bench.Run(ctx, cfg, log, args[0], args[1:])
 	}

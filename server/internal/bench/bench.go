@@ -37,8 +37,10 @@ func Run(ctx context.Context, cfg app.Config, log *slog.Logger, name string, arg
 		run = runLive
 	case "board":
 		run = runBoard
+	case "tickets":
+		run = runTickets
 	default:
-		return fmt.Errorf("bench: unknown benchmark %q (live, board)", name)
+		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets)", name)
 	}
 	// Other work on the machine skews the figures: say how busy it was.
 	fmt.Printf("load average before: %s\n", loadAverage())
@@ -112,6 +114,18 @@ func freshDatabase(ctx context.Context, baseURL, name string) (string, func(), e
 		}
 	}
 	return dbURL.String(), drop, nil
+}
+
+// existingDatabase returns the URL of the database `name` on the server of baseURL, which a previous run
+// kept, and a function that drops it.
+func existingDatabase(baseURL, name string) (string, func(), error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("bench: DATABASE_URL: %w", err)
+	}
+	dbURL := *u
+	dbURL.Path = "/" + name
+	return dbURL.String(), func() {}, nil
 }
 
 // benchConfig is cfg pointed at the bench database and Redis prefix, on a free loopback port, with the

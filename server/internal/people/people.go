@@ -199,10 +199,11 @@ func (s *Store) FindOrCreate(ctx context.Context, db bun.IDB, name, email string
 	return u, nil
 }
 
-// SearchMinLen and SearchMaxLimit bound a people search: shorter text matches too much to help, and a
+// SearchMinLen, SearchMaxLen and SearchMaxLimit bound a people search: shorter text matches too much to help, and a
 // picker shows a handful of names.
 const (
 	SearchMinLen   = 2
+	SearchMaxLen   = 200
 	SearchMaxLimit = 20
 )
 
@@ -225,8 +226,8 @@ func (h Handlers) search(c *fiber.Ctx) error {
 	}
 	bad := errs.New(errs.Invalid, "error.invalid")
 	q := strings.TrimSpace(c.Query("q"))
-	if n := len([]rune(q)); n < SearchMinLen || n > 100 {
-		bad.WithField("q", "people.search_length", map[string]any{"min": SearchMinLen, "max": 100})
+	if n := len([]rune(q)); n < SearchMinLen || n > SearchMaxLen {
+		bad.WithField("q", "people.search_length", map[string]any{"min": SearchMinLen, "max": SearchMaxLen})
 	}
 	limit := SearchMaxLimit
 	if l := c.Query("limit"); l != "" {

@@ -57,8 +57,9 @@ func TestSearchPeople(t *testing.T) {
 	for _, c := range []struct {
 		q, field, en, es string
 	}{
-		{"q=a", "q", "between 2 and 100", "entre 2 y 100"},
-		{"", "q", "between 2 and 100", "entre 2 y 100"},
+		{"q=a", "q", "between 2 and 200", "entre 2 y 200"},
+		{"", "q", "between 2 and 200", "entre 2 y 200"},
+		{"q=" + strings.Repeat("x", 201), "q", "between 2 and 200", "entre 2 y 200"},
 		{"q=ab&limit=21", "limit", "between 1 and 20", "entre 1 y 20"},
 		{"q=ab&limit=x", "limit", "between 1 and 20", "entre 1 y 20"},
 	} {

@@ -175,23 +175,58 @@ func (s *Service) unaccent(ctx context.Context, ws []string) ([]string, error) {
 	return out, nil
 }
 
-// filter adds the query's filters (not the cursor) to q over tickets aliased t. Each single filter is
-// an equality on a column that leads a (column, updated_at DESC, id DESC) index, so that the default
-// order reads its first page straight from that index.
-func (lq ListQuery) filter(q *bun.SelectQuery, subj access.Subject, ts *searchText) *bun.SelectQuery {
-	eq := func(col string, v int64) {
-		if v != 0 {
-			q = q.Where("t.? = ?", bun.Ident(col), v)
+// equalities are the query's id filters: each column leads a (column, updated_at DESC, id DESC) index.
+func (lq ListQuery) equalities() []struct {
+	col string
+	v   int64
+} {
+	all := []struct {
+		col string
+		v   int64
+	}{{"status_id", lq.StatusID}, {"priority_id", lq.PriorityID}, {"queue_id", lq.QueueID}, {"channel_id", lq.ChannelID},
+		{"category_id", lq.CategoryID}, {"subcategory_id", lq.SubcategoryID}, {"requester_id", lq.RequesterID},
+		{"assignee_id", lq.AssigneeID}}
+	out := all[:0]
+	for _, e := range all {
+		if e.v != 0 {
+			out = append(out, e)
 		}
 	}
-	eq("status_id", lq.StatusID)
-	eq("priority_id", lq.PriorityID)
-	eq("queue_id", lq.QueueID)
-	eq("channel_id", lq.ChannelID)
-	eq("category_id", lq.CategoryID)
-	eq("subcategory_id", lq.SubcategoryID)
-	eq("requester_id", lq.RequesterID)
-	eq("assignee_id", lq.AssigneeID)
+	return out
+}
+
+// pinned returns the column whose (column, updated_at DESC, id DESC) index the page must be read from:
+// that of the only filter of a list in the order of change, when the subject sees every ticket.
+//
+// Left to itself, the planner reads such a page from the index on updated_at alone, dropping rows of
+// other values, because it believes the values spread evenly over time. They do not (an agent who
+// left, a queue closed last year, a status of old tickets): then it would walk most of the index.
+// The pinned index reads exactly the page's rows whatever the value.
+func (lq ListQuery) pinned(subj access.Subject, key sortKey, ts *searchText) string {
+	if key.column != "updated_at" || ts != nil || lq.CreatedFrom != nil || lq.CreatedTo != nil || !access.Unfiltered(subj) {
+		return ""
+	}
+	eqs := lq.equalities()
+	switch {
+	case len(eqs) == 1 && !lq.Unassigned:
+		return eqs[0].col
+	case len(eqs) == 0 && lq.Unassigned:
+		return "assignee_id"
+	}
+	return ""
+}
+
+// filter adds the query's filters (not the cursor) to q over tickets aliased t. The pinned column's
+// equality is written as a range (the same rows) so that the planner does not drop the column from the
+// order (it drops a column compared to a constant) and must read the index it leads.
+func (lq ListQuery) filter(q *bun.SelectQuery, subj access.Subject, ts *searchText, pin string) *bun.SelectQuery {
+	for _, e := range lq.equalities() {
+		if e.col == pin {
+			q = q.Where("t.? >= ? AND t.? <= ?", bun.Ident(e.col), e.v, bun.Ident(e.col), e.v)
+		} else {
+			q = q.Where("t.? = ?", bun.Ident(e.col), e.v)
+		}
+	}
 	if lq.Unassigned {
 		q = q.Where("t.assignee_id IS NULL")
 	}
@@ -249,31 +284,26 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 		ts = &st
 	}
 
-	q := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)), subj, ts)
-	dir, cmp := "ASC", ">"
-	if key.desc {
-		dir, cmp = "DESC", "<"
+	// The page and the count are independent reads: run them side by side.
+	var n int
+	var countErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n, countErr = s.count(ctx, subj, lq, ts)
+	}()
+	page, pageErr := s.page(ctx, subj, lq, key, cur, ts)
+	<-done
+	if pageErr != nil {
+		return nil, pageErr
 	}
-	if cur != nil {
-		if key.column == "number" {
-			q = q.Where("t.number "+cmp+" ?", cur.N)
-		} else {
-			q = q.Where("(t.?, t.id) "+cmp+" (?, ?)", bun.Ident(key.column), cur.At, cur.ID)
-		}
+	if countErr != nil {
+		return nil, countErr
 	}
-	if key.column == "number" {
-		q = q.OrderExpr("t.number " + dir)
-	} else {
-		q = q.OrderExpr("t.? "+dir+", t.id "+dir, bun.Ident(key.column))
-	}
-	var ts2 []Ticket
-	if err := q.Limit(int64(lq.Limit)+1).Scan(ctx, &ts2); err != nil {
-		return nil, fmt.Errorf("tickets: list: %w", err)
-	}
-	out := &TicketList{Items: []Card{}, Seq: seq}
-	if len(ts2) > lq.Limit {
-		ts2 = ts2[:lq.Limit]
-		last := ts2[lq.Limit-1]
+	out := &TicketList{Items: []Card{}, Seq: seq, Total: ListTotal{Count: min(n, MaxCount), Capped: n > MaxCount}}
+	if len(page) > lq.Limit {
+		page = page[:lq.Limit]
+		last := page[lq.Limit-1]
 		c := listCursor{Sort: lq.Sort, ID: last.ID}
 		switch key.column {
 		case "number":
@@ -286,21 +316,78 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 		next := c.encode()
 		out.NextCursor = &next
 	}
-	if len(ts2) > 0 {
-		if out.Items, err = s.cards(ctx, s.DB, ts2); err != nil {
+	if len(page) > 0 {
+		if out.Items, err = s.cards(ctx, s.DB, page); err != nil {
 			return nil, err
 		}
 	}
-	if cur == nil && out.NextCursor == nil {
-		out.Total = ListTotal{Count: len(out.Items)} // the first page holds every match
-		return out, nil
+	return out, nil
+}
+
+// cardColumns are the columns a card shows: the page never reads descriptions.
+var cardColumns = []string{"id", "number", "subject", "status_id", "priority_id", "assignee_id", "requester_id",
+	"channel_id", "category_id", "subcategory_id", "queue_id", "rank", "version", "created_at", "updated_at"}
+
+// page reads Limit+1 tickets after the cursor in the sort's order.
+func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, key sortKey, cur *listCursor, ts *searchText) ([]Ticket, error) {
+	pin := lq.pinned(subj, key, ts)
+	dir, cmp, nulls, pinDir := "ASC", ">", "NULLS FIRST", "DESC"
+	if key.desc {
+		dir, cmp, nulls, pinDir = "DESC", "<", "NULLS LAST", "ASC"
 	}
-	// The count stops at MaxCount+1 rows: counting a million matches would cost more than the page.
-	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts).Limit(MaxCount + 1)
+	// A creation range that ends in the past, in the order of change: the planner takes created_at and
+	// updated_at for independent and would walk the updated_at index from the newest change, skipping
+	// every later ticket. Instead the range's ids are sorted first (an order the updated_at index cannot
+	// give: updated_at is never null, so NULLS only hides the index) and only the page's rows are read.
+	ranged := pin == "" && key.column == "updated_at" && lq.CreatedTo != nil
+	q := s.DB.NewSelect().Model((*Ticket)(nil))
+	if ranged {
+		q = q.Column("t.id")
+	} else {
+		for _, c := range cardColumns {
+			q = q.Column("t." + c)
+		}
+	}
+	q = lq.filter(q, subj, ts, pin)
+	if cur != nil {
+		if key.column == "number" {
+			q = q.Where("t.number "+cmp+" ?", cur.N)
+		} else {
+			q = q.Where("(t.?, t.id) "+cmp+" (?, ?)", bun.Ident(key.column), cur.At, cur.ID)
+		}
+	}
+	switch {
+	case pin != "":
+		// The index's own order (its column is one value here): forwards for the newest change first.
+		q = q.OrderExpr("t.? "+pinDir+", t.updated_at "+dir+", t.id "+dir, bun.Ident(pin))
+	case key.column == "number":
+		q = q.OrderExpr("t.number " + dir)
+	case ranged:
+		q = q.OrderExpr("t.updated_at " + dir + " " + nulls + ", t.id " + dir)
+	default:
+		q = q.OrderExpr("t.? "+dir+", t.id "+dir, bun.Ident(key.column))
+	}
+	q = q.Limit(int64(lq.Limit) + 1)
+	if ranged {
+		outer := s.DB.NewSelect().Model((*Ticket)(nil))
+		for _, c := range cardColumns {
+			outer = outer.Column("t." + c)
+		}
+		q = outer.Where("t.id IN (?)", q).OrderExpr("t.updated_at " + dir + ", t.id " + dir)
+	}
+	var out []Ticket
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("tickets: list: %w", err)
+	}
+	return out, nil
+}
+
+// count counts the matches up to MaxCount+1: counting a million matches would cost more than the page.
+func (s *Service) count(ctx context.Context, subj access.Subject, lq ListQuery, ts *searchText) (int, error) {
+	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(MaxCount + 1)
 	var n int
 	if err := s.DB.NewSelect().ColumnExpr("count(*)").TableExpr("(?) AS m", inner).Scan(ctx, &n); err != nil {
-		return nil, fmt.Errorf("tickets: list count: %w", err)
+		return 0, fmt.Errorf("tickets: list count: %w", err)
 	}
-	out.Total = ListTotal{Count: min(n, MaxCount), Capped: n > MaxCount}
-	return out, nil
+	return n, nil
 }

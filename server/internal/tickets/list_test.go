@@ -192,6 +192,12 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 			if !slices.Equal(paged, want) || total != len(want) {
 				t.Fatalf("paged: %v (total %d), want %v", paged, total, want)
 			}
+			// The oldest change first: the same tickets the other way round.
+			asc, _ := all(t, agent, fl.query+"&sort=updated", 4)
+			slices.Reverse(asc)
+			if !slices.Equal(asc, want) {
+				t.Fatalf("sort=updated, reversed: %v, want %v", asc, want)
+			}
 		})
 	}
 
