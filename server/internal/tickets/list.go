@@ -53,8 +53,20 @@ type TicketList struct {
 	Seq        int64     `json:"seq"`
 }
 
-// MaxCount bounds the count of a list: past it the table says "more than 10 000".
+// MaxCount bounds the count of a list: past it the table says "10 000+".
 const MaxCount = 10000
+
+// MaxTextCount bounds the count under a word search, which checks every match it counts against the
+// words ("1 000+"): a word in one ticket of eight would otherwise cost ~80k rows for the count alone.
+const MaxTextCount = 1000
+
+// countCap is the most a list's count goes to.
+func countCap(ts *searchText) int {
+	if ts != nil && len(ts.words) > 0 {
+		return MaxTextCount
+	}
+	return MaxCount
+}
 
 // maxSearchWords bounds the words of a text search.
 const maxSearchWords = 8
@@ -300,7 +312,7 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 	if countErr != nil {
 		return nil, countErr
 	}
-	out := &TicketList{Items: []Card{}, Seq: seq, Total: ListTotal{Count: min(n, MaxCount), Capped: n > MaxCount}}
+	out := &TicketList{Items: []Card{}, Seq: seq, Total: ListTotal{Count: min(n, countCap(ts)), Capped: n > countCap(ts)}}
 	if len(page) > lq.Limit {
 		page = page[:lq.Limit]
 		last := page[lq.Limit-1]
@@ -382,9 +394,9 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 	return out, nil
 }
 
-// count counts the matches up to MaxCount+1: counting a million matches would cost more than the page.
+// count counts the matches up to the cap + 1: counting a million matches would cost more than the page.
 func (s *Service) count(ctx context.Context, subj access.Subject, lq ListQuery, ts *searchText) (int, error) {
-	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(MaxCount + 1)
+	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(int64(countCap(ts)) + 1)
 	var n int
 	if err := s.DB.NewSelect().ColumnExpr("count(*)").TableExpr("(?) AS m", inner).Scan(ctx, &n); err != nil {
 		return 0, fmt.Errorf("tickets: list count: %w", err)

@@ -330,6 +330,13 @@ func TestListCountIsCapped(t *testing.T) {
 	if p := list(t, agent, fmt.Sprintf("limit=5&status=%d", f.Statuses[1])); p.Total.Count != 40 || p.Total.Capped {
 		t.Fatalf("exact count under the cap: %+v", p.Total)
 	}
+	// A word search counts up to 1 000: every match it counts is checked against the words.
+	if p := list(t, agent, "limit=5&q=ticket"); p.Total.Count != 1000 || !p.Total.Capped || len(p.Items) != 5 {
+		t.Fatalf("a word search's count is capped at 1 000: %+v", p.Total)
+	}
+	if p := list(t, agent, "limit=5&q=%2310001"); p.Total.Count != 1 || p.Total.Capped {
+		t.Fatalf("a number search counts exactly: %+v", p.Total)
+	}
 	// A later page still counts the whole list.
 	p := list(t, agent, fmt.Sprintf("limit=5&status=%d", f.Statuses[1]))
 	if p2 := list(t, agent, fmt.Sprintf("limit=5&status=%d&cursor=%s", f.Statuses[1], url.QueryEscape(*p.NextCursor))); p2.Total.Count != 40 {
