@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -324,10 +323,10 @@ func (s *Service) Merge(ctx context.Context, subj access.Subject, id int64, req 
 			append([]change{{"merged_from", nil, map[string]any{"ticket_id": dup.ID, "number": dup.Number}}}, intoLink...)); err != nil {
 			return err
 		}
-		if err := s.note(ctx, tx, subj, dup.ID, i18n.T(subj.Locale, "ticket.merged_into_note", map[string]any{"number": into.Number})); err != nil {
+		if err := s.note(ctx, tx, subj, &after, i18n.T(subj.Locale, "ticket.merged_into_note", map[string]any{"number": into.Number})); err != nil {
 			return err
 		}
-		if err := s.note(ctx, tx, subj, into.ID, i18n.T(subj.Locale, "ticket.merged_from_note", map[string]any{"number": dup.Number})); err != nil {
+		if err := s.note(ctx, tx, subj, into, i18n.T(subj.Locale, "ticket.merged_from_note", map[string]any{"number": dup.Number})); err != nil {
 			return err
 		}
 		out, err = s.detail(ctx, tx, subj, &after)
@@ -336,16 +335,8 @@ func (s *Service) Merge(ctx context.Context, subj access.Subject, id int64, req 
 	return out, err
 }
 
-// note writes an internal note (plain text) in a ticket's conversation, by the acting user.
-func (s *Service) note(ctx context.Context, tx bun.Tx, subj access.Subject, ticketID int64, text string) error {
-	var author *int64
-	if subj.UserID != 0 {
-		author = &subj.UserID
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_comments (ticket_id, author_id, public, body, body_html)
-		VALUES (?, ?, false, ?, ?)`, ticketID, author, text, "<p>"+html.EscapeString(text)+"</p>")
-	if err != nil {
-		return fmt.Errorf("tickets: note: %w", err)
-	}
-	return nil
+// note writes an internal note in a ticket's conversation, by the acting user, live like any other.
+func (s *Service) note(ctx context.Context, tx bun.Tx, subj access.Subject, t *Ticket, text string) error {
+	_, err := s.WriteComment(ctx, tx, subj, t, NewComment{Body: text, Public: false})
+	return err
 }

@@ -109,8 +109,8 @@ func TestMerge(t *testing.T) {
 		t.Fatalf("the ticket merged into: %+v", di)
 	}
 	after := count(t, a)
-	if after.Comments != before.Comments+2 || after.Links != before.Links+1 || after.Events != before.Events+2 {
-		t.Fatalf("a merge writes two notes, one link and two events: %+v → %+v", before, after)
+	if after.Comments != before.Comments+2 || after.Links != before.Links+1 || after.Events != before.Events+4 {
+		t.Fatalf("a merge writes two notes, one link and four events (both tickets updated, both notes live): %+v → %+v", before, after)
 	}
 	type note struct {
 		Body, HTML string
@@ -128,7 +128,7 @@ func TestMerge(t *testing.T) {
 		notes[id] = n
 	}
 	admID := f.Users["admin@x.test"].ID
-	if n := notes[dup.ID]; n.Body != fmt.Sprintf("Fusionado en #%d.", into.Number) || n.HTML != "<p>"+n.Body+"</p>" || n.Public || n.Author != admID {
+	if n := notes[dup.ID]; n.Body != fmt.Sprintf("Fusionado en #%d.", into.Number) || n.HTML != "<p>"+n.Body+"</p>\n" || n.Public || n.Author != admID {
 		t.Fatalf("note on the duplicate: %+v", n)
 	}
 	if n := notes[into.ID]; n.Body != fmt.Sprintf("El ticket #%d se fusionó en este.", dup.Number) || n.Public || n.Author != admID {
