@@ -43,6 +43,10 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([
 		Where("ticket_id = ?", id).OrderExpr("at, id").Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("tickets: history: %w", err)
 	}
+	out, err = s.withoutHiddenFiles(ctx, subj, t, out)
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
 	for _, h := range out {
 		if h.ActorID != nil {
@@ -66,6 +70,37 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([
 		}
 	}
 	return out, nil
+}
+
+// withoutHiddenFiles drops the "attachment" rows of files the subject may not see (an internal note's,
+// someone else's file not yet on a comment): their names must not reach those who cannot open them.
+func (s *Service) withoutHiddenFiles(ctx context.Context, subj access.Subject, t *Ticket, items []HistoryEntry) ([]HistoryEntry, error) {
+	var rows []attachmentWithNote
+	if err := s.attachmentsQuery(s.DB, &rows).Where("att.ticket_id = ?", t.ID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("tickets: history: %w", err)
+	}
+	hidden := map[int64]bool{}
+	for _, r := range rows {
+		if !access.CanSeeAttachment(subj, t.Vis(), r.vis()) {
+			hidden[r.ID] = true
+		}
+	}
+	if len(hidden) == 0 {
+		return items, nil
+	}
+	kept := items[:0]
+	for _, h := range items {
+		if h.Field == "attachment" {
+			var a struct {
+				ID int64 `json:"id"`
+			}
+			if err := json.Unmarshal(h.After, &a); err != nil || hidden[a.ID] {
+				continue
+			}
+		}
+		kept = append(kept, h)
+	}
+	return kept, nil
 }
 
 // LinkRequest is the body of POST /tickets/{id}/links.
