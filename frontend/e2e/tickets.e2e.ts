@@ -324,6 +324,18 @@ describe('tickets', () => {
       .poll(() => sql(`SELECT p.key FROM tickets t JOIN priorities p ON p.id = t.priority_id WHERE t.number = ${number}`))
       .toBe('do');
 
+    // An affected person chosen, then removed: the history still names them.
+    const affected = p1.getByTestId('field-affected');
+    await affected.locator('button.tf__value').click();
+    await affected.getByTestId('field-affected-input').fill('Valentina');
+    await affected.getByRole('option', { name: new RegExp(newPerson.email.replace(/\./g, '\\.')) }).click();
+    const affectedEmail = () => sql(`SELECT coalesce(u.email, '') FROM tickets t LEFT JOIN users u ON u.id = t.affected_id WHERE t.number = ${number}`);
+    await expect.poll(affectedEmail).toBe(newPerson.email);
+    await expect.poll(() => affected.innerText()).toContain(newPerson.name);
+    await affected.locator('button.tf__value').click();
+    await affected.getByRole('button', { name: `Quitar a ${newPerson.name}` }).click();
+    await expect.poll(affectedEmail).toBe('');
+
     await p1.getByTestId('tab-history').click();
     const entries = p1.getByTestId('history-entry');
     await expect.poll(async () => (await entries.allInnerTexts()).join('\n')).toContain(`${priorities.decide!.es} → ${priorities.do!.es}`);
@@ -333,6 +345,8 @@ describe('tickets', () => {
     expect(history).toContain(`Archivo adjunto: ${textFile.name}`);
     expect(history).toContain(`Archivo adjunto: ${pngFile.name}`);
     expect(history).toContain(`Archivo adjunto: ${noteFile.name}`);
+    expect(history).toContain(`Afectado: — → ${newPerson.name}`);
+    expect(history).toContain(`Afectado: ${newPerson.name} → —`);
     // No ids where names belong.
     expect(history).not.toMatch(/#\d+ →|→ #\d+/);
     await p1.getByTestId('tab-conversation').click();
@@ -342,7 +356,7 @@ describe('tickets', () => {
     const { id } = created();
     await openTicket(p2, id);
     await waitLive(p2);
-    if (!new URL(p1.url()).pathname.endsWith(`/tickets/${id}`)) await openTicket(p1, id);
+    await openTicket(p1, id);
     await waitLive(p1);
     const presence2 = p2.getByTestId('presence');
     await expect.poll(() => presence2.innerText(), { timeout: liveWithinMs }).toBe(`También viendo: ${users.agent1.name}`);

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"sort"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -29,8 +30,19 @@ type HistoryEntry struct {
 	ActorID *int64 `json:"-" bun:"actor_id"`
 }
 
+// History is a ticket's history with the names of the people its entries refer to by id.
+type History struct {
+	Items []HistoryEntry `json:"items"`
+	// People names every user id found in the before/after values of person fields (assignee_id,
+	// requester_id, affected_id): a former requester is no longer on the ticket to be named from.
+	People []people.Ref `json:"people"`
+}
+
+// personFields are the history fields whose values are user ids.
+var personFields = map[string]bool{"assignee_id": true, "requester_id": true, "affected_id": true}
+
 // History returns every change of a ticket the subject may see, oldest first.
-func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([]HistoryEntry, error) {
+func (s *Service) History(ctx context.Context, subj access.Subject, id int64) (*History, error) {
 	t, err := s.load(ctx, s.DB, id, false)
 	if err != nil {
 		return nil, err
@@ -48,9 +60,19 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([
 		return nil, err
 	}
 	var ids []int64
+	referred := map[int64]bool{}
 	for _, h := range out {
 		if h.ActorID != nil {
 			ids = append(ids, *h.ActorID)
+		}
+		if personFields[h.Field] {
+			for _, v := range []json.RawMessage{h.Before, h.After} {
+				var id int64
+				if json.Unmarshal(v, &id) == nil && id > 0 && !referred[id] {
+					referred[id] = true
+					ids = append(ids, id)
+				}
+			}
 		}
 	}
 	names, err := s.People.Names(ctx, s.DB, ids)
@@ -69,7 +91,14 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([
 			out[i].After = json.RawMessage("null")
 		}
 	}
-	return out, nil
+	refs := make([]people.Ref, 0, len(referred))
+	for id := range referred {
+		if name, ok := names[id]; ok {
+			refs = append(refs, people.Ref{ID: id, Name: name})
+		}
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].ID < refs[j].ID })
+	return &History{Items: out, People: refs}, nil
 }
 
 // withoutHiddenFiles drops the "attachment" rows of files the subject may not see (an internal note's,
