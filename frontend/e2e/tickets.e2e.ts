@@ -314,7 +314,9 @@ describe('tickets', () => {
     expect(await note.innerText()).toContain('Nota interna');
     expect(await note.locator('a', { hasText: noteFile.name }).count()).toBe(1);
     const bg = (l: Locator) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
-    expect(await bg(note)).not.toBe(await bg(reply));
+    const [noteBg, replyBg] = [await bg(note), await bg(reply)];
+    expect(noteBg).not.toBe(replyBg);
+    expect(noteBg).not.toBe('rgba(0, 0, 0, 0)');
     expect(await reply.innerText()).not.toContain('Nota interna');
     expect(await p1.getByTestId('tab-conversation').innerText()).toContain('(2)');
 
@@ -507,6 +509,27 @@ describe('tickets', () => {
     expect(await page.getByTestId('composer-internal').count()).toBe(0);
     // No presence for customers.
     expect(await page.getByTestId('presence').innerText()).toBe('');
+
+    // On a phone the page is one column: nothing wider than the screen, the description as wide as the
+    // fields below it.
+    await page.setViewportSize({ width: 390, height: 800 });
+    const layout = () =>
+      page.evaluate(() => {
+        const box = (sel: string) => document.querySelector(sel)?.getBoundingClientRect().width ?? 0;
+        return { overflow: document.documentElement.scrollWidth - window.innerWidth, main: box('.ticket-main'), side: box('.ticket-side') };
+      });
+    await expect.poll(async () => (await layout()).overflow).toBeLessThanOrEqual(0);
+    const { main, side } = await layout();
+    expect(main).toBeGreaterThan(300);
+    expect(Math.abs(main - side)).toBeLessThan(2);
+    // Their tickets are one tap away, as cards.
+    await page.getByRole('link', { name: 'Tickets', exact: true }).click();
+    const card = page.locator('[data-testid^="ticket-row-"]').first();
+    await card.waitFor();
+    expect(await page.locator('.tickets-table thead').isVisible()).toBe(false);
+    expect((await layout()).overflow).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await openTicket(page, id);
 
     // A ticket of their own, with a file: no channel, priority or requester to choose.
     const categories = await names('categories');
