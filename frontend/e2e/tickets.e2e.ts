@@ -136,14 +136,14 @@ describe('tickets', () => {
     await p1.getByTestId('tickets-total').waitFor();
 
     const d = await openDialog(p1);
-    await d.getByTestId('nt-channel').selectOption({ label: channels.phone!.es });
-    await d.getByTestId('nt-category').selectOption({ label: categories.operations!.es });
+    await d.getByTestId('nt-channel').selectOption({ label: channels.phone.es });
+    await d.getByTestId('nt-category').selectOption({ label: categories.operations.es });
     // The subcategories are the chosen category's.
     const subs = await optionTexts(d.getByTestId('nt-subcategory'));
-    expect(subs).toContain(categories.order_not_received!.es);
-    expect(subs).not.toContain(categories.invoice_error!.es);
-    await d.getByTestId('nt-subcategory').selectOption({ label: categories.order_not_received!.es });
-    await d.getByTestId('nt-priority').selectOption({ label: priorities.decide!.es });
+    expect(subs).toContain(categories.order_not_received.es);
+    expect(subs).not.toContain(categories.invoice_error.es);
+    await d.getByTestId('nt-subcategory').selectOption({ label: categories.order_not_received.es });
+    await d.getByTestId('nt-priority').selectOption({ label: priorities.decide.es });
     await d.getByTestId('nt-requester-search').fill('Camilo P');
     const option = d.locator('[data-testid^="nt-requester-option-"]', { hasText: customer.email });
     await option.click();
@@ -170,10 +170,10 @@ describe('tickets', () => {
     expect(await description.locator('li').allInnerTexts()).toEqual(['Caja 1 de 2', 'Caja 2 de 2']);
     expect(await description.locator('em').innerText()).toBe('4455-ABC');
     // The fields hold what was chosen.
-    expect(await selected(fieldSelect(p1, 'channel'))).toBe(channels.phone!.es);
-    expect(await selected(fieldSelect(p1, 'category'))).toBe(categories.operations!.es);
-    expect(await selected(fieldSelect(p1, 'subcategory'))).toBe(categories.order_not_received!.es);
-    expect(await selected(fieldSelect(p1, 'priority'))).toBe(priorities.decide!.es);
+    expect(await selected(fieldSelect(p1, 'channel'))).toBe(channels.phone.es);
+    expect(await selected(fieldSelect(p1, 'category'))).toBe(categories.operations.es);
+    expect(await selected(fieldSelect(p1, 'subcategory'))).toBe(categories.order_not_received.es);
+    expect(await selected(fieldSelect(p1, 'priority'))).toBe(priorities.decide.es);
     expect(await selected(fieldSelect(p1, 'assignee'))).toBe('Sin asignar');
     expect(await p1.getByTestId('field-requester').innerText()).toContain(customer.name);
     expect(await p1.getByTestId('field-order_number').innerText()).toContain('PED-77120');
@@ -201,8 +201,8 @@ describe('tickets', () => {
     const d = await openDialog(p1);
     // The draft of the last ticket is gone.
     expect(await d.getByTestId('nt-subject').inputValue()).toBe('');
-    await d.getByTestId('nt-channel').selectOption({ label: channels.email!.es });
-    await d.getByTestId('nt-category').selectOption({ label: categories.commercial!.es });
+    await d.getByTestId('nt-channel').selectOption({ label: channels.email.es });
+    await d.getByTestId('nt-category').selectOption({ label: categories.commercial.es });
     await d.getByTestId('nt-requester-new').click();
     // A mistyped address is caught next to its field.
     await d.getByTestId('nt-requester-new-name').fill(newPerson.name);
@@ -238,23 +238,23 @@ describe('tickets', () => {
     await expect.poll(() => rowNumbers(p1)).toEqual(expect.arrayContaining([number, otherNumber]));
     expect((await rowNumbers(p1)).length).toBe(2);
 
-    await p1.getByTestId('filter-category').selectOption({ label: categories.operations!.es });
+    await p1.getByTestId('filter-category').selectOption({ label: categories.operations.es });
     await p1.getByTestId('filter-assignee').selectOption({ value: 'none' });
-    await expect.poll(() => param(p1, 'category')).toBe(String(categories.operations!.id));
+    await expect.poll(() => param(p1, 'category')).toBe(String(categories.operations.id));
     expect(param(p1, 'assignee')).toBe('none');
     expect(param(p1, 'q')).toBe(token);
     await expect.poll(() => rowNumbers(p1)).toEqual([number]);
     expect(await p1.getByTestId('tickets-total').innerText()).toBe('1 ticket');
     const row = p1.getByTestId(`ticket-row-${number}`);
     expect(await row.innerText()).toContain(subject);
-    expect(await row.innerText()).toContain(`${categories.operations!.es} / ${categories.order_not_received!.es}`);
+    expect(await row.innerText()).toContain(`${categories.operations.es} / ${categories.order_not_received.es}`);
     expect(await row.innerText()).toContain(customer.name);
 
     await p1.reload();
     await row.waitFor();
     expect(await rowNumbers(p1)).toEqual([number]);
     expect(await q.inputValue()).toBe(token);
-    expect(await selected(p1.getByTestId('filter-category'))).toBe(categories.operations!.es);
+    expect(await selected(p1.getByTestId('filter-category'))).toBe(categories.operations.es);
     expect(await p1.getByTestId('filter-assignee').inputValue()).toBe('none');
 
     // Back to both tickets, then sort by number one way and the other.
@@ -321,7 +321,7 @@ describe('tickets', () => {
     expect(await p1.getByTestId('tab-conversation').innerText()).toContain('(2)');
 
     // An edit of the priority, saved at once.
-    await fieldSelect(p1, 'priority').selectOption({ label: priorities.do!.es });
+    await fieldSelect(p1, 'priority').selectOption({ label: priorities.do.es });
     await expect
       .poll(() => sql(`SELECT p.key FROM tickets t JOIN priorities p ON p.id = t.priority_id WHERE t.number = ${number}`))
       .toBe('do');
@@ -340,10 +340,10 @@ describe('tickets', () => {
 
     await p1.getByTestId('tab-history').click();
     const entries = p1.getByTestId('history-entry');
-    await expect.poll(async () => (await entries.allInnerTexts()).join('\n')).toContain(`${priorities.decide!.es} → ${priorities.do!.es}`);
+    await expect.poll(async () => (await entries.allInnerTexts()).join('\n')).toContain(`${priorities.decide.es} → ${priorities.do.es}`);
     const history = (await entries.allInnerTexts()).join('\n');
     expect(history).toContain(`Ticket creado: ${subject}`);
-    expect(history).toMatch(new RegExp(`${users.agent1.name}\\s*Prioridad: ${priorities.decide!.es} → ${priorities.do!.es}`));
+    expect(history).toMatch(new RegExp(`${users.agent1.name}\\s*Prioridad: ${priorities.decide.es} → ${priorities.do.es}`));
     expect(history).toContain(`Archivo adjunto: ${textFile.name}`);
     expect(history).toContain(`Archivo adjunto: ${pngFile.name}`);
     expect(history).toContain(`Archivo adjunto: ${noteFile.name}`);
@@ -392,21 +392,21 @@ describe('tickets', () => {
     const row = p1.getByTestId(`ticket-row-${number}`);
     await row.waitFor();
     await waitLive(p1);
-    expect(await row.locator('.tickets-cell--status').innerText()).toBe(statuses.unattended!.es);
+    expect(await row.locator('.tickets-cell--status').innerText()).toBe(statuses.unattended.es);
     const before = await rowNumbers(p1);
 
     if (!new URL(p2.url()).pathname.endsWith(`/tickets/${id}`)) await openTicket(p2, id);
-    await fieldSelect(p2, 'status').selectOption({ label: statuses.in_progress!.es });
+    await fieldSelect(p2, 'status').selectOption({ label: statuses.in_progress.es });
     await fieldSelect(p2, 'assignee').selectOption({ label: users.agent2.name });
-    await expect.poll(() => row.locator('.tickets-cell--status').innerText(), { timeout: liveWithinMs }).toBe(statuses.in_progress!.es);
+    await expect.poll(() => row.locator('.tickets-cell--status').innerText(), { timeout: liveWithinMs }).toBe(statuses.in_progress.es);
     await expect.poll(() => row.locator('.tickets-cell--assignee').innerText(), { timeout: liveWithinMs }).toBe(users.agent2.name);
     // Not moved under the user's pointer.
     expect(await rowNumbers(p1)).toEqual(before);
 
     // Agent 2 opens a third ticket with the word.
     const d = await openDialog(p2);
-    await d.getByTestId('nt-channel').selectOption({ label: channels.chatbot!.es });
-    await d.getByTestId('nt-category').selectOption({ label: categories.finance!.es });
+    await d.getByTestId('nt-channel').selectOption({ label: channels.chatbot.es });
+    await d.getByTestId('nt-category').selectOption({ label: categories.finance.es });
     await d.getByTestId('nt-requester-search').fill(customer.email);
     await d.locator('[data-testid^="nt-requester-option-"]', { hasText: customer.email }).click();
     await d.getByTestId('nt-subject').fill(`Pago sin identificar ${token}`);
@@ -437,30 +437,30 @@ describe('tickets', () => {
     await openTicket(p1, id);
     await waitLive(p1);
     await openTicket(stale, id);
-    expect(await selected(fieldSelect(stale, 'priority'))).toBe(priorities.do!.es);
+    expect(await selected(fieldSelect(stale, 'priority'))).toBe(priorities.do.es);
 
     // Agent 2 changes the priority; agent 2's page shows it.
-    await fieldSelect(p2, 'priority').selectOption({ label: priorities.delete!.es });
+    await fieldSelect(p2, 'priority').selectOption({ label: priorities.delete.es });
     await expect
       .poll(() => sql(`SELECT p.key FROM tickets t JOIN priorities p ON p.id = t.priority_id WHERE t.number = ${number}`))
       .toBe('delete');
-    expect(await selected(fieldSelect(stale, 'priority'))).toBe(priorities.do!.es);
+    expect(await selected(fieldSelect(stale, 'priority'))).toBe(priorities.do.es);
 
     // Agent 1, on the stale page, changes it too.
-    await fieldSelect(stale, 'priority').selectOption({ label: priorities.decide!.es });
+    await fieldSelect(stale, 'priority').selectOption({ label: priorities.decide.es });
     const panel = stale.getByTestId('conflict-panel');
     await panel.waitFor();
     const row = panel.getByTestId('conflict-row-priority_id');
-    expect(await row.innerText()).toBe(`Prioridad lo cambió otra persona: tuyo ${priorities.decide!.es}, ahora ${priorities.delete!.es}`);
+    expect(await row.innerText()).toBe(`Prioridad lo cambió otra persona: tuyo ${priorities.decide.es}, ahora ${priorities.delete.es}`);
     // Nothing was overwritten.
     expect(await sql(`SELECT p.key FROM tickets t JOIN priorities p ON p.id = t.priority_id WHERE t.number = ${number}`)).toBe('delete');
 
     await panel.getByTestId('conflict-keep-theirs').click();
     await panel.waitFor({ state: 'detached' });
-    expect(await selected(fieldSelect(stale, 'priority'))).toBe(priorities.delete!.es);
+    expect(await selected(fieldSelect(stale, 'priority'))).toBe(priorities.delete.es);
     expect(await sql(`SELECT p.key FROM tickets t JOIN priorities p ON p.id = t.priority_id WHERE t.number = ${number}`)).toBe('delete');
     // Agent 1's live page followed agent 2's change.
-    await expect.poll(() => selected(fieldSelect(p1, 'priority')), { timeout: liveWithinMs }).toBe(priorities.delete!.es);
+    await expect.poll(() => selected(fieldSelect(p1, 'priority')), { timeout: liveWithinMs }).toBe(priorities.delete.es);
   });
 
   it('the customer sees the public replies of their ticket but never the internal note, and cannot edit fields', async () => {
@@ -537,8 +537,8 @@ describe('tickets', () => {
     expect(await d.getByTestId('nt-channel').count()).toBe(0);
     expect(await d.getByTestId('nt-priority').count()).toBe(0);
     expect(await d.getByTestId('nt-requester-search').count()).toBe(0);
-    await d.getByTestId('nt-category').selectOption({ label: categories.customer_service!.es });
-    await d.getByTestId('nt-subcategory').selectOption({ label: categories.data_update!.es });
+    await d.getByTestId('nt-category').selectOption({ label: categories.customer_service.es });
+    await d.getByTestId('nt-subcategory').selectOption({ label: categories.data_update.es });
     await d.getByTestId('nt-subject').fill(`Cambio de dirección ${token}`);
     await d.getByTestId('nt-description').fill('Me mudé a la **calle 10**.');
     await d.getByTestId('nt-files').setInputFiles(pngFile);
