@@ -59,6 +59,10 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) (*
 	if err != nil {
 		return nil, err
 	}
+	out, err = s.withoutHiddenTickets(ctx, subj, out)
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
 	referred := map[int64]bool{}
 	for _, h := range out {
@@ -128,6 +132,64 @@ func (s *Service) withoutHiddenFiles(ctx context.Context, subj access.Subject, t
 			}
 		}
 		kept = append(kept, h)
+	}
+	return kept, nil
+}
+
+// ticketFields are the history fields whose values name another ticket (`ticket_id`).
+var ticketFields = map[string]bool{"link": true, "merged_into": true, "merged_from": true}
+
+// withoutHiddenTickets drops the link and merge rows that name a ticket the subject may not see, as
+// the ticket's detail leaves those links out.
+func (s *Service) withoutHiddenTickets(ctx context.Context, subj access.Subject, items []HistoryEntry) ([]HistoryEntry, error) {
+	if access.Unfiltered(subj) {
+		return items, nil
+	}
+	others := func(h HistoryEntry) []int64 {
+		var ids []int64
+		for _, v := range []json.RawMessage{h.Before, h.After} {
+			var ref struct {
+				TicketID int64 `json:"ticket_id"`
+			}
+			if json.Unmarshal(v, &ref) == nil && ref.TicketID > 0 {
+				ids = append(ids, ref.TicketID)
+			}
+		}
+		return ids
+	}
+	var ids []int64
+	for _, h := range items {
+		if ticketFields[h.Field] {
+			ids = append(ids, others(h)...)
+		}
+	}
+	if len(ids) == 0 {
+		return items, nil
+	}
+	var rows []struct {
+		ID          int64  `bun:"id"`
+		RequesterID *int64 `bun:"requester_id"`
+		AssigneeID  *int64 `bun:"assignee_id"`
+	}
+	if err := s.DB.NewSelect().Table("tickets").Column("id", "requester_id", "assignee_id").Where("id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("tickets: history: %w", err)
+	}
+	visible := map[int64]bool{}
+	for _, r := range rows {
+		t := Ticket{RequesterID: r.RequesterID, AssigneeID: r.AssigneeID}
+		visible[r.ID] = access.CanSeeTicket(subj, t.Vis())
+	}
+	kept := items[:0]
+	for _, h := range items {
+		hidden := false
+		if ticketFields[h.Field] {
+			for _, id := range others(h) {
+				hidden = hidden || !visible[id]
+			}
+		}
+		if !hidden {
+			kept = append(kept, h)
+		}
 	}
 	return kept, nil
 }
