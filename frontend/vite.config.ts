@@ -23,5 +23,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // The stylesheet's own test reads it (`styles.css?raw`); other CSS stays out of the unit tests.
+    css: { include: [/styles\.css/] },
   },
 });

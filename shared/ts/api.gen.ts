@@ -3527,6 +3527,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["HistoryEntry"][];
+                        /**
+                         * @description The users whose ids appear in the before/after values of the person fields
+                         *     (`assignee_id`, `requester_id`, `affected_id`), so a former requester can be named.
+                         */
+                        people: components["schemas"]["UserRef"][];
                     };
                 };
             };

@@ -12,7 +12,7 @@ import type {
   CatalogPatchOf,
   Catalogs,
   Comment,
-  HistoryEntry,
+  TicketHistory,
   LinkRequest,
   LoginRequest,
   MergeRequest,
@@ -81,8 +81,7 @@ export const api = {
   tickets: (q: TicketQuery, signal?: AbortSignal) => request<TicketList>('GET', withQuery('/tickets', q), undefined, signal),
   ticket: (id: number, signal?: AbortSignal) => request<TicketDetail>('GET', `/tickets/${id}`, undefined, signal),
   updateTicket: (id: number, body: TicketPatch) => request<TicketDetail>('PATCH', `/tickets/${id}`, body),
-  ticketHistory: (id: number, signal?: AbortSignal) =>
-    request<{ items: HistoryEntry[] }>('GET', `/tickets/${id}/history`, undefined, signal),
+  ticketHistory: (id: number, signal?: AbortSignal) => request<TicketHistory>('GET', `/tickets/${id}/history`, undefined, signal),
   linkTicket: (id: number, body: LinkRequest) => request<TicketDetail>('POST', `/tickets/${id}/links`, body),
   unlinkTicket: (id: number, otherId: number) => request<TicketDetail>('DELETE', `/tickets/${id}/links/${otherId}`),
   mergeTicket: (id: number, body: MergeRequest) => request<TicketDetail>('POST', `/tickets/${id}/merge`, body),

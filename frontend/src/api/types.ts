@@ -116,6 +116,8 @@ export type TicketPatch = Schemas['TicketPatch'];
 export type TicketConflict = Schemas['TicketConflict'];
 export type TicketSort = components['parameters']['TicketSort'];
 export type HistoryEntry = Schemas['HistoryEntry'];
+/** TicketHistory is GET /tickets/{id}/history: the entries and the people they name by id. */
+export type TicketHistory = paths['/tickets/{ticketId}/history']['get']['responses']['200']['content']['application/json'];
 export type LinkRequest = Schemas['LinkRequest'];
 export type MergeRequest = Schemas['MergeRequest'];
 export type Comment = Schemas['Comment'];

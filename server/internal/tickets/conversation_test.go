@@ -607,6 +607,27 @@ func TestAttachmentsStoredOnceListedAndDownloaded(t *testing.T) {
 	if st, _ := other.Do("GET", fmt.Sprintf("/api/v1/tickets/%d/attachments", id), nil); st != 404 {
 		t.Fatalf("another customer lists: %d", st)
 	}
+	// The history names the same files: an internal note's file or an agent's draft is not even named.
+	historyFiles := func(c *testutil.Client) []int64 {
+		ids := []int64{}
+		for _, h := range history(t, c, id) {
+			if h.Field != "attachment" {
+				continue
+			}
+			var a struct{ ID int64 }
+			if err := json.Unmarshal(h.After, &a); err != nil {
+				t.Fatalf("history row %s: %v", h.After, err)
+			}
+			ids = append(ids, a.ID)
+		}
+		return ids
+	}
+	if got, want := fmt.Sprint(historyFiles(agent)), fmt.Sprint(list(agent)); got != want {
+		t.Fatalf("staff read every file's history row: %s, want %s", got, want)
+	}
+	if got, want := fmt.Sprint(historyFiles(customer)), fmt.Sprint(list(customer)); got != want {
+		t.Fatalf("the customer's history names only the files they may open: %s, want %s", got, want)
+	}
 
 	get := func(c *testutil.Client, attID int64) *http.Response {
 		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/attachments/%d", c.Base, attID), nil)

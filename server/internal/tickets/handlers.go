@@ -201,11 +201,11 @@ func (h Handlers) history(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.Service.History(c.UserContext(), subj, id)
+	hist, err := h.Service.History(c.UserContext(), subj, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items})
+	return c.JSON(hist)
 }
 
 func (h Handlers) link(c *fiber.Ctx) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -28,8 +29,19 @@ type HistoryEntry struct {
 	ActorID *int64 `json:"-" bun:"actor_id"`
 }
 
+// History is a ticket's history with the names of the people its entries refer to by id.
+type History struct {
+	Items []HistoryEntry `json:"items"`
+	// People names every user id found in the before/after values of person fields (assignee_id,
+	// requester_id, affected_id): a former requester is no longer on the ticket to be named from.
+	People []people.Ref `json:"people"`
+}
+
+// personFields are the history fields whose values are user ids.
+var personFields = map[string]bool{"assignee_id": true, "requester_id": true, "affected_id": true}
+
 // History returns every change of a ticket the subject may see, oldest first.
-func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([]HistoryEntry, error) {
+func (s *Service) History(ctx context.Context, subj access.Subject, id int64) (*History, error) {
 	t, err := s.load(ctx, s.DB, id, false)
 	if err != nil {
 		return nil, err
@@ -42,10 +54,28 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([
 		Where("ticket_id = ?", id).OrderExpr("at, id").Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("tickets: history: %w", err)
 	}
+	out, err = s.withoutHiddenFiles(ctx, subj, t, out)
+	if err != nil {
+		return nil, err
+	}
+	out, err = s.withoutHiddenTickets(ctx, subj, out)
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
+	referred := map[int64]bool{}
 	for _, h := range out {
 		if h.ActorID != nil {
 			ids = append(ids, *h.ActorID)
+		}
+		if personFields[h.Field] {
+			for _, v := range []json.RawMessage{h.Before, h.After} {
+				var id int64
+				if json.Unmarshal(v, &id) == nil && id > 0 && !referred[id] {
+					referred[id] = true
+					ids = append(ids, id)
+				}
+			}
 		}
 	}
 	names, err := s.People.Names(ctx, s.DB, ids)
@@ -64,7 +94,103 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) ([
 			out[i].After = json.RawMessage("null")
 		}
 	}
-	return out, nil
+	refs := make([]people.Ref, 0, len(referred))
+	for id := range referred {
+		if name, ok := names[id]; ok {
+			refs = append(refs, people.Ref{ID: id, Name: name})
+		}
+	}
+	sort.Slice(refs, func(i, j int) bool { return refs[i].ID < refs[j].ID })
+	return &History{Items: out, People: refs}, nil
+}
+
+// withoutHiddenFiles drops the "attachment" rows of files the subject may not see (an internal note's,
+// someone else's file not yet on a comment): their names must not reach those who cannot open them.
+func (s *Service) withoutHiddenFiles(ctx context.Context, subj access.Subject, t *Ticket, items []HistoryEntry) ([]HistoryEntry, error) {
+	var rows []attachmentWithNote
+	if err := s.attachmentsQuery(s.DB, &rows).Where("att.ticket_id = ?", t.ID).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("tickets: history: %w", err)
+	}
+	hidden := map[int64]bool{}
+	for _, r := range rows {
+		if !access.CanSeeAttachment(subj, t.Vis(), r.vis()) {
+			hidden[r.ID] = true
+		}
+	}
+	if len(hidden) == 0 {
+		return items, nil
+	}
+	kept := items[:0]
+	for _, h := range items {
+		if h.Field == "attachment" {
+			var a struct {
+				ID int64 `json:"id"`
+			}
+			if err := json.Unmarshal(h.After, &a); err != nil || hidden[a.ID] {
+				continue
+			}
+		}
+		kept = append(kept, h)
+	}
+	return kept, nil
+}
+
+// ticketFields are the history fields whose values name another ticket (`ticket_id`).
+var ticketFields = map[string]bool{"link": true, "merged_into": true, "merged_from": true}
+
+// withoutHiddenTickets drops the link and merge rows that name a ticket the subject may not see, as
+// the ticket's detail leaves those links out.
+func (s *Service) withoutHiddenTickets(ctx context.Context, subj access.Subject, items []HistoryEntry) ([]HistoryEntry, error) {
+	if access.Unfiltered(subj) {
+		return items, nil
+	}
+	others := func(h HistoryEntry) []int64 {
+		var ids []int64
+		for _, v := range []json.RawMessage{h.Before, h.After} {
+			var ref struct {
+				TicketID int64 `json:"ticket_id"`
+			}
+			if json.Unmarshal(v, &ref) == nil && ref.TicketID > 0 {
+				ids = append(ids, ref.TicketID)
+			}
+		}
+		return ids
+	}
+	var ids []int64
+	for _, h := range items {
+		if ticketFields[h.Field] {
+			ids = append(ids, others(h)...)
+		}
+	}
+	if len(ids) == 0 {
+		return items, nil
+	}
+	var rows []struct {
+		ID          int64  `bun:"id"`
+		RequesterID *int64 `bun:"requester_id"`
+		AssigneeID  *int64 `bun:"assignee_id"`
+	}
+	if err := s.DB.NewSelect().Table("tickets").Column("id", "requester_id", "assignee_id").Where("id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("tickets: history: %w", err)
+	}
+	visible := map[int64]bool{}
+	for _, r := range rows {
+		t := Ticket{RequesterID: r.RequesterID, AssigneeID: r.AssigneeID}
+		visible[r.ID] = access.CanSeeTicket(subj, t.Vis())
+	}
+	kept := items[:0]
+	for _, h := range items {
+		hidden := false
+		if ticketFields[h.Field] {
+			for _, id := range others(h) {
+				hidden = hidden || !visible[id]
+			}
+		}
+		if !hidden {
+			kept = append(kept, h)
+		}
+	}
+	return kept, nil
 }
 
 // LinkRequest is the body of POST /tickets/{id}/links.

@@ -192,3 +192,42 @@ func TestDetailVisibility(t *testing.T) {
 		{"not a number", "GET", "/api/v1/tickets/0", nil, 404, "", "does not exist", "no existe"},
 	})
 }
+
+// A customer's history leaves out the links and merges that name a ticket they cannot see, as the
+// ticket's detail does; staff read every row.
+func TestHistoryHidesOthersTickets(t *testing.T) {
+	a, f := start(t, 4) // 0 and 1 are the customer's, 2 and 3 have no requester
+	agent := testutil.Login(t, a, "agent1@x.test")
+	cust := testutil.Login(t, a, "customer@x.test")
+	own, mine, theirs, dup := f.Tickets[0], f.Tickets[1], f.Tickets[2], f.Tickets[3]
+	link := func(to int64) {
+		st, body := agent.Do("POST", fmt.Sprintf("/api/v1/tickets/%d/links", own), map[string]any{"number": detail(t, agent, to).Number, "kind": "related"})
+		must(t, st, body, 201)
+	}
+	link(mine)
+	link(theirs)
+	d := detail(t, agent, dup)
+	st, body := agent.Do("POST", fmt.Sprintf("/api/v1/tickets/%d/merge", dup), map[string]any{"into_number": detail(t, agent, own).Number, "version": d.Version})
+	must(t, st, body, 200)
+
+	named := func(c *testutil.Client) []string {
+		out := []string{}
+		for _, h := range history(t, c, own) {
+			if h.Field == "link" || h.Field == "merged_from" {
+				out = append(out, fmt.Sprintf("%s %s", h.Field, h.After))
+			}
+		}
+		return out
+	}
+	ref := func(id int64) string { return fmt.Sprintf(`"ticket_id":%d`, id) }
+	staff, customer := named(agent), named(cust)
+	if len(staff) != 4 || !strings.Contains(staff[1], ref(theirs)) || !strings.Contains(staff[2], ref(dup)) {
+		t.Fatalf("staff read every link and merge: %q", staff)
+	}
+	if len(customer) != 1 || !strings.Contains(customer[0], ref(mine)) {
+		t.Fatalf("the customer reads only the link to their own ticket: %q", customer)
+	}
+	if d := detail(t, cust, own); len(d.Links) != 1 || d.Links[0].Ticket.ID != mine || len(d.MergedFrom) != 0 {
+		t.Fatalf("the detail agrees: %+v", d)
+	}
+}

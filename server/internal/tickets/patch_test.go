@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,26 @@ func TestPatchEachField(t *testing.T) {
 	if len(h) < len(cases)+1 || h[0].Field != "created" || h[1].Field != "subject" || h[1].Actor.ID != f.Users["agent1@x.test"].ID ||
 		string(h[1].Before) != `"Factura"` {
 		t.Fatalf("history: %+v", h)
+	}
+	// It names the people its person fields refer to by id, a former requester included.
+	st, body := agent.Do("GET", fmt.Sprintf("/api/v1/tickets/%d/history", d.ID), nil)
+	named := decode[struct {
+		People []struct {
+			ID   int64  `json:"id"`
+			Name string `json:"name"`
+		} `json:"people"`
+	}](t, must(t, st, body, 200)).People
+	want := []int64{cust, other, agent2, f.Users["agent1@x.test"].ID}
+	sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
+	got := []int64{}
+	for _, p := range named {
+		if p.Name == "" {
+			t.Fatalf("people without a name: %s", body)
+		}
+		got = append(got, p.ID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("people named by the history: %v, want %v (%s)", got, want, body)
 	}
 }
 

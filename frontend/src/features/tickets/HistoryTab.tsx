@@ -2,23 +2,23 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/endpoints';
-import type { HistoryEntry } from '../../api/types';
+import type { TicketHistory } from '../../api/types';
 import { formatDateTime } from './format';
-import { formatHistory } from './history';
+import { formatHistory, withPeople } from './history';
 import type { Lookups } from './history';
 
 export function HistoryTab({ ticketId, revision, lookups }: { ticketId: number; revision: string; lookups: Lookups }) {
   const { t } = useTranslation();
   // The revision (version and comment count) in the key: a change of the ticket refetches its history.
-  const q = useQuery<HistoryEntry[]>({
+  const q = useQuery<TicketHistory>({
     queryKey: ['ticket', ticketId, 'history', revision],
-    queryFn: ({ signal }) => api.ticketHistory(ticketId, signal).then((r) => r.items),
+    queryFn: ({ signal }) => api.ticketHistory(ticketId, signal),
     // While the next version loads, the previous list stays on screen.
     placeholderData: keepPreviousData,
   });
   if (q.isPending) return <p className="page-status">{t('common.loading')}</p>;
   if (q.error) return <p className="field__error" role="alert">{q.error.message}</p>;
-  const lines = formatHistory(q.data, lookups);
+  const lines = formatHistory(q.data.items, withPeople(lookups, q.data.people));
   if (lines.length === 0) return <p className="conversation__empty">{t('ticket.history.empty')}</p>;
   return (
     <ol className="history">

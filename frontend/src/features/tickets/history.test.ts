@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../api/types';
-import { formatHistory, formatValue } from './history';
+import { formatHistory, formatValue, withPeople } from './history';
 import type { Lookups } from './history';
 import { fakeT } from './testing';
 
@@ -56,5 +56,12 @@ describe('history formatting', () => {
     expect(formatValue('description', 'x'.repeat(200), l)).toHaveLength(80);
     expect(formatValue('order_number', null, l)).toBe('—');
     expect(formatHistory([entry(1, 'watchers', [1], { a: 1 })], l)[0]).toMatchObject({ label: 'watchers', before: '[1]', after: '{"a":1}' });
+  });
+
+  it('names a former requester through the people the history sends', () => {
+    const lines = formatHistory([entry(1, 'requester_id', 6, 9), entry(2, 'affected_id', 11, null)], withPeople(l, [{ id: 6, name: 'Camilo Pérez' }]));
+    expect(lines.map((x) => `${x.before} → ${x.after}`)).toEqual(['Camilo Pérez → Mateo García', '#11 → —']);
+    // Nobody to add: the same lookups.
+    expect(withPeople(l, [])).toBe(l);
   });
 });

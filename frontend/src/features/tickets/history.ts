@@ -1,7 +1,7 @@
 // Field values and history entries in words: ids resolved to names through the catalogs and the
 // users, times and sizes in the language on screen. Plain functions (a test passes its own t).
 import type { TFunction } from 'i18next';
-import type { HistoryEntry } from '../../api/types';
+import type { HistoryEntry, UserRef } from '../../api/types';
 import { editableFields } from './fields';
 import type { EditableField } from './fields';
 import { formatBytes, formatDateTime } from './format';
@@ -68,6 +68,14 @@ function linkText(v: unknown, t: TFunction): string {
   const kind = v.kind === 'duplicate' || v.kind === 'related' ? t(`ticket.links.kinds.${v.kind}`) : '';
   const n = typeof v.number === 'number' ? `#${v.number}` : '';
   return kind ? `${n} (${kind})` : n || '—';
+}
+
+/** withPeople names people through the history's own `people` first (a former requester is no longer
+ * on the ticket nor among the assignees), then through the lookups. */
+export function withPeople(l: Lookups, people: readonly UserRef[]): Lookups {
+  if (people.length === 0) return l;
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  return { ...l, person: (id) => names.get(id) ?? l.person(id) };
 }
 
 /** HistoryLine is one history entry ready to show. */
