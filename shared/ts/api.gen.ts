@@ -932,7 +932,10 @@ export interface paths {
          *     sniffed from the content: it must be allowed (images png/jpeg/gif/webp, pdf, plain text, csv, Office
          *     docx/xlsx/pptx, zip, mp3/mp4) and agree with the file name's extension
          *     (`attachment.type_mismatch`); html, svg, scripts and executables are refused
-         *     (`attachment.type_refused`). The attachment has no comment until a comment claims it.
+         *     (`attachment.type_refused`). With `attach_to: reply` (the default) the file waits for a reply or note
+         *     of its uploader to carry it, and only staff and the uploader see it until then; with
+         *     `attach_to: ticket` (the new-ticket dialog's files) it belongs to the ticket itself and whoever sees
+         *     the ticket sees it. Send `attach_to` before `file`.
          */
         post: operations["uploadAttachment"];
         delete?: never;
@@ -3769,6 +3772,11 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /**
+                     * @default reply
+                     * @enum {string}
+                     */
+                    attach_to?: "reply" | "ticket";
                     /** Format: binary */
                     file: string;
                 };

@@ -74,6 +74,8 @@ export const api = {
     request<TicketDetail>('POST', '/tickets', body, undefined, { 'Idempotency-Key': idempotencyKey }),
   uploadAttachment: (ticketId: number, file: File, signal?: AbortSignal) => {
     const form = new FormData();
+    // The dialog's files belong to the ticket itself: the requester sees them too.
+    form.append('attach_to', 'ticket');
     form.append('file', file, file.name);
     return upload<Attachment>(`/tickets/${ticketId}/attachments`, form, signal);
   },

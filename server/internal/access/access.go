@@ -107,15 +107,20 @@ func CanAttach(s Subject, v TicketVis) bool {
 type AttachmentVis struct {
 	UploaderID int64 // 0 when the uploader is gone
 	OnComment  bool  // claimed by a comment
+	OnTicket   bool  // attached to the ticket itself, not waiting for a comment
 	Internal   bool  // that comment is an internal note
 }
 
-// CanSeeAttachment reports whether s may list and download an attachment of a ticket s sees: files of
-// internal notes only for those who see internal notes, and a file not yet on a comment only for
-// staff and whoever uploaded it (it is still a draft of theirs).
+// CanSeeAttachment reports whether s may list and download an attachment of a ticket s sees: a file
+// attached to the ticket itself by anyone who sees the ticket, files of internal notes only by those who
+// see internal notes, and a file not yet on a comment only by staff and whoever uploaded it (it is still
+// a draft of theirs).
 func CanSeeAttachment(s Subject, v TicketVis, a AttachmentVis) bool {
 	if !CanSeeTicket(s, v) {
 		return false
+	}
+	if a.OnTicket {
+		return true
 	}
 	if !a.OnComment {
 		return s.Staff() || (s.UserID != 0 && a.UploaderID == s.UserID)

@@ -40,6 +40,7 @@ type attachmentRow struct {
 	ContentType string    `bun:"content_type"`
 	Size        int64     `bun:"size"`
 	SHA256      string    `bun:"sha256"`
+	OnTicket    bool      `bun:"on_ticket"`
 	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
@@ -55,7 +56,7 @@ type attachmentWithNote struct {
 }
 
 func (a *attachmentWithNote) vis() access.AttachmentVis {
-	v := access.AttachmentVis{OnComment: a.CommentID != nil, Internal: a.Public != nil && !*a.Public}
+	v := access.AttachmentVis{OnComment: a.CommentID != nil, OnTicket: a.OnTicket, Internal: a.Public != nil && !*a.Public}
 	if a.UploaderID != nil {
 		v.UploaderID = *a.UploaderID
 	}
@@ -81,7 +82,9 @@ func (s *Service) CheckAttach(ctx context.Context, subj access.Subject, ticketID
 
 // AddAttachment stores a received file's bytes (once per content) and records it on the ticket, not
 // yet on any comment, with an "attachment" history row.
-func (s *Service) AddAttachment(ctx context.Context, subj access.Subject, ticketID int64, store attachments.Store, up *attachments.Upload) (*Attachment, error) {
+// With onTicket the file belongs to the ticket itself (the new-ticket dialog's files) and whoever sees
+// the ticket sees it; otherwise it waits for a reply or note of its uploader to carry it.
+func (s *Service) AddAttachment(ctx context.Context, subj access.Subject, ticketID int64, store attachments.Store, up *attachments.Upload, onTicket bool) (*Attachment, error) {
 	if err := s.CheckAttach(ctx, subj, ticketID); err != nil {
 		return nil, err
 	}
@@ -103,7 +106,7 @@ func (s *Service) AddAttachment(ctx context.Context, subj access.Subject, ticket
 		if !access.CanAttach(subj, t.Vis()) {
 			return errs.New(errs.Forbidden, "attachment.forbidden")
 		}
-		row := &attachmentRow{TicketID: t.ID, Filename: up.Filename, ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256}
+		row := &attachmentRow{TicketID: t.ID, Filename: up.Filename, ContentType: up.ContentType, Size: up.Size, SHA256: up.SHA256, OnTicket: onTicket}
 		if subj.UserID != 0 {
 			row.UploaderID = &subj.UserID
 		}

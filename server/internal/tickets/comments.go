@@ -193,7 +193,7 @@ func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subje
 	if len(n.AttachmentIDs) > 0 {
 		res, err := tx.NewUpdate().Table("attachments").Set("comment_id = ?", row.ID).
 			Where("id IN (?)", bun.In(n.AttachmentIDs)).Where("ticket_id = ?", t.ID).
-			Where("uploader_id = ?", subj.UserID).Where("comment_id IS NULL").Exec(ctx)
+			Where("uploader_id = ?", subj.UserID).Where("comment_id IS NULL").Where("NOT on_ticket").Exec(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("tickets: claim attachments: %w", err)
 		}

@@ -129,6 +129,7 @@ func (h conversation) upload(c *fiber.Ctx) error {
 	}
 	mr := multipart.NewReader(bytes.NewReader(c.Body()), params["boundary"])
 	var up *attachments.Upload
+	onTicket := false
 	defer func() {
 		if up != nil {
 			up.Close()
@@ -141,6 +142,20 @@ func (h conversation) upload(c *fiber.Ctx) error {
 		}
 		if err != nil {
 			return errs.New(errs.Invalid, "attachment.multipart")
+		}
+		if part.FormName() == "attach_to" {
+			v, err := io.ReadAll(io.LimitReader(part, 16))
+			if err != nil {
+				return errs.New(errs.Invalid, "attachment.multipart")
+			}
+			switch string(v) {
+			case "reply":
+			case "ticket":
+				onTicket = true
+			default:
+				return errs.InvalidField("attach_to", "field.oneof", map[string]any{"param": "reply ticket"})
+			}
+			continue
 		}
 		if part.FormName() != "file" {
 			continue
@@ -155,7 +170,7 @@ func (h conversation) upload(c *fiber.Ctx) error {
 	if up == nil {
 		return errs.InvalidField("file", "field.required", nil)
 	}
-	out, err := h.Service.AddAttachment(c.UserContext(), subj, id, h.files.Store, up)
+	out, err := h.Service.AddAttachment(c.UserContext(), subj, id, h.files.Store, up, onTicket)
 	if err != nil {
 		return err
 	}

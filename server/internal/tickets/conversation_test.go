@@ -761,3 +761,60 @@ func attachmentsSum(b []byte) string {
 	defer u.Close()
 	return u.SHA256
 }
+
+// Files attached to the ticket itself (the new-ticket dialog's) are seen by whoever sees the ticket;
+// an agent's upload waiting for a reply stays theirs until a reply carries it.
+func TestFilesAttachedToTheTicketItself(t *testing.T) {
+	e := startConv(t, nil)
+	agent := testutil.Login(t, e.a, "agent1@x.test")
+	customer := testutil.Login(t, e.a, "customer@x.test")
+	id := e.f.Tickets[0] // the customer's
+	st, body := upload(t, agent, id, filePart{"attach_to", "", []byte("ticket")}, filePart{"file", "foto.png", pngBytes})
+	if st != 201 {
+		t.Fatalf("upload to the ticket: %d %s", st, body)
+	}
+	var onTicket attachmentJSON
+	_ = json.Unmarshal(body, &onTicket)
+	draft := mustUpload(t, agent, id, "borrador.png", pngBytes)
+	names := func(c *testutil.Client) string {
+		st, body := c.Do("GET", fmt.Sprintf("/api/v1/tickets/%d/attachments", id), nil)
+		if st != 200 {
+			t.Fatalf("list: %d %s", st, body)
+		}
+		var l struct{ Items []attachmentJSON }
+		_ = json.Unmarshal(body, &l)
+		var out []string
+		for _, a := range l.Items {
+			out = append(out, a.Filename)
+		}
+		return strings.Join(out, ",")
+	}
+	if got := names(customer); got != "foto.png" {
+		t.Fatalf("the requester sees the ticket's file and not the agent's draft, got %q", got)
+	}
+	if got := names(agent); got != "foto.png,borrador.png" {
+		t.Fatalf("the agent sees both, got %q", got)
+	}
+	if st, _ := customer.Do("GET", onTicket.URL, nil); st != 200 {
+		t.Fatalf("the requester downloads the ticket's file: %d", st)
+	}
+	if st, _ := customer.Do("GET", draft.URL, nil); st != 404 {
+		t.Fatalf("the requester cannot download the agent's draft: %d", st)
+	}
+	// A reply cannot take the ticket's own file.
+	st, body = agent.Do("POST", fmt.Sprintf("/api/v1/tickets/%d/comments", id), map[string]any{"body": "ver", "public": true, "attachment_ids": []int64{onTicket.ID}})
+	if st != 422 || !strings.Contains(string(body), "attachment_ids") {
+		t.Fatalf("a reply claiming the ticket's file: %d %s", st, body)
+	}
+	before := e.state(t)
+	for lang, want := range map[string]string{"en": "Must be one of", "es": "uno de"} {
+		agent.Lang = lang
+		st, body := upload(t, agent, id, filePart{"attach_to", "", []byte("everyone")}, filePart{"file", "x.png", pngBytes})
+		if st != 422 || !strings.Contains(string(body), "attach_to") || !strings.Contains(string(body), want) {
+			t.Fatalf("a bad attach_to (%s): %d %s", lang, st, body)
+		}
+	}
+	if after := e.state(t); after != before {
+		t.Fatalf("a refused upload wrote something: %+v → %+v", before, after)
+	}
+}

@@ -61,6 +61,8 @@ describe('upload client', () => {
     const sent = (init.body as FormData).get('file');
     expect(sent).toBeInstanceOf(File);
     expect((sent as File).name).toBe('factura.pdf');
+    // The dialog's files belong to the ticket itself, so the requester sees them too.
+    expect((init.body as FormData).get('attach_to')).toBe('ticket');
   });
 
   it("turns the server's refusal into an ApiError with its message and fields", async () => {
