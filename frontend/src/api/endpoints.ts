@@ -67,9 +67,7 @@ export const api = {
   liveSeq: (signal?: AbortSignal) =>
     request<TicketList>('GET', withQuery('/tickets', { limit: 1 }), undefined, signal).then((r) => r.seq),
 
-  // The new-ticket dialog: people search, create (idempotent), attachments.
-  searchPeople: (q: string, signal?: AbortSignal) =>
-    request<{ items: PersonRef[] }>('GET', withQuery('/people', { q }), undefined, signal),
+  // The new-ticket dialog: create (idempotent), attachments (people search: `people` below).
   createTicket: (body: NewTicketRequest, idempotencyKey: string) =>
     request<TicketDetail>('POST', '/tickets', body, undefined, { 'Idempotency-Key': idempotencyKey }),
   uploadAttachment: (ticketId: number, file: File, signal?: AbortSignal) => {

@@ -30,7 +30,7 @@ export function PersonPicker({ testid, label, selected, onSelect, error, extra, 
   const [search] = useState(
     () =>
       new DebouncedSearch<PersonRef>(
-        (q, signal) => api.searchPeople(q, signal).then((r) => r.items),
+        (q, signal) => api.people(q, signal).then((r) => r.items),
         (err) => (err instanceof Error ? err.message : t('errors.unknown')),
       ),
   );

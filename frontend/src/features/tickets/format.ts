@@ -45,10 +45,10 @@ export function formatDateTime(iso: string, lang: string): string {
   return Number.isNaN(t) ? iso : dt(lang).format(t);
 }
 
-/** formatBytes is a file size: "820 B", "12 KB", "3,4 MB". */
+/** formatBytes is a file size in the units the upload limit is stated in: "820 B", "12 KiB", "3,4 MiB". */
 export function formatBytes(n: number, lang: string): string {
   if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB'];
+  const units = ['KiB', 'MiB', 'GiB'];
   let v = n / 1024;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) {

@@ -48,7 +48,7 @@ describe('history formatting', () => {
       ['Ana Ruiz', 'ticket.fields.tags', '—', 'vip, envío'],
       ['Ana Ruiz', 'ticket.history.events.link', '—', '#12 (ticket.links.kinds.related)'],
       ['Ana Ruiz', 'ticket.history.events.merged_into', '', '#12'],
-      ['Ana Ruiz', 'ticket.history.events.attachment', '', 'factura.pdf (2 KB)'],
+      ['Ana Ruiz', 'ticket.history.events.attachment', '', 'factura.pdf (2 KiB)'],
     ]);
   });
 

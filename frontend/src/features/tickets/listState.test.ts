@@ -1,3 +1,5 @@
+import { ApiError } from '../../api/client';
+import { message as listError } from './ticketsStore';
 import { describe, expect, it, vi } from 'vitest';
 import { card } from '../../test/fixtures';
 import { filtersFromSearch, noFilters } from './filters';
@@ -101,5 +103,13 @@ describe('TicketsStore', () => {
     expect(obtainStore('status=2', noFilters, 7, 2000).reused).toBe(false);
     expect(obtainStore('status=1', noFilters, 7, 1000 + 11 * 60_000).reused).toBe(false);
     expect(store.scrollTop).toBe(240);
+  });
+});
+
+describe('the reason a list could not load', () => {
+  it('names what is wrong with a refused filter', () => {
+    const err = new ApiError(422, 'invalid', 'Please check the data you sent.', { created_to: 'Must be on or after the start date.' });
+    expect(listError(err)).toBe('Please check the data you sent. Must be on or after the start date.');
+    expect(listError(new ApiError(0, 'network', 'No connection.'))).toBe('No connection.');
   });
 });

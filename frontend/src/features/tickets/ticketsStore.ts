@@ -2,6 +2,7 @@
 // useSyncExternalStore. It loads the first page, appends further pages, applies live changes, and
 // refreshes on demand. The last store is kept for a while, so coming back from a ticket shows the
 // same rows and scroll position, and the live connection resumes after the rows' seq.
+import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { LiveChange } from '../../live/client';
 import { toApiQuery } from './filters';
@@ -25,7 +26,9 @@ export interface TicketsStoreDeps {
 export const pageSize = 50;
 const maxPage = 200;
 
-function message(err: unknown): string {
+/** message says why the list could not load; a refused filter (a date range backwards) names what is wrong with it. */
+export function message(err: unknown): string {
+  if (err instanceof ApiError && Object.keys(err.fields).length > 0) return [err.message, ...Object.values(err.fields)].join(' ');
   return err instanceof Error ? err.message : String(err);
 }
 
