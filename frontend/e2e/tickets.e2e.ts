@@ -484,18 +484,19 @@ describe('tickets', () => {
     expect(items.length).toBe(2);
     expect(items.every((c) => c.public)).toBe(true);
 
-    // Neither the internal note's file nor the agent's files not on a reply, in any tab.
+    // The file the agent attached in the dialog belongs to the ticket and the reply's picture is theirs;
+    // the internal note's file is in no tab.
     await page.getByTestId('tab-attachments').click();
     await page.locator('[data-testid^="attachment-row-"]').first().waitFor();
     const files = await page.locator('[data-testid^="attachment-row-"] a').allInnerTexts();
-    expect(files).toEqual([pngFile.name]);
+    expect(files).toEqual([textFile.name, pngFile.name]);
     await page.getByTestId('tab-history').click();
     await page.getByTestId('history-entry').first().waitFor();
     const history = (await page.getByTestId('history-entry').allInnerTexts()).join('\n');
     expect(history).toContain(`Ticket creado: ${subject}`);
     expect(history).toContain(pngFile.name);
+    expect(history).toContain(textFile.name);
     expect(history).not.toContain(noteFile.name);
-    expect(history).not.toContain(textFile.name);
     await page.getByTestId('tab-conversation').click();
 
     // Fields are shown, not edited.
