@@ -105,6 +105,12 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		staff := append(append(append([]*people.User{}, users[access.Agent]...), users[access.Supervisor]...), users[access.Admin]...)
 		requesters := []*people.User{users[access.Customer][0], users[access.Consultant][0]}
 		system := access.Subject{}
+		byID := map[int64]*people.User{}
+		for _, us := range users {
+			for _, u := range us {
+				byID[u.ID] = u
+			}
+		}
 		// Spread over the statuses the way a working desk looks: most closed, a live backlog.
 		weights := []int{18, 12, 6, 10, 54}
 		now := time.Now()
@@ -121,7 +127,7 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 				requester = &requesters[r.IntN(len(requesters))].ID
 			}
 			created := now.Add(-time.Duration(r.IntN(60*24*60)) * time.Minute)
-			_, err := svc.Create(ctx, tx, system, tickets.NewTicket{
+			card, err := svc.Create(ctx, tx, system, tickets.NewTicket{
 				Subject:     fmt.Sprintf("%s — pedido %d", c.ES, 48000+r.IntN(9000)),
 				Description: c.CategoryES + ": " + c.ES,
 				StatusID:    st, PriorityID: priorityIDs[Pick(r, []int{10, 25, 35, 30})],
@@ -132,6 +138,11 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 			if err != nil {
 				return fmt.Errorf("seed: ticket %d: %w", i, err)
 			}
+			if st != statusIDs[0] && assignee != nil && r.IntN(3) > 0 {
+				if err := conversation(ctx, tx, svc, r, card.ID, byID[*assignee], byIDOrNil(byID, requester), created, now); err != nil {
+					return fmt.Errorf("seed: ticket %d: %w", i, err)
+				}
+			}
 		}
 		return nil
 	})
@@ -139,6 +150,68 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 		return Result{}, err
 	}
 	return Result{Seeded: true, Tickets: nTickets}, nil
+}
+
+func byIDOrNil(m map[int64]*people.User, id *int64) *people.User {
+	if id == nil {
+		return nil
+	}
+	return m[*id]
+}
+
+// The demo conversation: what requesters write, what agents answer, what they note for each other.
+var (
+	requesterLines = []string{
+		"Hola, ¿hay alguna novedad? Necesito una respuesta esta semana.",
+		"Adjunto a continuación el número de pedido que me pidieron. Quedo atento.",
+		"Gracias por la pronta respuesta. ¿Cuándo se verá reflejado en mi cuenta?",
+	}
+	agentLines = []string{
+		"Hola %s, revisamos el caso **#%d** y ya lo escalamos al área encargada. Te escribiremos en cuanto tengamos respuesta.",
+		"Hola %s, confirmamos lo que nos cuentas sobre el caso #%d. Para avanzar necesitamos:\n\n- el número de pedido\n- una foto del producto o de la factura",
+		"Hola %s, el caso #%d quedó gestionado: verás el ajuste en tu cuenta en un máximo de 48 horas.",
+	}
+	noteLines = []string{
+		"Revisado con bodega: el despacho salió incompleto. Pedí el reenvío.",
+		"Cliente con dos casos similares este mes; revisar antes de aprobar una nota crédito.",
+		"Pendiente confirmación de cartera para liberar el pedido.",
+	}
+)
+
+// conversation writes a short, dated exchange on a demo ticket: the requester (when there is one)
+// writes, the assignee answers, and sometimes leaves an internal note.
+func conversation(ctx context.Context, tx bun.Tx, svc *tickets.Service, r *rand.Rand, id int64, agent, requester *people.User, created, now time.Time) error {
+	t, err := svc.Ticket(ctx, tx, id)
+	if err != nil || t == nil {
+		return fmt.Errorf("seed: conversation: %v", err)
+	}
+	at := created
+	step := func() time.Time {
+		at = at.Add(time.Duration(20+r.IntN(600)) * time.Minute)
+		if at.After(now) {
+			at = now
+		}
+		return at
+	}
+	name := "cliente"
+	if requester != nil {
+		name = requester.Name
+		if _, err := svc.WriteComment(ctx, tx, requester.Subject(), t, tickets.NewComment{
+			Body: requesterLines[r.IntN(len(requesterLines))], Public: true, At: step()}); err != nil {
+			return err
+		}
+	}
+	if _, err := svc.WriteComment(ctx, tx, agent.Subject(), t, tickets.NewComment{
+		Body: fmt.Sprintf(agentLines[r.IntN(len(agentLines))], name, t.Number), Public: true, At: step()}); err != nil {
+		return err
+	}
+	if r.IntN(2) == 0 {
+		if _, err := svc.WriteComment(ctx, tx, agent.Subject(), t, tickets.NewComment{
+			Body: noteLines[r.IntN(len(noteLines))], Public: false, At: step()}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ChannelWeights and QueueWeights spread demo tickets over the channels and queues in the order the

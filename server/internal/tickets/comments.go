@@ -173,7 +173,8 @@ func (s *Service) AddComment(ctx context.Context, subj access.Subject, ticketID 
 type NewComment struct {
 	Body          string
 	Public        bool
-	AttachmentIDs []int64 // files uploaded to the ticket by the author and not yet on a comment
+	AttachmentIDs []int64   // files uploaded to the ticket by the author and not yet on a comment
+	At            time.Time // zero: now (the demo seed spreads conversations over past weeks)
 }
 
 // WriteComment writes a comment on t in the caller's transaction: the row with its rendered HTML, the
@@ -183,7 +184,7 @@ type NewComment struct {
 func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subject, t *Ticket, n NewComment) (*Comment, error) {
 	// PostgreSQL text cannot hold NUL; CommonMark reads it as U+FFFD, so store what is shown.
 	body := strings.ReplaceAll(n.Body, "\x00", "\uFFFD")
-	row := &commentRow{TicketID: t.ID, Public: n.Public, Body: body, BodyHTML: markdown.Render(body)}
+	row := &commentRow{TicketID: t.ID, Public: n.Public, Body: body, BodyHTML: markdown.Render(body), CreatedAt: n.At}
 	if subj.UserID != 0 {
 		row.AuthorID = &subj.UserID
 	}

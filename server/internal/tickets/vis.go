@@ -3,6 +3,8 @@ package tickets
 import (
 	"context"
 
+	"github.com/uptrace/bun"
+
 	"github.com/atiende/atiende/server/internal/access"
 )
 
@@ -13,4 +15,9 @@ func (s *Service) Vis(ctx context.Context, id int64) (access.TicketVis, bool, er
 		return access.TicketVis{}, false, err
 	}
 	return t.Vis(), true, nil
+}
+
+// Ticket returns a stored ticket, or nil (for writers in the caller's transaction, such as the seed).
+func (s *Service) Ticket(ctx context.Context, db bun.IDB, id int64) (*Ticket, error) {
+	return s.load(ctx, db, id, false)
 }
