@@ -155,3 +155,14 @@ func CanSearchPeople(s Subject) bool { return s.Staff() }
 
 // CanBeAssigned reports whether a user with this role may be given tickets.
 func CanBeAssigned(r Role) bool { return Subject{Role: r}.Staff() }
+
+// AssignableRoles lists the roles CanBeAssigned accepts, for queries over users.
+func AssignableRoles() []Role {
+	var out []Role
+	for _, r := range Roles {
+		if CanBeAssigned(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -231,3 +231,56 @@ func summary(samples []time.Duration) (p50, p99 time.Duration) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+
+// statementTimes calls call runs times, capturing its statements, and prints the median time of each
+// statement (named by label) and EXPLAIN of its page and count statements from the last call.
+func statementTimes(ctx context.Context, a *app.App, hook *queryCapture, runs int, title, explain string,
+	label func(string) string, call func() error) error {
+	per := map[string][]time.Duration{}
+	var order []string
+	var last []capturedQuery
+	for range runs {
+		qs, err := hook.capture(call)
+		if err != nil {
+			return err
+		}
+		for _, q := range qs {
+			l := label(q.sql)
+			if _, ok := per[l]; !ok {
+				order = append(order, l)
+			}
+			per[l] = append(per[l], q.dur)
+		}
+		last = qs
+	}
+	var parts []string
+	for _, l := range order {
+		p50, _ := summary(per[l])
+		parts = append(parts, fmt.Sprintf("%s %s", l, ms(p50)))
+	}
+	fmt.Printf("\n== %s: median ms per statement over %d calls: %s\n", title, runs, strings.Join(parts, ", "))
+	for _, q := range last {
+		l := label(q.sql)
+		if l != "page" && l != "count" {
+			continue
+		}
+		fmt.Printf("-- %s statement: %s\n", l, q.sql)
+		rows, err := a.DB.Pool.Query(ctx, "EXPLAIN "+explain+" "+q.sql)
+		if err != nil {
+			return fmt.Errorf("bench: explain: %w", err)
+		}
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				rows.Close()
+				return err
+			}
+			fmt.Println("   ", line)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("bench: explain: %w", err)
+		}
+	}
+	return nil
+}

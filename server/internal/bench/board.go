@@ -361,51 +361,9 @@ func explainBoard(ctx context.Context, a *app.App, subj access.Subject, cases []
 	a.DB.Bun.AddQueryHook(hook)
 	for _, c := range cases {
 		const runs = 50
-		per := map[string][]time.Duration{}
-		var order []string
-		var last []capturedQuery
-		for range runs {
-			qs, err := hook.capture(func() error { _, err := a.Tickets.Board(ctx, subj, c.filter); return err })
-			if err != nil {
-				return err
-			}
-			for _, q := range qs {
-				l := queryLabel(q.sql)
-				if _, ok := per[l]; !ok {
-					order = append(order, l)
-				}
-				per[l] = append(per[l], q.dur)
-			}
-			last = qs
-		}
-		var parts []string
-		for _, l := range order {
-			p50, _ := summary(per[l])
-			parts = append(parts, fmt.Sprintf("%s %s", l, ms(p50)))
-		}
-		fmt.Printf("\nstatements of Board, %s, median ms over %d calls: %s\n", c.name, runs, strings.Join(parts, ", "))
-		for _, q := range last {
-			l := queryLabel(q.sql)
-			if l != "page" && l != "count" {
-				continue
-			}
-			fmt.Printf("\n-- %s, %s statement:\n%s\n", c.name, l, q.sql)
-			rows, err := a.DB.Pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q.sql)
-			if err != nil {
-				return fmt.Errorf("bench board: explain: %w", err)
-			}
-			for rows.Next() {
-				var line string
-				if err := rows.Scan(&line); err != nil {
-					rows.Close()
-					return err
-				}
-				fmt.Println("   ", line)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("bench board: explain: %w", err)
-			}
+		if err := statementTimes(ctx, a, hook, runs, "statements of Board, "+c.name, "(ANALYZE, BUFFERS)", queryLabel,
+			func() error { _, err := a.Tickets.Board(ctx, subj, c.filter); return err }); err != nil {
+			return err
 		}
 	}
 	fmt.Println()

@@ -547,51 +547,9 @@ func explainTickets(ctx context.Context, a *app.App, subj access.Subject, cases 
 	for _, c := range cases {
 		r := rand.New(rand.NewPCG(11, uint64(len(c.name))))
 		const runs = 21
-		per := map[string][]time.Duration{}
-		var order []string
-		var last []capturedQuery
-		for range runs {
-			qs, err := hook.capture(func() error { _, err := a.Tickets.List(ctx, subj, c.sample(r)); return err })
-			if err != nil {
-				return err
-			}
-			for _, q := range qs {
-				l := ticketsLabel(q.sql)
-				if _, ok := per[l]; !ok {
-					order = append(order, l)
-				}
-				per[l] = append(per[l], q.dur)
-			}
-			last = qs
-		}
-		var parts []string
-		for _, l := range order {
-			p50, _ := summary(per[l])
-			parts = append(parts, fmt.Sprintf("%s %s", l, ms(p50)))
-		}
-		fmt.Printf("\n== %s: median ms per statement over %d calls: %s\n", c.name, runs, strings.Join(parts, ", "))
-		for _, q := range last {
-			l := ticketsLabel(q.sql)
-			if l != "page" && l != "count" {
-				continue
-			}
-			fmt.Printf("-- %s statement: %s\n", l, q.sql)
-			rows, err := a.DB.Pool.Query(ctx, "EXPLAIN (ANALYZE, BUFFERS off) "+q.sql)
-			if err != nil {
-				return fmt.Errorf("bench tickets: explain: %w", err)
-			}
-			for rows.Next() {
-				var line string
-				if err := rows.Scan(&line); err != nil {
-					rows.Close()
-					return err
-				}
-				fmt.Println("   ", line)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("bench tickets: explain: %w", err)
-			}
+		if err := statementTimes(ctx, a, hook, runs, c.name, "(ANALYZE, BUFFERS off)", ticketsLabel,
+			func() error { _, err := a.Tickets.List(ctx, subj, c.sample(r)); return err }); err != nil {
+			return err
 		}
 	}
 	fmt.Println()

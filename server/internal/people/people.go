@@ -108,7 +108,7 @@ func (s *Store) Create(ctx context.Context, db bun.IDB, u *User) error {
 func (s *Store) Assignees(ctx context.Context) ([]Ref, error) {
 	var refs []Ref
 	err := s.db.NewSelect().Table("users").Column("id", "name").
-		Where("role IN (?)", bun.In([]access.Role{access.Admin, access.Supervisor, access.Agent})).
+		Where("role IN (?)", bun.In(access.AssignableRoles())).
 		Where("disabled_at IS NULL").OrderExpr("name, id").Scan(ctx, &refs)
 	if err != nil {
 		return nil, fmt.Errorf("people: assignees: %w", err)
