@@ -4,7 +4,10 @@
 package access
 
 import (
+	"sort"
+
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/atiende/atiende/server/internal/i18n"
 )
@@ -34,57 +37,159 @@ func (r Role) Valid() bool {
 	return false
 }
 
-// Subject is the acting user, as every decision needs it.
+// Subject is the acting user, as every decision needs it: who they are, their roles (the primary one
+// and any custom ones), what those roles grant, and the queues they supervise.
 type Subject struct {
-	UserID int64
-	Name   string
-	Email  string
-	Role   Role
-	Locale i18n.Locale
+	UserID  int64
+	Name    string
+	Email   string
+	Role    Role    // the primary, built-in role
+	RoleIDs []int64 // every role held: the primary role's row and the custom ones, ascending
+	Perms   PermSet // what those roles grant
+	Queues  []int64 // the queues this user supervises, ascending
+	Locale  i18n.Locale
 }
 
-// Staff reports whether the subject works tickets (admin, supervisor, agent). Until the full rule of
-// per-ticket roles lands, staff see every ticket.
-func (s Subject) Staff() bool {
-	return s.Role == Admin || s.Role == Supervisor || s.Role == Agent
+// Has reports whether s holds a permission; the admin holds every one.
+func (s Subject) Has(p Perm) bool {
+	if s.UserID == 0 {
+		return false
+	}
+	return s.Role == Admin || s.Perms.Has(p)
 }
 
 // TicketVis is what a receiver needs to decide whether a subject may see a ticket, carried by every
 // ticket event so that the hub decides without a query.
 type TicketVis struct {
-	RequesterID int64 `json:"requester_id,omitempty"`
-	AssigneeID  int64 `json:"assignee_id,omitempty"`
+	RequesterID  int64   `json:"requester_id,omitempty"`
+	AffectedID   int64   `json:"affected_id,omitempty"`
+	AssigneeID   int64   `json:"assignee_id,omitempty"`
+	QueueID      int64   `json:"queue_id,omitempty"`
+	AllowedRoles []int64 `json:"allowed_roles,omitempty"` // ascending
+	Network      []int64 `json:"network,omitempty"`       // ascending: requester's and affected person's sponsor chains
 }
 
-// CanSeeTicket reports whether s may see a ticket with these visibility fields. A ticket one may not
-// see answers 404, never 403, so that its existence is not revealed.
+// Equal reports whether two visibility records decide the same for everyone.
+func (v TicketVis) Equal(o TicketVis) bool {
+	return v.RequesterID == o.RequesterID && v.AffectedID == o.AffectedID && v.AssigneeID == o.AssigneeID &&
+		v.QueueID == o.QueueID && equalIDs(v.AllowedRoles, o.AllowedRoles) && equalIDs(v.Network, o.Network)
+}
+
+// CanSeeTicket reports whether s may see a ticket with these visibility fields (the rule of the S4DS
+// seed): everyone sees the tickets they requested, are the affected person of or are assigned; a
+// consultant also those of their downline; customer service also those whose allowed roles include one of
+// theirs; a supervisor also every ticket of the queues they supervise; the admin everything. A ticket one
+// may not see answers 404, never 403, so that its existence is not revealed. TicketFilter is the same
+// rule in SQL; a test holds the two equal.
 func CanSeeTicket(s Subject, v TicketVis) bool {
-	if s.Staff() {
+	uid := s.UserID
+	switch {
+	case uid == 0:
+		return false
+	case s.Has(TicketViewAll):
+		return true
+	case v.RequesterID == uid || v.AffectedID == uid || v.AssigneeID == uid:
+		return true
+	case s.Has(TicketViewNetwork) && containsID(v.Network, uid):
+		return true
+	case s.Has(TicketViewByRole) && intersectIDs(v.AllowedRoles, s.RoleIDs):
+		return true
+	case s.Has(TicketViewQueue) && v.QueueID != 0 && containsID(s.Queues, v.QueueID):
 		return true
 	}
-	return s.UserID != 0 && v.RequesterID == s.UserID
+	return false
 }
 
-// TicketFilter restricts a query over tickets (aliased alias) to those s may see.
+// TicketFilter restricts a query over tickets (aliased alias) to those s may see: CanSeeTicket in SQL.
+// Every part is served by an index (requester, affected, assignee, queue btrees; network and allowed
+// roles GIN).
 func TicketFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQuery {
-	if s.Staff() {
+	if s.UserID == 0 {
+		return q.Where("false")
+	}
+	if s.Has(TicketViewAll) {
 		return q
 	}
-	return q.Where("?.requester_id = ?", bun.Ident(alias), s.UserID)
+	t := bun.Ident(alias)
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = q.Where("?.requester_id = ?", t, s.UserID).
+			WhereOr("?.affected_id = ?", t, s.UserID).
+			WhereOr("?.assignee_id = ?", t, s.UserID)
+		if s.Has(TicketViewNetwork) {
+			q = q.WhereOr("?.network @> ARRAY[?::bigint]", t, s.UserID)
+		}
+		if s.Has(TicketViewByRole) && len(s.RoleIDs) > 0 {
+			q = q.WhereOr("?.allowed_roles && ?::bigint[]", t, pgdialect.Array(s.RoleIDs))
+		}
+		if s.Has(TicketViewQueue) && len(s.Queues) > 0 {
+			q = q.WhereOr("?.queue_id IN (?)", t, bun.In(s.Queues))
+		}
+		return q
+	})
 }
 
-// CanSeeInternal reports whether s may read and write internal notes (staff only).
-func CanSeeInternal(s Subject) bool { return s.Staff() }
+// Unfiltered reports whether s sees every ticket, so that pre-computed counts over all tickets apply.
+func Unfiltered(s Subject) bool { return s.Has(TicketViewAll) }
 
-// CanSeePresence reports whether s takes part in presence on a ticket s may see: who else is viewing it
-// and who is writing a reply (staff only; customers neither see agents' presence nor show their own).
-func CanSeePresence(s Subject) bool { return s.Staff() }
+// CanCreateTicket reports whether s may open tickets at all.
+func CanCreateTicket(s Subject) bool { return s.Has(TicketCreate) }
+
+// CanCreateFor reports whether s may open a ticket on behalf of any requester (and set its workflow
+// fields: status, queue, assignee, allowed roles); everyone else opens tickets only for themselves.
+func CanCreateFor(s Subject) bool { return s.Has(TicketCreateFor) }
+
+// FieldGroup is a group of ticket fields that one permission lets change.
+type FieldGroup int
+
+// The field groups.
+const (
+	FieldsContent      FieldGroup = iota // subject, description
+	FieldsTypification                   // channel, category, subcategory, priority, order, tags, due date
+	FieldsPeople                         // requester, affected person
+	FieldsAssignment                     // assignee, queue
+	FieldsStatus                         // status and place on the board
+	FieldsRoles                          // allowed roles
+)
+
+// CanChange reports whether s may change a group of fields of a ticket s sees. A request that changes
+// fields one may not is refused whole, never partly applied.
+func CanChange(s Subject, v TicketVis, g FieldGroup) bool {
+	if !CanSeeTicket(s, v) {
+		return false
+	}
+	switch g {
+	case FieldsContent, FieldsTypification, FieldsPeople:
+		return s.Has(TicketUpdate)
+	case FieldsAssignment:
+		return s.Has(TicketAssign)
+	case FieldsStatus:
+		return s.Has(TicketMove)
+	case FieldsRoles:
+		return s.Has(TicketSetRoles)
+	}
+	return false
+}
+
+// CanEditTicket reports whether s may change any field of a ticket (the detail shows editors then).
+func CanEditTicket(s Subject, v TicketVis) bool {
+	for g := FieldsContent; g <= FieldsRoles; g++ {
+		if CanChange(s, v, g) {
+			return true
+		}
+	}
+	return false
+}
 
 // CanMoveTickets reports whether s may move tickets on the board (change status and place).
-func CanMoveTickets(s Subject) bool { return s.Staff() }
+func CanMoveTickets(s Subject) bool { return s.Has(TicketMove) }
 
-// Unfiltered reports whether s sees every ticket, so that pre-computed counts over all tickets apply.
-func Unfiltered(s Subject) bool { return s.Staff() }
+// CanSeeInternal reports whether s may read and write internal notes.
+func CanSeeInternal(s Subject) bool { return s.Has(TicketCommentInternal) }
+
+// CanSeePresence reports whether s takes part in presence on a ticket s may see: who else is viewing it
+// and who is writing a reply (those who work tickets; customers neither see agents' presence nor show
+// their own).
+func CanSeePresence(s Subject) bool { return s.Has(TicketCommentInternal) }
 
 // CanComment reports whether s may add a comment to a ticket with these visibility fields: a public
 // reply for anyone who sees the ticket, an internal note only for those who see internal notes.
@@ -95,13 +200,8 @@ func CanComment(s Subject, v TicketVis, public bool) bool {
 	return public || CanSeeInternal(s)
 }
 
-// CanAttach reports whether s may upload files to a ticket: staff, or the requester on their own ticket.
-func CanAttach(s Subject, v TicketVis) bool {
-	if s.Staff() {
-		return true
-	}
-	return s.UserID != 0 && v.RequesterID == s.UserID
-}
+// CanAttach reports whether s may upload files to a ticket: anyone who may reply on it.
+func CanAttach(s Subject, v TicketVis) bool { return CanComment(s, v, true) }
 
 // AttachmentVis is what deciding on one attachment needs beyond its ticket.
 type AttachmentVis struct {
@@ -113,7 +213,7 @@ type AttachmentVis struct {
 
 // CanSeeAttachment reports whether s may list and download an attachment of a ticket s sees: a file
 // attached to the ticket itself by anyone who sees the ticket, files of internal notes only by those who
-// see internal notes, and a file not yet on a comment only by staff and whoever uploaded it (it is still
+// see internal notes, and a file not yet on a comment only by those and whoever uploaded it (it is still
 // a draft of theirs).
 func CanSeeAttachment(s Subject, v TicketVis, a AttachmentVis) bool {
 	if !CanSeeTicket(s, v) {
@@ -123,46 +223,97 @@ func CanSeeAttachment(s Subject, v TicketVis, a AttachmentVis) bool {
 		return true
 	}
 	if !a.OnComment {
-		return s.Staff() || (s.UserID != 0 && a.UploaderID == s.UserID)
+		return CanSeeInternal(s) || a.UploaderID == s.UserID
 	}
 	return !a.Internal || CanSeeInternal(s)
 }
 
-// CanUseCannedResponses reports whether s may fill canned responses into a reply (staff only).
-func CanUseCannedResponses(s Subject) bool { return s.Staff() }
+// CanUseCannedResponses reports whether s may fill canned responses into a reply.
+func CanUseCannedResponses(s Subject) bool { return s.Has(CannedUse) }
 
 // CanManageCatalogs reports whether s may change the catalogs (statuses, priorities, categories, channels,
-// queues, note reasons, canned responses, KB categories) and read their change history.
-func CanManageCatalogs(s Subject) bool { return s.Role == Admin }
+// queues, note reasons, canned responses) and read their change history.
+func CanManageCatalogs(s Subject) bool { return s.Has(CatalogManage) }
+
+// CanManageKB reports whether s may change the knowledge base and its categories.
+func CanManageKB(s Subject) bool { return s.Has(KBManage) }
 
 // CanSeeCatalogUsage reports whether s may see how many tickets use each catalog entry: counts over every
-// ticket, which those who see only their own tickets are not shown.
-func CanSeeCatalogUsage(s Subject) bool { return s.Staff() }
-
-// CanEditTicket reports whether s may change a ticket's fields (subject, typification, people, dates).
-// Until per-ticket roles land, every staff member may edit every ticket.
-func CanEditTicket(s Subject, v TicketVis) bool { return s.Staff() && CanSeeTicket(s, v) }
+// ticket, which those who see only some tickets are not shown.
+func CanSeeCatalogUsage(s Subject) bool { return s.Has(TicketViewAll) || s.Has(CatalogManage) }
 
 // CanMergeTickets reports whether s may merge a duplicate ticket into another one.
-func CanMergeTickets(s Subject) bool { return s.Staff() }
+func CanMergeTickets(s Subject) bool { return s.Has(TicketMerge) }
 
-// CanCreateFor reports whether s may open a ticket on behalf of any requester (and set its workflow
-// fields: status, queue, assignee); everyone else opens tickets only for themselves.
-func CanCreateFor(s Subject) bool { return s.Staff() }
+// CanExportTickets reports whether s may export the tickets s sees.
+func CanExportTickets(s Subject) bool { return s.Has(TicketExport) }
 
-// CanSearchPeople reports whether s may look up people by name or email (to pick a requester).
-func CanSearchPeople(s Subject) bool { return s.Staff() }
+// CanSearchPeople reports whether s may look up people by name or email (to pick a requester) and see
+// their profiles.
+func CanSearchPeople(s Subject) bool { return s.Has(PeopleView) }
 
-// CanBeAssigned reports whether a user with this role may be given tickets.
-func CanBeAssigned(r Role) bool { return Subject{Role: r}.Staff() }
+// CanManagePeople reports whether s may register and edit persons, their contacts and their sponsor.
+func CanManagePeople(s Subject) bool { return s.Has(PeopleView) && s.Has(PeopleManage) }
 
-// AssignableRoles lists the roles CanBeAssigned accepts, for queries over users.
-func AssignableRoles() []Role {
-	var out []Role
-	for _, r := range Roles {
-		if CanBeAssigned(r) {
-			out = append(out, r)
+// CanManageUsers reports whether s may invite users, change their roles, disable them and edit roles.
+func CanManageUsers(s Subject) bool { return s.Has(UsersManage) }
+
+// CanListRoles reports whether s may read the roles (to pick them on a ticket, a queue or a user).
+func CanListRoles(s Subject) bool {
+	return s.Has(UsersManage) || s.Has(CatalogManage) || s.Has(TicketSetRoles) || s.Has(PeopleView)
+}
+
+// AssignPerm is the permission a user must hold to be given tickets: those who may work them.
+const AssignPerm = TicketUpdate
+
+// CanBeAssigned reports whether a user holding these roles and permissions may be given tickets.
+func CanBeAssigned(r Role, ps PermSet) bool { return r == Admin || ps.Has(AssignPerm) }
+
+// Holds reports whether a user with this primary role and these permissions holds p (the admin holds all).
+func Holds(r Role, ps PermSet, p Perm) bool { return r == Admin || ps.Has(p) }
+
+func containsID(sorted []int64, id int64) bool {
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i] >= id })
+	return i < len(sorted) && sorted[i] == id
+}
+
+func intersectIDs(a, b []int64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
 		}
 	}
-	return out
+	return false
+}
+
+func equalIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// SortIDs sorts ids ascending and drops duplicates, the form visibility fields hold them in.
+func SortIDs(ids []int64) []int64 {
+	out := append([]int64(nil), ids...)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	w := 0
+	for i, x := range out {
+		if i == 0 || x != out[w-1] {
+			out[w] = x
+			w++
+		}
+	}
+	return out[:w]
 }

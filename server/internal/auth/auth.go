@@ -185,7 +185,11 @@ func (s *Service) Authenticate() fiber.Handler {
 			return err
 		}
 		if u != nil {
-			c.Locals(subjectKey, u.Subject())
+			subj, err := s.People.SubjectOf(c.UserContext(), u)
+			if err != nil {
+				return err
+			}
+			c.Locals(subjectKey, subj)
 			httpx.SetLocale(c, u.Locale)
 		}
 		return c.Next()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/people"
@@ -37,10 +38,22 @@ type UserBody struct {
 	Name   string `json:"name"`
 	Role   string `json:"role"`
 	Locale string `json:"locale"`
+	// RoleIDs are every role the user holds (the primary one and custom ones); Permissions what they grant.
+	RoleIDs     []int64  `json:"role_ids"`
+	Permissions []string `json:"permissions"`
 }
 
-func sessionBody(u *people.User) SessionBody {
-	return SessionBody{User: UserBody{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Locale: string(u.Locale)}}
+func sessionBody(u *people.User, s access.Subject) SessionBody {
+	perms := s.Perms.Keys()
+	if s.Role == access.Admin {
+		perms = access.AllPermSet().Keys()
+	}
+	roleIDs := s.RoleIDs
+	if roleIDs == nil {
+		roleIDs = []int64{}
+	}
+	return SessionBody{User: UserBody{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Locale: string(u.Locale),
+		RoleIDs: roleIDs, Permissions: perms}}
 }
 
 func (h Handlers) login(c *fiber.Ctx) error {
@@ -57,7 +70,11 @@ func (h Handlers) login(c *fiber.Ctx) error {
 		Secure: c.Protocol() == "https", Expires: time.Now().Add(h.Service.SessionTTL),
 	})
 	httpx.SetLocale(c, u.Locale)
-	return c.JSON(sessionBody(u))
+	subj, err := h.Service.People.SubjectOf(c.UserContext(), u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(sessionBody(u, subj))
 }
 
 func (h Handlers) logout(c *fiber.Ctx) error {
@@ -82,5 +99,5 @@ func (h Handlers) me(c *fiber.Ctx) error {
 	if u == nil {
 		return errs.New(errs.Unauthorized, "error.unauthorized")
 	}
-	return c.JSON(sessionBody(u))
+	return c.JSON(sessionBody(u, s))
 }

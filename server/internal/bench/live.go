@@ -177,7 +177,10 @@ func runLive(ctx context.Context, cfg app.Config, log *slog.Logger, args []strin
 
 	// 4. Moves.
 	reserve(clients, int(o.rate*o.duration.Seconds())+64)
-	subj := agent.Subject()
+	subj, err := A.People.SubjectOf(ctx, agent)
+	if err != nil {
+		return "", err
+	}
 	mv, err := moveTickets(ctx, A.Tickets, subj, tks, statuses, o, clock)
 	if err != nil {
 		return "", err

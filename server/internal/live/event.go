@@ -29,9 +29,13 @@ const (
 	TicketCommented Name = "ticket.commented"
 	// CatalogChanged is a change to a configurable list; every connection receives it.
 	CatalogChanged Name = "catalog.changed"
+	// AccessChanged says what some users may see or do changed (their roles, a role's permissions, the
+	// queues they supervise, a disable). No client receives it: each instance reloads those users'
+	// connections, closing a disabled user's and telling the others to reload their views.
+	AccessChanged Name = "access.changed"
 )
 
-// Names lists every event name; a test checks it against the live message schema.
+// Names lists every event name clients receive; a test checks it against the live message schema.
 var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented, CatalogChanged}
 
 // notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
@@ -55,6 +59,7 @@ type Event struct {
 	Comment  any               // the reply or note of a ticket.commented
 	Internal bool              // an internal note: only those who may read internal notes receive it
 	Catalog  string            // the catalog of a catalog.changed (no ticket)
+	Users    []int64           // the users of an access.changed
 }
 
 // payload is the stored and published form of an event, without its seq.
@@ -70,6 +75,16 @@ type payload struct {
 	Comment  json.RawMessage   `json:"comment,omitempty"`
 	Internal bool              `json:"internal,omitempty"`
 	Catalog  string            `json:"catalog,omitempty"`
+	Users    []int64           `json:"users,omitempty"`
+}
+
+// AppendAccessChanged records, in the caller's transaction, that what these users may see or do changed;
+// after commit every instance reloads their live connections (closing those of a disabled user).
+func AppendAccessChanged(ctx context.Context, tx bun.IDB, users []int64) error {
+	if len(users) == 0 {
+		return nil
+	}
+	return Append(ctx, tx, Event{Name: AccessChanged, Users: users})
 }
 
 // Append writes an event in the caller's transaction and wakes the relay at commit.
@@ -93,7 +108,7 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 	}
 	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
 		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis, Comment: comment,
-		Internal: ev.Internal, Catalog: ev.Catalog})
+		Internal: ev.Internal, Catalog: ev.Catalog, Users: ev.Users})
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
@@ -134,6 +149,7 @@ type Message struct {
 	PrevVis  *access.TicketVis
 	Internal bool
 	Catalog  string
+	Users    []int64
 	body     []byte // {"seq":…,"name":…,"at":…,"ticket":…,"actor":…}
 }
 
@@ -176,5 +192,5 @@ func parseEnvelope(b []byte) (*Message, error) {
 		return nil, err
 	}
 	return &Message{Seq: w.Seq, Name: w.Name, TicketID: w.TicketID, Vis: w.Vis, PrevVis: w.PrevVis,
-		Internal: w.Internal, Catalog: w.Catalog, body: body}, nil
+		Internal: w.Internal, Catalog: w.Catalog, Users: w.Users, body: body}, nil
 }

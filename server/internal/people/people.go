@@ -33,11 +33,6 @@ type User struct {
 	CreatedAt    time.Time   `bun:"created_at,nullzero,default:now()"`
 }
 
-// Subject is the user as access sees them.
-func (u *User) Subject() access.Subject {
-	return access.Subject{UserID: u.ID, Name: u.Name, Email: u.Email, Role: u.Role, Locale: u.Locale}
-}
-
 // Ref is a user's id and name, as cards and filters show them.
 type Ref struct {
 	ID   int64  `json:"id"`
@@ -102,18 +97,6 @@ func (s *Store) Create(ctx context.Context, db bun.IDB, u *User) error {
 		return fmt.Errorf("people: create: %w", err)
 	}
 	return nil
-}
-
-// Assignees lists the enabled users who can be given tickets, by name.
-func (s *Store) Assignees(ctx context.Context) ([]Ref, error) {
-	var refs []Ref
-	err := s.db.NewSelect().Table("users").Column("id", "name").
-		Where("role IN (?)", bun.In(access.AssignableRoles())).
-		Where("disabled_at IS NULL").OrderExpr("name, id").Scan(ctx, &refs)
-	if err != nil {
-		return nil, fmt.Errorf("people: assignees: %w", err)
-	}
-	return refs, nil
 }
 
 // Count returns how many users exist.

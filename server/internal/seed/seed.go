@@ -193,20 +193,28 @@ func conversation(ctx context.Context, tx bun.Tx, svc *tickets.Service, r *rand.
 		}
 		return at
 	}
+	agentSubj, err := people.SubjectIn(ctx, tx, agent)
+	if err != nil {
+		return err
+	}
 	name := "cliente"
 	if requester != nil {
 		name = requester.Name
-		if _, err := svc.WriteComment(ctx, tx, requester.Subject(), t, tickets.NewComment{
+		reqSubj, err := people.SubjectIn(ctx, tx, requester)
+		if err != nil {
+			return err
+		}
+		if _, err := svc.WriteComment(ctx, tx, reqSubj, t, tickets.NewComment{
 			Body: requesterLines[r.IntN(len(requesterLines))], Public: true, At: step()}); err != nil {
 			return err
 		}
 	}
-	if _, err := svc.WriteComment(ctx, tx, agent.Subject(), t, tickets.NewComment{
+	if _, err := svc.WriteComment(ctx, tx, agentSubj, t, tickets.NewComment{
 		Body: fmt.Sprintf(agentLines[r.IntN(len(agentLines))], name, t.Number), Public: true, At: step()}); err != nil {
 		return err
 	}
 	if r.IntN(2) == 0 {
-		if _, err := svc.WriteComment(ctx, tx, agent.Subject(), t, tickets.NewComment{
+		if _, err := svc.WriteComment(ctx, tx, agentSubj, t, tickets.NewComment{
 			Body: noteLines[r.IntN(len(noteLines))], Public: false, At: step()}); err != nil {
 			return err
 		}

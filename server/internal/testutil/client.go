@@ -41,17 +41,24 @@ type Fixture struct {
 	Priorities []int64
 	Users      map[string]*people.User // by email
 	Tickets    []int64
+	app        *app.App
 }
 
 // Subject returns the access subject of a fixture user.
-func (f *Fixture) Subject(email string) access.Subject { return f.Users[email].Subject() }
+func (f *Fixture) Subject(email string) access.Subject {
+	s, err := f.app.People.SubjectOf(context.Background(), f.Users[email])
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // Seed fills a's database with one user per role (agent1@…, agent2@…, admin@…, customer@…)
 // and n tickets, the first half requested by the customer.
 func Seed(t testing.TB, a *app.App, n int) *Fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &Fixture{Users: map[string]*people.User{}}
+	f := &Fixture{Users: map[string]*people.User{}, app: a}
 	err := a.DB.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for _, u := range []struct {
 			email string

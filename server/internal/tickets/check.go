@@ -121,7 +121,15 @@ func (c *checker) user(field string, id int64) *people.User {
 // assignee checks that id is an enabled user who may be given tickets.
 func (c *checker) assignee(field string, id int64) {
 	u := c.user(field, id)
-	if u != nil && (!access.CanBeAssigned(u.Role) || u.DisabledAt != nil) {
+	if u == nil {
+		return
+	}
+	_, perms, err := c.s.People.Grants(c.ctx, c.db, u)
+	if err != nil {
+		c.sys = err
+		return
+	}
+	if !access.CanBeAssigned(u.Role, perms) || u.DisabledAt != nil || u.PasswordHash == "" {
 		c.bad(field, "ticket.assignee_not_staff", nil)
 	}
 }

@@ -269,7 +269,7 @@ func (s *Service) emitUpdated(ctx context.Context, tx bun.IDB, subj access.Subje
 	}
 	ev := live.Event{Name: live.TicketUpdated, TicketID: after.ID, Ticket: &cards[1], Previous: &cards[0],
 		Actor: actorOf(subj), Vis: after.Vis()}
-	if pv := before.Vis(); pv != ev.Vis {
+	if pv := before.Vis(); !pv.Equal(ev.Vis) {
 		ev.PrevVis = &pv
 	}
 	return live.Append(ctx, tx, ev)
