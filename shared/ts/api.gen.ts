@@ -749,6 +749,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every ticket the user sees under the records table's filters, as a CSV file.
+         * @description The same filters, search and sort as `GET /tickets` (cursor and limit are ignored). UTF-8 with a byte-order
+         *     mark, headers and labels in the user's language, at most 100 000 rows (a last line says when the export
+         *     stopped there). Cells that a spreadsheet would read as a formula are prefixed with `'`. Needs
+         *     `ticket.export`.
+         */
+        get: operations["exportTickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tickets/{ticketId}": {
         parameters: {
             query?: never;
@@ -1079,6 +1102,10 @@ export interface components {
             name: string;
             role: components["schemas"]["Role"];
             locale: components["schemas"]["Locale"];
+            /** @description Every role the user holds (the primary role's id and custom roles), ascending. */
+            role_ids: number[];
+            /** @description The permission keys the user's roles grant (every key for an admin), sorted. */
+            permissions: string[];
         };
         Session: {
             user: components["schemas"]["User"];
@@ -1160,6 +1187,8 @@ export interface components {
             queue_id: number | null;
             assignee: components["schemas"]["UserRef"] | null;
             requester: components["schemas"]["PersonRef"] | null;
+            /** @description Roles whose holders (with ticket.view_by_role) see the ticket, ascending. */
+            allowed_roles: number[];
             /** @description Fractional key; cards sort by (rank, id) in byte order. */
             rank: string;
             /** Format: int64 */
@@ -1219,6 +1248,8 @@ export interface components {
             comment_public: boolean;
             comment_internal: boolean;
             merge: boolean;
+            /** @description The fields of a PATCH the user may change; a PATCH setting any other is refused (403). */
+            fields: string[];
         };
         /** @description A ticket with everything its page shows; its card fields are the same as the board's. */
         TicketDetail: components["schemas"]["Card"] & {
@@ -1329,6 +1360,8 @@ export interface components {
             tags?: string[];
             /** Format: date-time */
             due_at?: string | null;
+            /** @description The whole new set of allowed roles (needs ticket.set_roles). Without it, a new queue or typification resets them to that queue's and typification's roles. */
+            allowed_roles?: number[];
         };
         TicketList: {
             items: components["schemas"]["Card"][];
@@ -1473,6 +1506,8 @@ export interface components {
              * @description How many tickets use the entry.
              */
             in_use: number;
+            /** @description Roles that see the tickets of this entry. */
+            role_ids: number[];
         };
         KBCategory: {
             /** Format: int64 */
@@ -1522,6 +1557,10 @@ export interface components {
              * @description How many tickets use the entry.
              */
             in_use: number;
+            /** @description Roles that see the tickets of this entry. */
+            role_ids: number[];
+            /** @description Users who supervise the queue and see all its tickets (they need ticket.view_queue). */
+            supervisor_ids: number[];
         };
         NoteReason: {
             /** Format: int64 */
@@ -1577,6 +1616,8 @@ export interface components {
             position?: number;
             /** @default true */
             active: boolean;
+            /** @description Roles that see the tickets of this entry. */
+            role_ids?: number[];
         };
         CategoryPatch: {
             /** Format: int64 */
@@ -1588,6 +1629,8 @@ export interface components {
             description_es?: string;
             description_en?: string;
             active?: boolean;
+            /** @description Roles that see the tickets of this entry. */
+            role_ids?: number[];
         };
         NewKBCategory: {
             /** @description Default: a unique slug of name_en. */
@@ -1662,6 +1705,10 @@ export interface components {
             position?: number;
             /** @default true */
             active: boolean;
+            /** @description Roles that see the tickets of this entry. */
+            role_ids?: number[];
+            /** @description Users who supervise the queue and see all its tickets (they need ticket.view_queue). */
+            supervisor_ids?: number[];
         };
         QueuePatch: {
             /** Format: int64 */
@@ -1670,6 +1717,10 @@ export interface components {
             name_en?: string;
             level?: number;
             active?: boolean;
+            /** @description Roles that see the tickets of this entry. */
+            role_ids?: number[];
+            /** @description Users who supervise the queue and see all its tickets (they need ticket.view_queue). */
+            supervisor_ids?: number[];
         };
         NewNoteReason: {
             /** @description Default: a unique slug of name_en. */
@@ -3401,6 +3452,58 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    exportTickets: {
+        parameters: {
+            query?: {
+                /** @description A status id. */
+                status?: components["parameters"]["Status"];
+                /** @description A priority id. */
+                priority?: components["parameters"]["Priority"];
+                /** @description A queue id. */
+                queue?: components["parameters"]["Queue"];
+                /** @description A channel id. */
+                channel?: components["parameters"]["Channel"];
+                /** @description A category id (top level). */
+                category?: components["parameters"]["Category"];
+                /** @description A subcategory id. */
+                subcategory?: components["parameters"]["Subcategory"];
+                /** @description The requester's user id. */
+                requester?: components["parameters"]["Requester"];
+                /** @description `me`, `none`, or a user id. */
+                assignee?: components["parameters"]["Assignee"];
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                created_from?: components["parameters"]["CreatedFrom"];
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                created_to?: components["parameters"]["CreatedTo"];
+                /**
+                 * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
+                 *     and description (web-search style words, accents ignored, the last word as a prefix).
+                 */
+                q?: components["parameters"]["TicketSearch"];
+                /** @description The order of the rows; `-` is descending (default `-updated`). */
+                sort?: components["parameters"]["TicketSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (Content-Disposition attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };

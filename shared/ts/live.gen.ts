@@ -22,6 +22,10 @@ export interface Card {
   queue_id: number | null;
   assignee: UserRef | null;
   requester: PersonRef | null;
+  /**
+   * Roles whose holders (with ticket.view_by_role) see the ticket, ascending.
+   */
+  allowed_roles: number[];
   rank: string;
   version: number;
   created_at: string;
@@ -136,11 +140,11 @@ export interface ReadyMessage {
   seq: number;
 }
 /**
- * Server → client: what was missed is too old to replay (or could not be delivered); reload the view from the API and resume from its seq.
+ * Server → client: reload the view from the API and resume from its seq: what was missed is too old to replay or could not be delivered, or the user's roles changed (access_changed: the server closes the socket with 4004 next; reconnect after reloading, the session included).
  */
 export interface ReloadMessage {
   type: 'reload';
-  reason: 'too_old' | 'overflow';
+  reason: 'too_old' | 'overflow' | 'access_changed';
 }
 /**
  * Server → client: a ticket left the user's view; drop it.

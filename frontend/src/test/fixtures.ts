@@ -17,6 +17,7 @@ export function card(p: Partial<Card> & { id: number }): Card {
     queue_id: null,
     assignee: null,
     requester: null,
+    allowed_roles: [],
     rank: 'm',
     version: 1,
     created_at: '2026-01-01T00:00:00Z',

@@ -98,6 +98,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Attachments = attachments.NewDisk(cfg.AttachmentsDir)
 	}
 	a.Hub = live.NewHub()
+	a.Hub.Active = func(ctx context.Context, uid int64) (bool, error) {
+		_, ok, err := a.People.ActiveSubject(ctx, uid)
+		return ok, err
+	}
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	a.Fiber = a.router()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
 )
 
@@ -43,6 +44,8 @@ type Category struct {
 	ParentID      *int64 `bun:"parent_id" json:"parent_id"`
 	DescriptionES string `bun:"description_es" json:"description_es"`
 	DescriptionEN string `bun:"description_en" json:"description_en"`
+	// RoleIDs are roles that see the tickets of this typification (with the queue's, a ticket's allowed roles).
+	RoleIDs []int64 `bun:"role_ids,array" json:"role_ids"`
 }
 
 // KBCategory is a section of the knowledge base.
@@ -63,6 +66,10 @@ type Queue struct {
 	Common
 
 	Level int `bun:"level" json:"level"`
+	// RoleIDs are roles that see the queue's tickets (a ticket's allowed roles start from them).
+	RoleIDs []int64 `bun:"role_ids,array" json:"role_ids"`
+	// SupervisorIDs are the users who supervise the queue: they see all its tickets.
+	SupervisorIDs []int64 `bun:"supervisor_ids,array" json:"supervisor_ids"`
 }
 
 // NoteKind says whether a note reason credits or debits the customer.
@@ -162,6 +169,7 @@ func (p *Priority) clean(bad *errs.Error) {
 
 func (c *Category) clean(bad *errs.Error) {
 	c.Common.clean(bad)
+	c.RoleIDs = cleanIDs(bad, "role_ids", c.RoleIDs)
 	c.DescriptionES, c.DescriptionEN = strings.TrimSpace(c.DescriptionES), strings.TrimSpace(c.DescriptionEN)
 	checkText(bad, "description_es", c.DescriptionES, 0, maxDescription)
 	checkText(bad, "description_en", c.DescriptionEN, 0, maxDescription)
@@ -172,6 +180,8 @@ func (c *Category) clean(bad *errs.Error) {
 
 func (q *Queue) clean(bad *errs.Error) {
 	q.Common.clean(bad)
+	q.RoleIDs = cleanIDs(bad, "role_ids", q.RoleIDs)
+	q.SupervisorIDs = cleanIDs(bad, "supervisor_ids", q.SupervisorIDs)
 	if q.Level < 1 {
 		bad.WithField("level", "field.gte", map[string]any{"param": 1})
 	} else if q.Level > 9 {
@@ -203,3 +213,21 @@ func (c *CannedResponse) clean(bad *errs.Error) {
 func (k *KBCategory) clean(bad *errs.Error) { k.Common.clean(bad) }
 
 func (c *Channel) clean(bad *errs.Error) { c.Common.clean(bad) }
+
+// maxIDs bounds a list of roles or supervisors on one entry.
+const maxIDs = 50
+
+// cleanIDs sorts and deduplicates ids (never nil: the columns are NOT NULL), refusing ids below 1.
+func cleanIDs(bad *errs.Error, field string, ids []int64) []int64 {
+	out := access.SortIDs(ids)
+	if len(out) > 0 && out[0] < 1 {
+		bad.WithField(field, "field.gte", map[string]any{"param": 1})
+	}
+	if len(out) > maxIDs {
+		bad.WithField(field, "field.max_items", map[string]any{"max": maxIDs})
+	}
+	if out == nil {
+		out = []int64{}
+	}
+	return out
+}

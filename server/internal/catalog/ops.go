@@ -83,7 +83,7 @@ var kinds = map[Kind]kindOps{
 	Channels: &def[Channel, *Channel, EntryInput, EntryPatch]{kind: Channels, order: "position, id",
 		build: buildChannel, apply: applyChannel, scope: whole[*Channel]},
 	Queues: &def[Queue, *Queue, QueueInput, QueuePatch]{kind: Queues, order: "position, id",
-		build: buildQueue, apply: applyQueue, scope: whole[*Queue]},
+		build: buildQueue, apply: applyQueue, check: checkQueue, scope: whole[*Queue]},
 	NoteReasons: &def[NoteReason, *NoteReason, NoteReasonInput, NoteReasonPatch]{kind: NoteReasons, order: "position, id",
 		build: buildNoteReason, apply: applyNoteReason, scope: whole[*NoteReason]},
 	CannedResponses: &def[CannedResponse, *CannedResponse, CannedResponseInput, CannedResponsePatch]{kind: CannedResponses,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // RefKind names a catalog that tickets reference.
@@ -91,4 +92,26 @@ func scanRef(ctx context.Context, q *bun.SelectQuery) (*EntryRef, error) {
 		return nil, fmt.Errorf("catalog: lookup: %w", err)
 	}
 	return r, nil
+}
+
+// AllowedRoles returns the roles a ticket in this queue with this typification starts with: the union of
+// the queue's and the categories' roles, ascending.
+func (s *Store) AllowedRoles(ctx context.Context, db bun.IDB, queueID *int64, categoryIDs ...*int64) ([]int64, error) {
+	var ids []int64
+	var cats []int64
+	for _, c := range categoryIDs {
+		if c != nil {
+			cats = append(cats, *c)
+		}
+	}
+	q := db.NewSelect().ColumnExpr("DISTINCT x").
+		TableExpr("(SELECT role_ids FROM queues WHERE id = ? UNION ALL SELECT role_ids FROM categories WHERE id = ANY(?)) AS r", queueID, pgdialect.Array(cats)).
+		Join("CROSS JOIN unnest(r.role_ids) AS x").OrderExpr("x")
+	if err := q.Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("catalog: allowed roles: %w", err)
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return ids, nil
 }

@@ -30,14 +30,15 @@ func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 
 // CategoryInput creates a category (parent_id null) or a subcategory.
 type CategoryInput struct {
-	Key           string `json:"key" validate:"max=40"`
-	NameES        string `json:"name_es" validate:"required,max=80"`
-	NameEN        string `json:"name_en" validate:"required,max=80"`
-	Position      *int   `json:"position" validate:"omitempty,gte=1"`
-	Active        *bool  `json:"active"`
-	ParentID      *int64 `json:"parent_id" validate:"omitempty,gte=1"`
-	DescriptionES string `json:"description_es" validate:"max=500"`
-	DescriptionEN string `json:"description_en" validate:"max=500"`
+	Key           string  `json:"key" validate:"max=40"`
+	NameES        string  `json:"name_es" validate:"required,max=80"`
+	NameEN        string  `json:"name_en" validate:"required,max=80"`
+	Position      *int    `json:"position" validate:"omitempty,gte=1"`
+	Active        *bool   `json:"active"`
+	ParentID      *int64  `json:"parent_id" validate:"omitempty,gte=1"`
+	DescriptionES string  `json:"description_es" validate:"max=500"`
+	DescriptionEN string  `json:"description_en" validate:"max=500"`
+	RoleIDs       []int64 `json:"role_ids"`
 }
 
 // CategoryPatch changes a category.
@@ -49,6 +50,7 @@ type CategoryPatch struct {
 	ParentID      Optional[int64] `json:"parent_id"`
 	DescriptionES *string         `json:"description_es" validate:"omitempty,max=500"`
 	DescriptionEN *string         `json:"description_en" validate:"omitempty,max=500"`
+	RoleIDs       *[]int64        `json:"role_ids"`
 }
 
 // StatusInput creates a status (a board column) at the end of its group unless placed.
@@ -110,6 +112,9 @@ type QueueInput struct {
 	Position *int   `json:"position" validate:"omitempty,gte=1"`
 	Active   *bool  `json:"active"`
 	Level    *int   `json:"level" validate:"required,gte=1,lte=9"`
+	// RoleIDs and SupervisorIDs: see Queue.
+	RoleIDs       []int64 `json:"role_ids"`
+	SupervisorIDs []int64 `json:"supervisor_ids"`
 }
 
 // QueuePatch changes a queue.
@@ -119,6 +124,9 @@ type QueuePatch struct {
 	NameEN  *string `json:"name_en" validate:"omitempty,max=80"`
 	Active  *bool   `json:"active"`
 	Level   *int    `json:"level" validate:"omitempty,gte=1,lte=9"`
+	// RoleIDs and SupervisorIDs replace the queue's lists when present.
+	RoleIDs       *[]int64 `json:"role_ids"`
+	SupervisorIDs *[]int64 `json:"supervisor_ids"`
 }
 
 // NoteReasonInput creates a note reason.
@@ -202,7 +210,7 @@ func set[T any](dst *T, v *T) {
 
 func buildCategory(r *CategoryInput) *Category {
 	return &Category{Common: newCommon(r.Key, r.NameES, r.NameEN, r.Position, r.Active),
-		ParentID: r.ParentID, DescriptionES: r.DescriptionES, DescriptionEN: r.DescriptionEN}
+		ParentID: r.ParentID, DescriptionES: r.DescriptionES, DescriptionEN: r.DescriptionEN, RoleIDs: r.RoleIDs}
 }
 
 func applyCategory(r *CategoryPatch, c *Category) {
@@ -212,6 +220,7 @@ func applyCategory(r *CategoryPatch, c *Category) {
 	}
 	set(&c.DescriptionES, r.DescriptionES)
 	set(&c.DescriptionEN, r.DescriptionEN)
+	set(&c.RoleIDs, r.RoleIDs)
 }
 
 func buildStatus(r *StatusInput) *Status {
@@ -249,12 +258,15 @@ func buildChannel(r *EntryInput) *Channel {
 func applyChannel(r *EntryPatch, c *Channel) { patchCommon(&c.Common, r.NameES, r.NameEN, r.Active) }
 
 func buildQueue(r *QueueInput) *Queue {
-	return &Queue{Common: newCommon(r.Key, r.NameES, r.NameEN, r.Position, r.Active), Level: *r.Level}
+	return &Queue{Common: newCommon(r.Key, r.NameES, r.NameEN, r.Position, r.Active), Level: *r.Level,
+		RoleIDs: r.RoleIDs, SupervisorIDs: r.SupervisorIDs}
 }
 
 func applyQueue(r *QueuePatch, q *Queue) {
 	patchCommon(&q.Common, r.NameES, r.NameEN, r.Active)
 	set(&q.Level, r.Level)
+	set(&q.RoleIDs, r.RoleIDs)
+	set(&q.SupervisorIDs, r.SupervisorIDs)
 }
 
 func buildNoteReason(r *NoteReasonInput) *NoteReason {

@@ -3,10 +3,14 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
+	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/people"
 )
 
 // checkStatus keeps the board workable: new tickets need an active TO DO status, and a status holding
@@ -54,6 +58,11 @@ func checkCategory(ctx context.Context, tx bun.Tx, before, after *Category) erro
 			return errs.Newf(errs.Conflict, "catalog.has_subcategories", map[string]any{"count": n})
 		}
 		return nil
+	}
+	if before == nil || !slices.Equal(before.RoleIDs, after.RoleIDs) {
+		if err := checkRoles(ctx, tx, after.RoleIDs); err != nil {
+			return err
+		}
 	}
 	moved := before == nil || !sameID(before.ParentID, after.ParentID)
 	if !moved {
@@ -103,4 +112,58 @@ func sameID(a, b *int64) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+// checkRoles refuses role ids that are not roles.
+func checkRoles(ctx context.Context, tx bun.Tx, ids []int64) error {
+	missing, err := people.MissingRoles(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return errs.InvalidField("role_ids", "catalog.role_not_found", nil)
+	}
+	return nil
+}
+
+// checkQueue checks a queue's roles and supervisors (enabled users who may see a queue's tickets) and,
+// when its supervisors change, tells the live connections of those who gain or lose the queue.
+func checkQueue(ctx context.Context, tx bun.Tx, before, after *Queue) error {
+	if after == nil {
+		return nil
+	}
+	if before == nil || !slices.Equal(before.RoleIDs, after.RoleIDs) {
+		if err := checkRoles(ctx, tx, after.RoleIDs); err != nil {
+			return err
+		}
+	}
+	var was []int64
+	if before != nil {
+		was = before.SupervisorIDs
+	}
+	if slices.Equal(was, after.SupervisorIDs) {
+		return nil
+	}
+	store := people.NewStore(tx)
+	for _, id := range after.SupervisorIDs {
+		if slices.Contains(was, id) {
+			continue
+		}
+		u, err := store.ByIDIn(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if u == nil || u.DisabledAt != nil {
+			return errs.InvalidField("supervisor_ids", "catalog.supervisor_invalid", nil)
+		}
+		_, perms, err := store.Grants(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !access.Holds(u.Role, perms, access.TicketViewQueue) {
+			return errs.Newf(errs.Invalid, "error.invalid", nil).WithField("supervisor_ids", "catalog.supervisor_not_allowed",
+				map[string]any{"name": u.Name})
+		}
+	}
+	return live.AppendAccessChanged(ctx, tx, access.SortIDs(append(append([]int64{}, was...), after.SupervisorIDs...)))
 }

@@ -129,7 +129,11 @@ func (s *Store) authorize(subj access.Subject, k Kind) (kindOps, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !access.CanManageCatalogs(subj) {
+	allowed := access.CanManageCatalogs(subj)
+	if k == KBCategories {
+		allowed = access.CanManageKB(subj)
+	}
+	if !allowed {
 		return nil, errs.New(errs.Forbidden, "catalog.forbidden")
 	}
 	return ops, nil

@@ -1,9 +1,12 @@
 package live
 
 import (
+	"context"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/atiende/atiende/server/internal/access"
 )
@@ -21,6 +24,10 @@ type Hub struct {
 	topics map[string]map[*Client]struct{}
 	users  map[int64]map[*Client]struct{}
 	last   atomic.Int64
+
+	// Active reports whether a user may still use the desk (enabled); nil means always. An access.changed
+	// asks it once per user with connections here, never per event.
+	Active func(ctx context.Context, userID int64) (bool, error)
 }
 
 // NewHub returns an empty hub.
@@ -38,6 +45,16 @@ func (h *Hub) setLast(seq int64) { h.last.Store(seq) }
 func (h *Hub) Publish(m *Message) {
 	h.mu.RLock()
 	switch {
+	case m.Name == AccessChanged:
+		for _, uid := range m.Users {
+			if set := h.users[uid]; len(set) > 0 {
+				cs := make([]*Client, 0, len(set))
+				for c := range set {
+					cs = append(cs, c)
+				}
+				go h.accessChanged(uid, cs)
+			}
+		}
 	case m.Catalog != "":
 		for _, set := range h.users {
 			for c := range set {
@@ -152,6 +169,35 @@ func (h *Hub) remove(c *Client) {
 	}
 }
 
+// accessChanged ends the connections of a user whose access changed: a disabled user's close with
+// CloseRevoked (log in again); the others are told to reload, so that their views and their next
+// connection are decided by their new roles, and closed.
+func (h *Hub) accessChanged(uid int64, cs []*Client) {
+	active := true
+	if h.Active != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ok, err := h.Active(ctx, uid)
+		cancel()
+		if err != nil {
+			slog.Error("live: access changed", "user", uid, "err", err)
+		}
+		active = ok || err != nil // on a failed check they reload and re-authenticate
+	}
+	for _, c := range cs {
+		if !active {
+			c.Close(CloseRevoked)
+			continue
+		}
+		c.mu.Lock()
+		if !c.closed {
+			c.queueLocked([]byte(`{"type":"reload","reason":"access_changed"}`))
+			c.closed = true
+		}
+		c.mu.Unlock()
+		c.closeFn(CloseAccessChanged)
+	}
+}
+
 // DisconnectUser closes every live connection of a user (a disabled account, a logout everywhere).
 func (h *Hub) DisconnectUser(userID int64) {
 	h.mu.RLock()
@@ -197,6 +243,8 @@ const (
 	CloseInvalid   = 1008 // a frame broke the protocol (a frame over the size limit gets 1009 from the library)
 	CloseOverflow  = 4001 // could not keep up: resume
 	CloseRevoked   = 4003 // the session ended: log in again
+	// CloseAccessChanged follows a reload message: the user's roles changed, reconnect after reloading.
+	CloseAccessChanged = 4004
 )
 
 // Client is one live connection as the hub sees it: what it watches, who it is, and an ordered,

@@ -94,3 +94,17 @@ func UsersHolding(ctx context.Context, db bun.IDB, roleIDs []int64) ([]int64, er
 	}
 	return ids, nil
 }
+
+// MissingRoles returns those of ids that are not roles.
+func MissingRoles(ctx context.Context, db bun.IDB, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var missing []int64
+	err := db.NewRaw(`SELECT x FROM unnest(?::bigint[]) AS x WHERE NOT EXISTS (SELECT 1 FROM roles r WHERE r.id = x) ORDER BY x`,
+		pgdialect.Array(ids)).Scan(ctx, &missing)
+	if err != nil {
+		return nil, fmt.Errorf("people: roles: %w", err)
+	}
+	return missing, nil
+}

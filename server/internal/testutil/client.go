@@ -78,8 +78,14 @@ func Seed(t testing.TB, a *app.App, n int) *Fixture {
 		if err := tx.NewSelect().Table("priorities").Column("id").OrderExpr("position").Scan(ctx, &f.Priorities); err != nil {
 			return err
 		}
+		queue, err := a.Catalog.DefaultQueue(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for i := range n {
-			nt := tickets.NewTicket{Subject: "Ticket " + string(rune('A'+i%26)), StatusID: f.Statuses[0], PriorityID: f.Priorities[i%len(f.Priorities)]}
+			// In the first-level queue, whose roles (customer service) let every agent see them.
+			nt := tickets.NewTicket{Subject: "Ticket " + string(rune('A'+i%26)), StatusID: f.Statuses[0],
+				PriorityID: f.Priorities[i%len(f.Priorities)], QueueID: &queue.ID}
 			if i < n/2 {
 				nt.RequesterID = &f.Users["customer@x.test"].ID
 			}

@@ -182,6 +182,28 @@ func (c *checker) tags(field string, in []string) []string {
 	return out
 }
 
+// MaxAllowedRoles bounds a ticket's allowed roles.
+const MaxAllowedRoles = 50
+
+// roles sorts and deduplicates role ids, refusing ids that are not roles.
+func (c *checker) roles(field string, in []int64) []int64 {
+	out := access.SortIDs(in)
+	if len(out) > MaxAllowedRoles {
+		c.bad(field, "field.max_items", map[string]any{"max": MaxAllowedRoles})
+		return nil
+	}
+	missing, err := people.MissingRoles(c.ctx, c.db, out)
+	if err != nil {
+		c.sys = err
+		return nil
+	}
+	if len(missing) > 0 {
+		c.bad(field, "ticket.role_not_found", nil)
+		return nil
+	}
+	return out
+}
+
 // dueAt parses an RFC 3339 date-time.
 func (c *checker) dueAt(field, s string) *time.Time {
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))

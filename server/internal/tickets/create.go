@@ -135,6 +135,9 @@ func (s *Service) CreateTicket(ctx context.Context, subj access.Subject, req New
 func (s *Service) createTicket(ctx context.Context, tx bun.Tx, subj access.Subject, req NewTicketRequest) (*TicketDetail, error) {
 	c := s.checker(ctx, tx)
 	n := NewTicket{Subject: c.subject("subject", req.Subject), Description: c.description("description", req.Description)}
+	if !access.CanCreateTicket(subj) {
+		return nil, errs.New(errs.Forbidden, "ticket.create_forbidden")
+	}
 	staff := access.CanCreateFor(subj)
 
 	// Typification.

@@ -41,6 +41,21 @@ type Can struct {
 	CommentPublic   bool `json:"comment_public"`
 	CommentInternal bool `json:"comment_internal"`
 	Merge           bool `json:"merge"`
+	// Fields are the fields the user may change (a PATCH of any other is refused).
+	Fields []string `json:"fields"`
+}
+
+// editableFields lists the patch fields subj may change on a ticket with these visibility fields.
+func editableFields(subj access.Subject, v access.TicketVis) []string {
+	out := []string{}
+	var all TicketPatch
+	for _, f := range []string{"subject", "description", "priority_id", "channel_id", "category_id", "subcategory_id",
+		"order_number", "tags", "due_at", "requester_id", "affected_id", "queue_id", "assignee_id", "status_id", "allowed_roles"} {
+		if access.CanChange(subj, v, all.groupOf(f)) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // TicketDetail is one ticket as its page shows it: the card and everything else.
@@ -61,13 +76,18 @@ type TicketDetail struct {
 // visibleRef is a related ticket with what access needs to decide whether the subject may see it.
 type visibleRef struct {
 	TicketRef
-	Kind        LinkKind `bun:"kind"`
-	RequesterID *int64   `bun:"requester_id"`
-	AssigneeID  *int64   `bun:"assignee_id"`
+	Kind         LinkKind `bun:"kind"`
+	RequesterID  *int64   `bun:"requester_id"`
+	AffectedID   *int64   `bun:"affected_id"`
+	AssigneeID   *int64   `bun:"assignee_id"`
+	QueueID      *int64   `bun:"queue_id"`
+	AllowedRoles []int64  `bun:"allowed_roles,array"`
+	Network      []int64  `bun:"network,array"`
 }
 
 func (r visibleRef) vis() access.TicketVis {
-	t := Ticket{RequesterID: r.RequesterID, AssigneeID: r.AssigneeID}
+	t := Ticket{RequesterID: r.RequesterID, AffectedID: r.AffectedID, AssigneeID: r.AssigneeID, QueueID: r.QueueID,
+		AllowedRoles: r.AllowedRoles, Network: r.Network}
 	return t.Vis()
 }
 
@@ -80,7 +100,8 @@ func (s *Service) detail(ctx context.Context, db bun.IDB, subj access.Subject, t
 	d := &TicketDetail{Card: *card, Description: t.Description, DescriptionHTML: markdown.Render(t.Description),
 		OrderNumber: t.OrderNumber, Tags: t.Tags, MergedFrom: []TicketRef{}, Links: []Link{},
 		Can: Can{Edit: access.CanEditTicket(subj, t.Vis()), CommentPublic: access.CanSeeTicket(subj, t.Vis()),
-			CommentInternal: access.CanSeeInternal(subj), Merge: access.CanMergeTickets(subj)}}
+			CommentInternal: access.CanSeeInternal(subj), Merge: access.CanMergeTickets(subj),
+			Fields: editableFields(subj, t.Vis())}}
 	if d.Tags == nil {
 		d.Tags = []string{}
 	}
@@ -98,13 +119,13 @@ func (s *Service) detail(ctx context.Context, db bun.IDB, subj access.Subject, t
 	}
 	var related []visibleRef
 	err = db.NewRaw(`
-		SELECT o.id, o.number, o.subject, o.requester_id, o.assignee_id, 'merged_into' AS kind
+		SELECT o.id, o.number, o.subject, o.requester_id, o.affected_id, o.assignee_id, o.queue_id, o.allowed_roles, o.network, 'merged_into' AS kind
 		  FROM tickets o WHERE o.id = ?
 		UNION ALL
-		SELECT o.id, o.number, o.subject, o.requester_id, o.assignee_id, 'merged_from'
+		SELECT o.id, o.number, o.subject, o.requester_id, o.affected_id, o.assignee_id, o.queue_id, o.allowed_roles, o.network, 'merged_from'
 		  FROM tickets o WHERE o.merged_into_id = ?
 		UNION ALL
-		SELECT o.id, o.number, o.subject, o.requester_id, o.assignee_id, l.kind
+		SELECT o.id, o.number, o.subject, o.requester_id, o.affected_id, o.assignee_id, o.queue_id, o.allowed_roles, o.network, l.kind
 		  FROM ticket_links l JOIN tickets o ON o.id = CASE WHEN l.ticket_id = ? THEN l.other_id ELSE l.ticket_id END
 		 WHERE l.ticket_id = ? OR l.other_id = ?
 		 ORDER BY 2`, t.MergedIntoID, t.ID, t.ID, t.ID, t.ID).Scan(ctx, &related)

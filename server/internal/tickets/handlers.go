@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ func (h Handlers) Register(r fiber.Router) {
 	r.Get("/board", h.board)
 	r.Get("/board/columns/:statusId/cards", h.columnPage)
 	r.Get("/tickets", h.list)
+	r.Get("/tickets/export.csv", h.export)
 	r.Post("/tickets", h.create)
 	r.Get("/tickets/:ticketId", h.get)
 	r.Patch("/tickets/:ticketId", h.update)
@@ -337,6 +339,27 @@ func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
 		return lq, bad
 	}
 	return lq, nil
+}
+
+// export answers the records table's query as a CSV file of every ticket the user sees under it.
+func (h Handlers) export(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	if !access.CanExportTickets(subj) {
+		return errs.New(errs.Forbidden, "ticket.export_forbidden")
+	}
+	lq, err := listQuery(c, subj)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := h.Service.Export(c.UserContext(), subj, lq, &buf); err != nil {
+		return err
+	}
+	name := "tickets-" + time.Now().UTC().Format("2006-01-02") + ".csv"
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
 }
 
 func (h Handlers) list(c *fiber.Ctx) error {

@@ -165,18 +165,13 @@ func (s *Service) withoutHiddenTickets(ctx context.Context, subj access.Subject,
 	if len(ids) == 0 {
 		return items, nil
 	}
-	var rows []struct {
-		ID          int64  `bun:"id"`
-		RequesterID *int64 `bun:"requester_id"`
-		AssigneeID  *int64 `bun:"assignee_id"`
-	}
-	if err := s.DB.NewSelect().Table("tickets").Column("id", "requester_id", "assignee_id").Where("id IN (?)", bun.In(ids)).Scan(ctx, &rows); err != nil {
+	var rows []Ticket
+	if err := s.DB.NewSelect().Model(&rows).ExcludeColumn("description").Where("t.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("tickets: history: %w", err)
 	}
 	visible := map[int64]bool{}
-	for _, r := range rows {
-		t := Ticket{RequesterID: r.RequesterID, AssigneeID: r.AssigneeID}
-		visible[r.ID] = access.CanSeeTicket(subj, t.Vis())
+	for i := range rows {
+		visible[rows[i].ID] = access.CanSeeTicket(subj, rows[i].Vis())
 	}
 	kept := items[:0]
 	for _, h := range items {

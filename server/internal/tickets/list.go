@@ -22,6 +22,7 @@ import (
 // ListQuery is a request for a page of the records table: filters, text, sort, page size and cursor.
 // Zero means "any" for the ids.
 type ListQuery struct {
+	noCount       bool // an export's later pages: the count is not shown
 	StatusID      int64
 	PriorityID    int64
 	QueueID       int64
@@ -302,7 +303,9 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		n, countErr = s.count(ctx, subj, lq, ts)
+		if !lq.noCount {
+			n, countErr = s.count(ctx, subj, lq, ts)
+		}
 	}()
 	page, pageErr := s.page(ctx, subj, lq, key, cur, ts)
 	<-done
@@ -338,7 +341,7 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 
 // cardColumns are the columns a card shows: the page never reads descriptions.
 var cardColumns = []string{"id", "number", "subject", "status_id", "priority_id", "assignee_id", "requester_id",
-	"channel_id", "category_id", "subcategory_id", "queue_id", "rank", "version", "created_at", "updated_at"}
+	"channel_id", "category_id", "subcategory_id", "queue_id", "allowed_roles", "rank", "version", "created_at", "updated_at"}
 
 // page reads Limit+1 tickets after the cursor in the sort's order.
 func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, key sortKey, cur *listCursor, ts *searchText) ([]Ticket, error) {

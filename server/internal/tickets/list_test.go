@@ -319,8 +319,9 @@ func TestListFiltersSortsAndPages(t *testing.T) {
 
 func TestListCountIsCapped(t *testing.T) {
 	a, f := start(t, 0)
-	exec(t, a, `INSERT INTO tickets (subject, status_id, priority_id, rank, updated_at)
-		SELECT 'Ticket ' || g, $1, $2, 'a' || lpad(g::text, 6, '0'), now() - g * interval '1 second'
+	exec(t, a, `INSERT INTO tickets (subject, status_id, priority_id, rank, updated_at, allowed_roles)
+		SELECT 'Ticket ' || g, $1, $2, 'a' || lpad(g::text, 6, '0'), now() - g * interval '1 second',
+		       ARRAY[(SELECT id FROM roles WHERE key = 'agent')]
 		  FROM generate_series(1, 10050) g`, f.Statuses[0], f.Priorities[0])
 	exec(t, a, `UPDATE tickets SET status_id = $1 WHERE id <= 40`, f.Statuses[1])
 	agent := testutil.Login(t, a, "agent1@x.test")

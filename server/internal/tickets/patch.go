@@ -10,6 +10,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/live"
 )
 
@@ -31,6 +32,55 @@ type TicketPatch struct {
 	OrderNumber   Optional[string]   `json:"order_number"`
 	Tags          Optional[[]string] `json:"tags"`
 	DueAt         Optional[string]   `json:"due_at"`
+	AllowedRoles  Optional[[]int64]  `json:"allowed_roles"`
+}
+
+// fieldGroups maps each patch field to the group of fields one permission lets change.
+var fieldGroups = map[string]access.FieldGroup{
+	"subject": access.FieldsContent, "description": access.FieldsContent,
+	"priority_id": access.FieldsTypification, "channel_id": access.FieldsTypification,
+	"category_id": access.FieldsTypification, "subcategory_id": access.FieldsTypification,
+	"order_number": access.FieldsTypification, "tags": access.FieldsTypification, "due_at": access.FieldsTypification,
+	"requester_id": access.FieldsPeople, "affected_id": access.FieldsPeople,
+	"queue_id": access.FieldsAssignment, "assignee_id": access.FieldsAssignment,
+	"status_id": access.FieldsStatus, "allowed_roles": access.FieldsRoles,
+}
+
+func (TicketPatch) groupOf(field string) access.FieldGroup { return fieldGroups[field] }
+
+// groups names each field a patch sets with its group.
+func (p TicketPatch) groups() map[string]access.FieldGroup {
+	out := map[string]access.FieldGroup{}
+	for field, set := range map[string]bool{
+		"subject": p.Subject.Set, "description": p.Description.Set, "priority_id": p.PriorityID.Set,
+		"channel_id": p.ChannelID.Set, "category_id": p.CategoryID.Set, "subcategory_id": p.SubcategoryID.Set,
+		"order_number": p.OrderNumber.Set, "tags": p.Tags.Set, "due_at": p.DueAt.Set,
+		"requester_id": p.RequesterID.Set, "affected_id": p.AffectedID.Set, "queue_id": p.QueueID.Set,
+		"assignee_id": p.AssigneeID.Set, "status_id": p.StatusID.Set, "allowed_roles": p.AllowedRoles.Set,
+	} {
+		if set {
+			out[field] = fieldGroups[field]
+		}
+	}
+	return out
+}
+
+// refuseFields refuses a patch that sets any field subj may not change, naming each one: a field one
+// may not change is refused, never silently ignored, and nothing of the patch is applied.
+func refuseFields(subj access.Subject, v access.TicketVis, p TicketPatch) error {
+	var e *errs.Error
+	for field, g := range p.groups() {
+		if !access.CanChange(subj, v, g) {
+			if e == nil {
+				e = errs.New(errs.Forbidden, "ticket.fields_forbidden")
+			}
+			e = e.WithField(field, "field.forbidden", nil)
+		}
+	}
+	if e != nil {
+		return e
+	}
+	return nil
 }
 
 // column is one ticket column a patch may change: its name (also the history field) and how to read it.
@@ -76,6 +126,7 @@ var columns = []column{
 	{"order_number", func(t *Ticket) any { return strOf(t.OrderNumber) }},
 	{"tags", func(t *Ticket) any { return t.Tags }},
 	{"due_at", func(t *Ticket) any { return timeOf(t.DueAt) }},
+	{"allowed_roles", func(t *Ticket) any { return t.AllowedRoles }},
 }
 
 func same(a, b any) bool {
@@ -83,6 +134,11 @@ func same(a, b any) bool {
 	bs, bok := b.([]string)
 	if aok || bok {
 		return aok && bok && slices.Equal(as, bs)
+	}
+	ai, aok := a.([]int64)
+	bi, bok := b.([]int64)
+	if aok || bok {
+		return aok && bok && slices.Equal(ai, bi)
 	}
 	return a == b
 }
@@ -180,6 +236,9 @@ func (s *Service) applyPatch(c *checker, t, nt *Ticket, p TicketPatch) {
 			nt.DueAt = c.dueAt("due_at", p.DueAt.Value)
 		}
 	}
+	if p.AllowedRoles.Set && notNull("allowed_roles", p.AllowedRoles) {
+		nt.AllowedRoles = c.roles("allowed_roles", p.AllowedRoles.Value)
+	}
 }
 
 func (o Optional[T]) isNull() bool { return o.Null }
@@ -206,14 +265,33 @@ func (s *Service) Update(ctx context.Context, subj access.Subject, id int64, p T
 		if t.Version != p.Version {
 			return s.staleDetail(ctx, tx, subj, t)
 		}
+		if err := refuseFields(subj, t.Vis(), p); err != nil {
+			return err
+		}
 		if t.Tags == nil {
 			t.Tags = []string{}
+		}
+		if t.AllowedRoles == nil {
+			t.AllowedRoles = []int64{}
+		}
+		if t.Network == nil {
+			t.Network = []int64{}
 		}
 		nt := *t
 		c := s.checker(ctx, tx)
 		s.applyPatch(c, t, &nt, p)
 		if err := c.result(); err != nil {
 			return err
+		}
+		// Who may see the ticket follows its people, queue and typification: a new queue or typification
+		// starts from their roles again unless the same patch sets the roles explicitly.
+		if !same(idOf(nt.QueueID), idOf(t.QueueID)) || !same(idOf(nt.CategoryID), idOf(t.CategoryID)) ||
+			!same(idOf(nt.SubcategoryID), idOf(t.SubcategoryID)) {
+			if !p.AllowedRoles.Set {
+				if err := s.setAllowedRoles(ctx, tx, &nt); err != nil {
+					return err
+				}
+			}
 		}
 		var changes []change
 		var cols []string
@@ -226,6 +304,14 @@ func (s *Service) Update(ctx context.Context, subj access.Subject, id int64, p T
 		if len(changes) == 0 {
 			out, err = s.detail(ctx, tx, subj, t)
 			return err
+		}
+		if !same(idOf(nt.RequesterID), idOf(t.RequesterID)) || !same(idOf(nt.AffectedID), idOf(t.AffectedID)) {
+			if err := s.setNetwork(ctx, tx, &nt); err != nil {
+				return err
+			}
+			if !slices.Equal(nt.Network, t.Network) {
+				cols = append(cols, "network")
+			}
 		}
 		if nt.StatusID != t.StatusID {
 			if err := s.checkWIPOf(ctx, tx, subj, nt.StatusID, t.StatusID); err != nil {
@@ -251,6 +337,8 @@ func (s *Service) Update(ctx context.Context, subj access.Subject, id int64, p T
 		if err := s.emitUpdated(ctx, tx, subj, t, &nt); err != nil {
 			return err
 		}
+		// The editor may have just moved the ticket out of their own view (another queue, other roles):
+		// they still get the ticket as saved; the live stream then sends them its removal.
 		out, err = s.detail(ctx, tx, subj, &nt)
 		return err
 	})

@@ -21,10 +21,11 @@ func newTicket(t *testing.T, c *testutil.Client, body map[string]any) Detail {
 
 func TestPatchEachField(t *testing.T) {
 	a, f := start(t, 1)
-	agent := testutil.Login(t, a, "agent1@x.test")
+	// The admin edits: clearing the queue below takes the ticket out of agents' view.
+	editor := testutil.Login(t, a, "admin@x.test")
 	cat, ch, q, pr := keys(t, a, "categories"), keys(t, a, "channels"), keys(t, a, "queues"), keys(t, a, "priorities")
 	cust, other, agent2 := f.Users["customer@x.test"].ID, f.Users["other@x.test"].ID, f.Users["agent2@x.test"].ID
-	d := newTicket(t, agent, map[string]any{"subject": "Factura", "category_id": cat["system"], "subcategory_id": cat["invoice_error"],
+	d := newTicket(t, editor, map[string]any{"subject": "Factura", "category_id": cat["system"], "subcategory_id": cat["invoice_error"],
 		"channel_id": ch["phone"], "requester_id": cust, "affected_id": other, "order_number": "A-1", "assignee_id": agent2,
 		"tags": []string{"a"}, "due_at": "2026-12-01T10:00:00Z"})
 	n := func(v int64) string { return fmt.Sprint(v) }
@@ -82,7 +83,7 @@ func TestPatchEachField(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.patch["version"] = version
-			st, body := agent.Do("PATCH", fmt.Sprintf("/api/v1/tickets/%d", d.ID), c.patch)
+			st, body := editor.Do("PATCH", fmt.Sprintf("/api/v1/tickets/%d", d.ID), c.patch)
 			got := decode[Detail](t, must(t, st, body, 200))
 			if got.Version != version+1 || !c.check(got) {
 				t.Fatalf("patched ticket: %s", body)
@@ -106,13 +107,13 @@ func TestPatchEachField(t *testing.T) {
 		})
 	}
 	// The history endpoint lists every change, oldest first, with its actor.
-	h := history(t, agent, d.ID)
-	if len(h) < len(cases)+1 || h[0].Field != "created" || h[1].Field != "subject" || h[1].Actor.ID != f.Users["agent1@x.test"].ID ||
+	h := history(t, editor, d.ID)
+	if len(h) < len(cases)+1 || h[0].Field != "created" || h[1].Field != "subject" || h[1].Actor.ID != f.Users["admin@x.test"].ID ||
 		string(h[1].Before) != `"Factura"` {
 		t.Fatalf("history: %+v", h)
 	}
 	// It names the people its person fields refer to by id, a former requester included.
-	st, body := agent.Do("GET", fmt.Sprintf("/api/v1/tickets/%d/history", d.ID), nil)
+	st, body := editor.Do("GET", fmt.Sprintf("/api/v1/tickets/%d/history", d.ID), nil)
 	named := decode[struct {
 		People []struct {
 			ID   int64  `json:"id"`

@@ -41,6 +41,8 @@ type Ticket struct {
 	Tags          []string   `bun:"tags,array,nullzero,default:'{}'"`
 	DueAt         *time.Time `bun:"due_at"`
 	MergedIntoID  *int64     `bun:"merged_into_id"`
+	AllowedRoles  []int64    `bun:"allowed_roles,array,nullzero,default:'{}'"` // ascending
+	Network       []int64    `bun:"network,array,nullzero,default:'{}'"`       // ascending: requester's and affected's sponsor chains
 	Rank          string     `bun:"rank"`
 	Version       int64      `bun:"version"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
@@ -49,12 +51,18 @@ type Ticket struct {
 
 // Vis is the ticket's visibility fields, as access decides with them.
 func (t *Ticket) Vis() access.TicketVis {
-	var v access.TicketVis
+	v := access.TicketVis{AllowedRoles: t.AllowedRoles, Network: t.Network}
 	if t.RequesterID != nil {
 		v.RequesterID = *t.RequesterID
 	}
+	if t.AffectedID != nil {
+		v.AffectedID = *t.AffectedID
+	}
 	if t.AssigneeID != nil {
 		v.AssigneeID = *t.AssigneeID
+	}
+	if t.QueueID != nil {
+		v.QueueID = *t.QueueID
 	}
 	return v
 }
@@ -72,6 +80,7 @@ type Card struct {
 	QueueID       *int64            `json:"queue_id"`
 	Assignee      *people.Ref       `json:"assignee"`
 	Requester     *people.PersonRef `json:"requester"`
+	AllowedRoles  []int64           `json:"allowed_roles"`
 	Rank          string            `json:"rank"`
 	Version       int64             `json:"version"`
 	CreatedAt     time.Time         `json:"created_at"`
@@ -104,7 +113,10 @@ func (s *Service) cards(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, e
 	for i, t := range ts {
 		out[i] = Card{ID: t.ID, Number: t.Number, Subject: t.Subject, StatusID: t.StatusID, PriorityID: t.PriorityID,
 			CategoryID: t.CategoryID, SubcategoryID: t.SubcategoryID, ChannelID: t.ChannelID, QueueID: t.QueueID,
-			Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+			AllowedRoles: t.AllowedRoles, Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+		if out[i].AllowedRoles == nil {
+			out[i].AllowedRoles = []int64{}
+		}
 		if t.AssigneeID != nil {
 			out[i].Assignee = &people.Ref{ID: *t.AssigneeID, Name: refs[*t.AssigneeID].Name}
 		}
@@ -409,6 +421,12 @@ func (s *Service) insert(ctx context.Context, tx bun.Tx, subj access.Subject, n 
 		AssigneeID: n.AssigneeID, RequesterID: n.RequesterID, ChannelID: n.ChannelID, CategoryID: n.CategoryID,
 		SubcategoryID: n.SubcategoryID, QueueID: n.QueueID, AffectedID: n.AffectedID, OrderNumber: n.OrderNumber,
 		Tags: tags, DueAt: n.DueAt, Rank: rank, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt}
+	if err := s.setNetwork(ctx, tx, t); err != nil {
+		return nil, err
+	}
+	if err := s.setAllowedRoles(ctx, tx, t); err != nil {
+		return nil, err
+	}
 	if _, err := tx.NewInsert().Model(t).Returning("id, number, created_at, updated_at").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("tickets: create: %w", err)
 	}

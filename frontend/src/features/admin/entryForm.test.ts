@@ -41,6 +41,7 @@ const sub: Category = {
   active: true,
   version: 2,
   in_use: 0,
+  role_ids: [],
 };
 
 function v(p: Partial<Values>): Values {

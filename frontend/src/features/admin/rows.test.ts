@@ -16,6 +16,7 @@ function cat(id: number, parent: number | null, position: number): Category {
     active: true,
     version: 1,
     in_use: 0,
+    role_ids: [],
   };
 }
 

@@ -31,6 +31,7 @@ function cat(id: number, parent: number | null, position: number, active = true)
     active,
     version: 1,
     in_use: 0,
+    role_ids: [],
   };
 }
 

@@ -17,7 +17,13 @@ export function detail(p: Partial<TicketDetail> & { id: number }): TicketDetail 
     merged_into: null,
     merged_from: [],
     links: [],
-    can: { edit: true, comment_public: true, comment_internal: true, merge: true },
+    can: {
+      edit: true,
+      comment_public: true,
+      comment_internal: true,
+      merge: true,
+      fields: ['subject', 'description', 'priority_id', 'channel_id', 'category_id', 'subcategory_id', 'order_number', 'tags', 'due_at', 'requester_id', 'affected_id', 'queue_id', 'assignee_id', 'status_id', 'allowed_roles'],
+    },
     ...p,
   };
 }
