@@ -84,12 +84,18 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 	r := rand.New(rand.NewPCG(42, 2026))
 	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		users := map[access.Role][]*people.User{}
+		logins := map[string]*people.User{}
 		for _, l := range Logins {
 			u := &people.User{Email: l.Email, Name: l.Name, PasswordHash: hash, Role: l.Role, Locale: i18n.ES}
 			if err := ppl.Create(ctx, tx, u); err != nil {
 				return err
 			}
 			users[l.Role] = append(users[l.Role], u)
+			logins[l.Email] = u
+		}
+		persons, err := organise(ctx, tx, logins)
+		if err != nil {
+			return err
 		}
 		var statusIDs, priorityIDs []int64
 		if err := tx.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statusIDs); err != nil {
@@ -103,13 +109,20 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 			return err
 		}
 		staff := append(append(append([]*people.User{}, users[access.Agent]...), users[access.Supervisor]...), users[access.Admin]...)
-		requesters := []*people.User{users[access.Customer][0], users[access.Consultant][0]}
+		// Requesters: the two logins most often, then the rest of the network.
+		requesters := []int64{persons["customer@atiende.test"], persons["consultant@atiende.test"]}
+		for _, p := range Network {
+			requesters = append(requesters, persons[p.Email])
+		}
+		requesterWeights := []int{20, 14, 6, 8, 8, 8, 10, 8, 10}
 		system := access.Subject{}
+		var everyone []people.User
+		if err := tx.NewSelect().Model(&everyone).Scan(ctx); err != nil {
+			return err
+		}
 		byID := map[int64]*people.User{}
-		for _, us := range users {
-			for _, u := range us {
-				byID[u.ID] = u
-			}
+		for i := range everyone {
+			byID[everyone[i].ID] = &everyone[i]
 		}
 		// Spread over the statuses the way a working desk looks: most closed, a live backlog.
 		weights := []int{18, 12, 6, 10, 54}
@@ -122,16 +135,19 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 			if st != statusIDs[0] || r.IntN(3) == 0 {
 				assignee = &staff[r.IntN(len(staff))].ID
 			}
-			var requester *int64
-			if r.IntN(2) == 0 {
-				requester = &requesters[r.IntN(len(requesters))].ID
+			var requester, affected *int64
+			if r.IntN(3) > 0 {
+				requester = &requesters[Pick(r, requesterWeights)]
+				if r.IntN(8) == 0 {
+					affected = &requesters[r.IntN(len(requesters))]
+				}
 			}
 			created := now.Add(-time.Duration(r.IntN(60*24*60)) * time.Minute)
 			card, err := svc.Create(ctx, tx, system, tickets.NewTicket{
 				Subject:     fmt.Sprintf("%s — pedido %d", c.ES, 48000+r.IntN(9000)),
 				Description: c.CategoryES + ": " + c.ES,
 				StatusID:    st, PriorityID: priorityIDs[Pick(r, []int{10, 25, 35, 30})],
-				AssigneeID: assignee, RequesterID: requester, CreatedAt: created,
+				AssigneeID: assignee, RequesterID: requester, AffectedID: affected, CreatedAt: created,
 				CategoryID: &typ.Category[ci], SubcategoryID: &typ.Subcategory[ci],
 				ChannelID: &typ.Channels[Pick(r, ChannelWeights)], QueueID: &typ.Queues[Pick(r, QueueWeights)],
 			})
