@@ -72,6 +72,7 @@ var kinds = map[Kind]kindOps{
 		apply: applyPriority, scope: whole[*Priority], after: renamedPriority},
 	Categories: &def[Category, *Category, CategoryInput, CategoryPatch]{kind: Categories,
 		order: "parent_id NULLS FIRST, position, id", build: buildCategory, apply: applyCategory, check: checkCategory,
+		after: categoryRolesChanged,
 		scope: func(c *Category) scope {
 			if c.ParentID == nil {
 				return scope{where: "parent_id IS NULL"}
@@ -83,7 +84,7 @@ var kinds = map[Kind]kindOps{
 	Channels: &def[Channel, *Channel, EntryInput, EntryPatch]{kind: Channels, order: "position, id",
 		build: buildChannel, apply: applyChannel, scope: whole[*Channel]},
 	Queues: &def[Queue, *Queue, QueueInput, QueuePatch]{kind: Queues, order: "position, id",
-		build: buildQueue, apply: applyQueue, check: checkQueue, scope: whole[*Queue]},
+		build: buildQueue, apply: applyQueue, check: checkQueue, after: queueRolesChanged, scope: whole[*Queue]},
 	NoteReasons: &def[NoteReason, *NoteReason, NoteReasonInput, NoteReasonPatch]{kind: NoteReasons, order: "position, id",
 		build: buildNoteReason, apply: applyNoteReason, scope: whole[*NoteReason]},
 	CannedResponses: &def[CannedResponse, *CannedResponse, CannedResponseInput, CannedResponsePatch]{kind: CannedResponses,

@@ -167,3 +167,40 @@ func checkQueue(ctx context.Context, tx bun.Tx, before, after *Queue) error {
 	}
 	return live.AppendAccessChanged(ctx, tx, access.SortIDs(append(append([]int64{}, was...), after.SupervisorIDs...)))
 }
+
+// recomputeAllowedRoles resets the allowed roles of the tickets matched by where to their queue's and
+// typification's roles, as a ticket's queue or typification change does: a new role on a queue reaches
+// the queue's tickets, a removed one leaves them. Their versions do not change (no one edited them);
+// instead the holders of the roles that changed reload their views.
+func recomputeAllowedRoles(ctx context.Context, tx bun.Tx, before, after []int64, where string, args ...any) error {
+	if slices.Equal(before, after) {
+		return nil
+	}
+	_, err := tx.NewRaw(`UPDATE tickets t SET allowed_roles = ARRAY(
+			SELECT DISTINCT x FROM (SELECT q.role_ids FROM queues q WHERE q.id = t.queue_id
+			                        UNION ALL SELECT c.role_ids FROM categories c WHERE c.id IN (t.category_id, t.subcategory_id)) r,
+			                       unnest(r.role_ids) AS x ORDER BY x)
+		 WHERE `+where, args...).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("catalog: allowed roles: %w", err)
+	}
+	var changed []int64
+	for _, id := range append(append([]int64{}, before...), after...) {
+		if slices.Contains(before, id) != slices.Contains(after, id) {
+			changed = append(changed, id)
+		}
+	}
+	users, err := people.UsersHolding(ctx, tx, access.SortIDs(changed))
+	if err != nil {
+		return err
+	}
+	return live.AppendAccessChanged(ctx, tx, users)
+}
+
+func queueRolesChanged(ctx context.Context, tx bun.Tx, before, after *Queue) ([]change, error) {
+	return nil, recomputeAllowedRoles(ctx, tx, before.RoleIDs, after.RoleIDs, "t.queue_id = ?", after.ID)
+}
+
+func categoryRolesChanged(ctx context.Context, tx bun.Tx, before, after *Category) ([]change, error) {
+	return nil, recomputeAllowedRoles(ctx, tx, before.RoleIDs, after.RoleIDs, "t.category_id = ? OR t.subcategory_id = ?", after.ID, after.ID)
+}
