@@ -4,8 +4,9 @@ import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { setUnauthorizedHandler } from './api/client';
 import { LoginPage } from './features/auth/LoginPage';
+import { adminHome } from './features/admin/sections';
 import { RequireAuth } from './features/auth/RequireAuth';
-import { sessionKey } from './features/auth/session';
+import { sessionKey, useSession } from './features/auth/session';
 import { AppLayout } from './features/layout/AppLayout';
 import { ToastProvider } from './features/toast/ToastProvider';
 
@@ -13,6 +14,9 @@ const BoardPage = lazy(() => import('./features/board/BoardPage'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 const TicketsPage = lazy(() => import('./features/tickets/TicketsPage'));
 const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'));
+const UsersPage = lazy(() => import('./features/accounts/UsersPage'));
+const RolesPage = lazy(() => import('./features/accounts/RolesPage'));
+const SetPasswordPage = lazy(() => import('./features/accounts/SetPasswordPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -28,6 +32,12 @@ function Loading() {
   return <p className="page-status">{t('common.loading')}</p>;
 }
 
+/** AdminHome sends /admin to the first admin section the user may open (catalogs, users or roles). */
+function AdminHome() {
+  const { data: user } = useSession();
+  return <Navigate to={adminHome(user) ?? '/admin/catalogs/categories'} replace />;
+}
+
 export function App() {
   const [queryClient] = useState(makeQueryClient);
   return (
@@ -39,6 +49,14 @@ export function App() {
         <ToastProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/set-password"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <SetPasswordPage />
+                </Suspense>
+              }
+            />
             <Route
               element={
                 <RequireAuth>
@@ -78,13 +96,29 @@ export function App() {
                   </Suspense>
                 }
               />
-              <Route path="admin" element={<Navigate to="/admin/catalogs/categories" replace />} />
+              <Route path="admin" element={<AdminHome />} />
               <Route path="admin/catalogs" element={<Navigate to="/admin/catalogs/categories" replace />} />
               <Route
                 path="admin/catalogs/:kind"
                 element={
                   <Suspense fallback={<Loading />}>
                     <AdminPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/users"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <UsersPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/roles"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <RolesPage />
                   </Suspense>
                 }
               />

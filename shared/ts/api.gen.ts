@@ -1058,6 +1058,145 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every permission, in the roles grid's order (needs users.manage). */
+        get: operations["listPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every role, built-in first (admin, supervisor, agent, consultant, customer), then custom ones by name. */
+        get: operations["listRoles"];
+        put?: never;
+        /** Create a custom role. */
+        post: operations["createRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/roles/{roleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a custom role that no user, queue, category or ticket uses. */
+        delete: operations["deleteRole"];
+        options?: never;
+        head?: never;
+        /** Rename a role or change its permissions (not the admin role's); a permissions change reloads its holders' live connections. */
+        patch: operations["updateRole"];
+        trace?: never;
+    };
+    "/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts (persons with a login or an invitation), by name then id. */
+        get: operations["listAdminUsers"];
+        put?: never;
+        /** Invite someone; a person without a login with that email becomes the account. Answers the set-password link (7 days). */
+        post: operations["inviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an account's name, roles or language, or disable / enable it. */
+        patch: operations["updateAdminUser"];
+        trace?: never;
+    };
+    "/admin/users/{userId}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A fresh set-password link (an invitation while the account has no password, else a 24-hour reset); earlier unused links stop working. */
+        post: operations["newUserLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who a set-password link is for (no session needed). A used, expired or unknown link answers 404. */
+        get: operations["linkInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/set-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the password of a link's account and log in (the session cookie is set, as by login). */
+        post: operations["setPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1819,6 +1958,117 @@ export interface components {
         CatalogChangeList: {
             items: components["schemas"]["CatalogChange"][];
         };
+        Permission: {
+            /** @description e.g. ticket.create; labels live in the SPA, keyed by it. */
+            key: string;
+            /** @description The part of the key before the dot: ticket, canned, people, users, catalog, kb, widget, report. */
+            group: string;
+        };
+        AccessRole: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            builtin: boolean;
+            /** @description Permission keys, sorted; always every key for the admin role. */
+            permissions: string[];
+            /** @description Accounts holding it */
+            users_count: number;
+            /** Format: int64 */
+            version: number;
+        };
+        NewAccessRole: {
+            name_es: string;
+            name_en: string;
+            /** @description Defaults to a slug of name_en */
+            key?: string;
+            permissions?: string[];
+        };
+        AccessRolePatch: {
+            /** Format: int64 */
+            version: number;
+            name_es?: string;
+            name_en?: string;
+            permissions?: string[];
+        };
+        AccessRoleConflict: {
+            error: components["schemas"]["Error"];
+            current: components["schemas"]["AccessRole"];
+        };
+        /** @enum {string} */
+        AccountStatus: "active" | "invited" | "disabled";
+        AdminUser: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            email: string;
+            role: components["schemas"]["Role"];
+            /** @description Custom role ids, ascending. */
+            role_ids: number[];
+            locale: components["schemas"]["Locale"];
+            /** @enum {string} */
+            kind: "customer" | "consultant" | "employee";
+            status: components["schemas"]["AccountStatus"];
+            /**
+             * Format: date-time
+             * @description When the pending invitation expires (invited accounts only).
+             */
+            invite_expires_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        AdminUserList: {
+            items: components["schemas"]["AdminUser"][];
+            next_cursor: string | null;
+        };
+        NewAdminUser: {
+            /** Format: email */
+            email: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            role_ids?: number[];
+            locale?: components["schemas"]["Locale"];
+        };
+        AdminUserPatch: {
+            /** Format: int64 */
+            version: number;
+            name?: string;
+            role?: components["schemas"]["Role"];
+            role_ids?: number[];
+            locale?: components["schemas"]["Locale"];
+            disabled?: boolean;
+        };
+        AdminUserConflict: {
+            error: components["schemas"]["Error"];
+            current: components["schemas"]["AdminUser"];
+        };
+        UserLink: {
+            /** @description <origin>/set-password#token=… */
+            invite_url: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        InvitedUser: {
+            user: components["schemas"]["AdminUser"];
+            invite_url: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        LinkInfo: {
+            email: string;
+            name: string;
+            /** @enum {string} */
+            purpose: "invite" | "reset";
+            /** Format: date-time */
+            expires_at: string;
+        };
+        SetPasswordRequest: {
+            token: string;
+            password: string;
+        };
     };
     responses: {
         /** @description An error. */
@@ -1832,6 +2082,8 @@ export interface components {
         };
     };
     parameters: {
+        RoleId: number;
+        UserId: number;
         TicketId: number;
         /** @description `me`, `none`, or a user id. */
         Assignee: string;
@@ -4099,6 +4351,341 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+        };
+    };
+    listPermissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The permissions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Permission"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    listRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roles. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AccessRole"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccessRole"];
+            };
+        };
+        responses: {
+            /** @description The role. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRole"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roleId: components["parameters"]["RoleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The role is in use; the message says where. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    updateRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                roleId: components["parameters"]["RoleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessRolePatch"];
+            };
+        };
+        responses: {
+            /** @description The role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRole"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The role changed since `version`; `current` is the role as it is. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessRoleConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listAdminUsers: {
+        parameters: {
+            query?: {
+                /** @description Part of the name or email; case and accents ignored. */
+                q?: string;
+                /** @description A built-in role key (the primary role). */
+                role?: components["schemas"]["Role"];
+                status?: components["schemas"]["AccountStatus"];
+                /** @description The `next_cursor` of the previous page, with the same filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of accounts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    inviteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAdminUser"];
+            };
+        };
+        responses: {
+            /** @description The account and its invitation link. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitedUser"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    updateAdminUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUserPatch"];
+            };
+        };
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The account changed since `version`; `current` is the account as it is. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserConflict"];
+                };
+            };
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    newUserLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserLink"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    linkInfo: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkInfo"];
+                };
+            };
+            404: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    setPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
         };
     };
 }

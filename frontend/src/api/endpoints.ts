@@ -1,6 +1,19 @@
 // One function per API operation the app uses, typed from the generated contract.
 import { request, upload, withQuery } from './client';
 import type {
+  AccessRole,
+  AccessRolePatch,
+  AdminUser,
+  AdminUserList,
+  AdminUserPatch,
+  AdminUserQuery,
+  InvitedUser,
+  LinkInfo,
+  NewAccessRole,
+  NewAdminUser,
+  Permission,
+  SetPasswordRequest,
+  UserLink,
   Attachment,
   Board,
   BoardQuery,
@@ -97,4 +110,19 @@ export const api = {
   createView: (body: NewSavedView) => request<SavedView>('POST', '/views', body),
   updateView: (id: number, body: SavedViewPatch) => request<SavedView>('PATCH', `/views/${id}`, body),
   deleteView: (id: number) => request<undefined>('DELETE', `/views/${id}`),
+
+  // Accounts: users admin, roles and permissions, set-password links (issue 4).
+  permissions: (signal?: AbortSignal) => request<{ items: Permission[] }>('GET', '/permissions', undefined, signal),
+  roles: (signal?: AbortSignal) => request<{ items: AccessRole[] }>('GET', '/roles', undefined, signal),
+  createRole: (body: NewAccessRole) => request<AccessRole>('POST', '/roles', body),
+  updateRole: (id: number, body: AccessRolePatch) => request<AccessRole>('PATCH', `/roles/${id}`, body),
+  deleteRole: (id: number) => request<undefined>('DELETE', `/roles/${id}`),
+  adminUsers: (q: AdminUserQuery, signal?: AbortSignal) =>
+    request<AdminUserList>('GET', withQuery('/admin/users', q), undefined, signal),
+  inviteUser: (body: NewAdminUser) => request<InvitedUser>('POST', '/admin/users', body),
+  updateAdminUser: (id: number, body: AdminUserPatch) => request<AdminUser>('PATCH', `/admin/users/${id}`, body),
+  newUserLink: (id: number) => request<UserLink>('POST', `/admin/users/${id}/invite`),
+  linkInfo: (token: string, signal?: AbortSignal) =>
+    request<LinkInfo>('GET', withQuery('/auth/invite', { token }), undefined, signal),
+  setPassword: (body: SetPasswordRequest) => request<Session>('POST', '/auth/set-password', body),
 };

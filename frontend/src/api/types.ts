@@ -129,3 +129,22 @@ export type SavedViewPatch = Schemas['SavedViewPatch'];
 
 /** TicketQuery is the filter, sort and page set GET /tickets accepts (the records table's URL query). */
 export type TicketQuery = NonNullable<paths['/tickets']['get']['parameters']['query']>;
+
+// Accounts: users admin, roles and permissions, set-password links (issue 4).
+export type Permission = Schemas['Permission'];
+export type AccessRole = Schemas['AccessRole'];
+export type NewAccessRole = Schemas['NewAccessRole'];
+export type AccessRolePatch = Schemas['AccessRolePatch'];
+export type AccessRoleConflict = Schemas['AccessRoleConflict'];
+export type AccountStatus = Schemas['AccountStatus'];
+export type AdminUser = Schemas['AdminUser'];
+export type AdminUserList = Schemas['AdminUserList'];
+export type NewAdminUser = Schemas['NewAdminUser'];
+export type AdminUserPatch = Schemas['AdminUserPatch'];
+export type AdminUserConflict = Schemas['AdminUserConflict'];
+export type InvitedUser = Schemas['InvitedUser'];
+export type UserLink = Schemas['UserLink'];
+export type LinkInfo = Schemas['LinkInfo'];
+export type SetPasswordRequest = Schemas['SetPasswordRequest'];
+/** AdminUserQuery is the filter and page set GET /admin/users accepts. */
+export type AdminUserQuery = NonNullable<paths['/admin/users']['get']['parameters']['query']>;

@@ -263,6 +263,10 @@ func CanListRoles(s Subject) bool {
 	return s.Has(UsersManage) || s.Has(CatalogManage) || s.Has(TicketSetRoles) || s.Has(PeopleView)
 }
 
+// GrantsAll reports whether a primary role holds every permission whatever its rows say (the admin role):
+// its permissions cannot be edited, and the desk must keep one enabled user holding it.
+func GrantsAll(r Role) bool { return r == Admin }
+
 // AssignPerm is the permission a user must hold to be given tickets: those who may work them.
 const AssignPerm = TicketUpdate
 

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"gopkg.in/yaml.v3"
 
+	"github.com/atiende/atiende/server/internal/accounts"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/catalog"
@@ -41,6 +42,8 @@ type App struct {
 	Catalog *catalog.Store
 	Auth    *auth.Service
 	Tickets *tickets.Service
+	// Accounts manages users, roles and set-password links.
+	Accounts *accounts.Service
 	// Attachments holds the bytes of attached files.
 	Attachments attachments.Store
 
@@ -89,6 +92,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
+	a.Accounts = &accounts.Service{DB: a.DB.Bun, Auth: a.Auth, People: a.People}
 	if cfg.AttachmentsS3 != nil {
 		if a.Attachments, err = attachments.NewS3(ctx, *cfg.AttachmentsS3); err != nil {
 			a.closeStores()

@@ -36,6 +36,10 @@ type Config struct {
 	AttachmentMaxBytes int64
 	// AttachmentsS3 is the S3-compatible store for attached files, nil for the disk.
 	AttachmentsS3 *attachments.S3Config
+
+	// PublicURL is the origin users reach the desk at (links sent to them, such as invitations), without
+	// a trailing slash; empty means the origin of the request that makes the link.
+	PublicURL string
 }
 
 // The attachment limits: the default and the most ATTACHMENT_MAX_BYTES may say.
@@ -135,6 +139,14 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.AttachmentsDir = str("ATTACHMENTS_DIR", DefaultAttachmentsDir)
 	c.AttachmentMaxBytes = int64(num("ATTACHMENT_MAX_BYTES", DefaultAttachmentMaxBytes, 1, MaxAttachmentMaxBytes))
 	c.AttachmentsS3 = s3FromEnv(getenv, bad)
+	if v := strings.TrimSuffix(strings.TrimSpace(getenv("PUBLIC_URL")), "/"); v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			bad("PUBLIC_URL", fmt.Sprintf("%q is not an origin without a path, such as https://desk.example.com", v))
+		} else {
+			c.PublicURL = v
+		}
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
+	"github.com/atiende/atiende/server/internal/accounts"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/catalog"
@@ -71,10 +72,13 @@ func (a *App) router() *fiber.App {
 		Presence: a.Presence}
 	v1.Get("/live", liveSrv.Upgrade(), liveSrv.Handler())
 	auth.Handlers{Service: a.Auth}.Register(v1)
+	accountsAPI := accounts.Handlers{Service: a.Accounts, Subject: auth.Subject, PublicURL: a.Config.PublicURL}
+	accountsAPI.RegisterPublic(v1)
 
 	private := v1.Group("", auth.Require())
 	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
 	people.Handlers{Store: a.People, Subject: auth.Subject}.Register(private)
+	accountsAPI.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })

@@ -94,16 +94,61 @@ func (s *Service) Login(ctx context.Context, ip, email, password string) (string
 	if u.DisabledAt != nil {
 		return "", nil, errs.New(errs.Forbidden, "auth.disabled")
 	}
-	token, err := randomToken()
+	token, err := s.OpenSession(ctx, s.DB, u.ID)
 	if err != nil {
 		return "", nil, err
 	}
-	sess := &session{TokenHash: hashToken(token), UserID: u.ID, ExpiresAt: time.Now().Add(s.SessionTTL)}
-	if _, err := s.DB.NewInsert().Model(sess).Exec(ctx); err != nil {
-		return "", nil, fmt.Errorf("auth: login: %w", err)
-	}
 	s.Redis.Del(ctx, s.emailKey(email))
 	return token, u, nil
+}
+
+// OpenSession starts a new session for a user through db (the caller's transaction, so that a session
+// opened by setting a password exists only if the password was set) and returns its token.
+func (s *Service) OpenSession(ctx context.Context, db bun.IDB, userID int64) (string, error) {
+	token, err := randomToken()
+	if err != nil {
+		return "", err
+	}
+	sess := &session{TokenHash: hashToken(token), UserID: userID, ExpiresAt: time.Now().Add(s.SessionTTL)}
+	if _, err := db.NewInsert().Model(sess).Exec(ctx); err != nil {
+		return "", fmt.Errorf("auth: open session: %w", err)
+	}
+	return token, nil
+}
+
+// DeleteSessions ends every session of a user through db (a disabled user, a password set anew).
+func DeleteSessions(ctx context.Context, db bun.IDB, userID int64) error {
+	if _, err := db.NewDelete().Model((*session)(nil)).Where("user_id = ?", userID).Exec(ctx); err != nil {
+		return fmt.Errorf("auth: delete sessions: %w", err)
+	}
+	return nil
+}
+
+// ThrottleIP refuses, as login does, a client address that has used up its attempts; public forms other
+// than login (setting a password from a link) share the address's budget with it.
+func (s *Service) ThrottleIP(ctx context.Context, ip string) error {
+	n, err := s.Redis.Get(ctx, s.ipKey(ip)).Int()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("auth: rate limit: %w", err)
+	}
+	if n < s.MaxPerIP {
+		return nil
+	}
+	wait := max(int(s.Redis.TTL(ctx, s.ipKey(ip)).Val().Seconds()), 1)
+	e := errs.Newf(errs.RateLimited, "error.rate_limited", map[string]any{"seconds": wait})
+	e.RetryAfter = wait
+	return e
+}
+
+// FailIP counts a failed attempt (a wrong link) against a client address.
+func (s *Service) FailIP(ctx context.Context, ip string) error {
+	pipe := s.Redis.TxPipeline()
+	pipe.Incr(ctx, s.ipKey(ip))
+	pipe.ExpireNX(ctx, s.ipKey(ip), s.Window)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("auth: count failure: %w", err)
+	}
+	return nil
 }
 
 func (s *Service) ipKey(ip string) string       { return s.KeyPrefix + ":login:ip:" + ip }

@@ -65,12 +65,18 @@ func (h Handlers) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return h.Service.Welcome(c, token, u)
+}
+
+// Welcome answers a request that opened a session: it sets the session cookie and sends the session
+// body, as login does.
+func (s *Service) Welcome(c *fiber.Ctx, token string, u *people.User) error {
 	c.Cookie(&fiber.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
-		Secure: c.Protocol() == "https", Expires: time.Now().Add(h.Service.SessionTTL),
+		Secure: c.Protocol() == "https", Expires: time.Now().Add(s.SessionTTL),
 	})
 	httpx.SetLocale(c, u.Locale)
-	subj, err := h.Service.People.SubjectOf(c.UserContext(), u)
+	subj, err := s.People.SubjectOf(c.UserContext(), u)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,13 @@ const (
 	argonSaltLen = 16
 )
 
+// The lengths a new password may have (in characters): long enough to resist guessing, short enough that
+// hashing it costs a bounded time.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 200
+)
+
 // HashPassword returns an argon2id hash in the PHC string format.
 func HashPassword(password string) (string, error) {
 	salt := make([]byte, argonSaltLen)

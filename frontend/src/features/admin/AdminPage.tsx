@@ -1,38 +1,24 @@
 // The admin's configuration: /admin/catalogs/:kind, a side list of the eight catalogs and the chosen
-// one's table. Anyone else who reaches the address is told they may not.
+// one's table. Anyone without the catalogs permission who reaches the address is told they may not.
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, NavLink, useParams } from 'react-router';
-import { useSession } from '../auth/session';
+import { Navigate, NavLink, useParams } from 'react-router';
+import { useCan } from '../auth/can';
+import { AdminForbidden, AdminNav } from './AdminNav';
 import { CatalogPanel } from './CatalogPanel';
-import { catalogKinds, isAdmin, isCatalogKind } from './kinds';
+import { catalogKinds, isCatalogKind } from './kinds';
 
 export default function AdminPage() {
   const { t } = useTranslation();
-  const { data: user } = useSession();
+  const allowed = useCan('catalog.manage');
   const { kind } = useParams();
 
-  if (!isAdmin(user?.role)) {
-    return (
-      <main className="admin admin--forbidden">
-        <div className="admin-forbidden" role="alert" data-testid="admin-forbidden">
-          <h1 className="admin-forbidden__title">{t('admin.forbidden.title')}</h1>
-          <p>{t('admin.forbidden.text')}</p>
-          <Link to="/" className="btn">
-            {t('admin.forbidden.back')}
-          </Link>
-        </div>
-      </main>
-    );
-  }
+  if (!allowed) return <AdminForbidden />;
   if (!isCatalogKind(kind)) return <Navigate to="/admin/catalogs/categories" replace />;
 
   return (
     <main className="admin">
-      <nav className="admin__nav" aria-labelledby="admin-title">
-        <h1 id="admin-title" className="admin__title">
-          {t('admin.title')}
-        </h1>
-        <ul className="admin__kinds">
+      <AdminNav>
+        <ul className="admin__kinds admin__kinds--sub">
           {catalogKinds.map((k) => (
             <li key={k}>
               <NavLink
@@ -45,7 +31,7 @@ export default function AdminPage() {
             </li>
           ))}
         </ul>
-      </nav>
+      </AdminNav>
       <CatalogPanel key={kind} kind={kind} />
     </main>
   );

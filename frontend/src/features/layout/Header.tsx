@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { isAdmin } from '../admin/kinds';
+import { adminHome } from '../admin/sections';
 import { useLogout, useSession } from '../auth/session';
 import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -12,6 +12,7 @@ export function Header() {
   const logout = useLogout();
   const navigate = useNavigate();
   const { state } = useLiveStatus();
+  const admin = adminHome(user);
   return (
     <header className="header">
       <Link to="/" className="header__brand">
@@ -24,8 +25,8 @@ export function Header() {
         <Link to="/tickets" className="header__link">
           {t('tickets.nav')}
         </Link>
-        {isAdmin(user?.role) && (
-          <Link to="/admin/catalogs/categories" className="header__link" data-testid="admin-nav">
+        {admin !== null && (
+          <Link to={admin} className="header__link" data-testid="admin-nav">
             {t('admin.nav')}
           </Link>
         )}
