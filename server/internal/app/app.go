@@ -38,6 +38,7 @@ type App struct {
 	Fiber    *fiber.App
 
 	People  *people.Store
+	Persons *people.Service
 	Catalog *catalog.Store
 	Auth    *auth.Service
 	Tickets *tickets.Service
@@ -85,6 +86,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.People = people.NewStore(a.DB.Bun)
+	a.Persons = &people.Service{DB: a.DB.Bun}
 	a.Catalog = catalog.NewStore(a.DB.Bun)
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
