@@ -13,6 +13,8 @@ const BoardPage = lazy(() => import('./features/board/BoardPage'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 const TicketsPage = lazy(() => import('./features/tickets/TicketsPage'));
 const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'));
+const PeoplePage = lazy(() => import('./features/people/PeoplePage'));
+const PersonPage = lazy(() => import('./features/people/PersonPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -75,6 +77,22 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <TicketDetailPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="people"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <PeoplePage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="people/:personId"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <PersonPage />
                   </Suspense>
                 }
               />

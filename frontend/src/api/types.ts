@@ -129,3 +129,19 @@ export type SavedViewPatch = Schemas['SavedViewPatch'];
 
 /** TicketQuery is the filter, sort and page set GET /tickets accepts (the records table's URL query). */
 export type TicketQuery = NonNullable<paths['/tickets']['get']['parameters']['query']>;
+
+// Persons, contacts and genealogy (issue 4, people).
+export type PersonKind = Schemas['PersonKind'];
+export type CommercialStatus = Schemas['CommercialStatus'];
+export type ContactKind = Schemas['ContactKind'];
+export type Contact = Schemas['Contact'];
+export type ContactCreate = Schemas['ContactCreate'];
+export type ContactPatch = Schemas['ContactPatch'];
+export type PersonCard = Schemas['PersonCard'];
+export type UplineEntry = Schemas['UplineEntry'];
+export type Person = Schemas['Person'];
+export type PersonList = Schemas['PersonList'];
+export type PersonCreate = Schemas['PersonCreate'];
+export type PersonPatch = Schemas['PersonPatch'];
+/** PersonQuery is the filter set GET /persons accepts. */
+export type PersonQuery = NonNullable<paths['/persons']['get']['parameters']['query']>;

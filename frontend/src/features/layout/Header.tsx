@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { isAdmin } from '../admin/kinds';
+import { useCan } from '../auth/can';
 import { useLogout, useSession } from '../auth/session';
 import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -12,6 +13,7 @@ export function Header() {
   const logout = useLogout();
   const navigate = useNavigate();
   const { state } = useLiveStatus();
+  const canSeePeople = useCan('people.view');
   return (
     <header className="header">
       <Link to="/" className="header__brand">
@@ -24,6 +26,11 @@ export function Header() {
         <Link to="/tickets" className="header__link">
           {t('tickets.nav')}
         </Link>
+        {canSeePeople && (
+          <Link to="/people" className="header__link" data-testid="people-nav">
+            {t('people.nav')}
+          </Link>
+        )}
         {isAdmin(user?.role) && (
           <Link to="/admin/catalogs/categories" className="header__link" data-testid="admin-nav">
             {t('admin.nav')}
