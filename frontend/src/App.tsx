@@ -17,6 +17,8 @@ const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'
 const UsersPage = lazy(() => import('./features/accounts/UsersPage'));
 const RolesPage = lazy(() => import('./features/accounts/RolesPage'));
 const SetPasswordPage = lazy(() => import('./features/accounts/SetPasswordPage'));
+const PeoplePage = lazy(() => import('./features/people/PeoplePage'));
+const PersonPage = lazy(() => import('./features/people/PersonPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -93,6 +95,22 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <TicketDetailPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="people"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <PeoplePage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="people/:personId"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <PersonPage />
                   </Suspense>
                 }
               />

@@ -1197,6 +1197,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/persons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Persons by name (people.view); text matches name, email, document id or a contact value, accents and case ignored. */
+        get: operations["listPersons"];
+        put?: never;
+        /** Registers a person without a login (people.manage). */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's profile, contacts, upline and downline size (people.view). */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a person's fields (people.manage). A sponsor change moves the person and their whole downline;
+         *     a sponsor in the person's own downline is refused (422 on sponsor_id).
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/persons/{personId}/downline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person's direct children in the genealogy, by name (people.view). */
+        get: operations["getPersonDownline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{personId}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a phone, email or address (people.manage); the first of its kind is primary. */
+        post: operations["addPersonContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/persons/{personId}/contacts/{contactId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a contact (people.manage); the oldest other one of its kind becomes primary. */
+        delete: operations["deletePersonContact"];
+        options?: never;
+        head?: never;
+        /** Changes a contact's label, value or primary mark (people.manage). */
+        patch: operations["updatePersonContact"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2069,6 +2160,103 @@ export interface components {
             token: string;
             password: string;
         };
+        /** @enum {string} */
+        PersonKind: "customer" | "consultant" | "employee";
+        /** @enum {string} */
+        CommercialStatus: "active" | "inactive" | "suspended" | "retired";
+        /** @enum {string} */
+        ContactKind: "phone" | "email" | "address";
+        Contact: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ContactKind"];
+            label: string;
+            value: string;
+            is_primary: boolean;
+        };
+        ContactCreate: {
+            kind: components["schemas"]["ContactKind"];
+            label?: string;
+            /** @description An email; a phone of 6 to 20 digits (spaces and `+()-.` allowed); an address of 1 to 500 characters. */
+            value: string;
+            is_primary?: boolean;
+        };
+        ContactPatch: {
+            label?: string;
+            value?: string;
+            is_primary?: boolean;
+        };
+        PersonCard: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            email: string;
+            kind: components["schemas"]["PersonKind"];
+            document_id: string | null;
+            rank: string | null;
+            commercial_status: components["schemas"]["CommercialStatus"] | null;
+            sponsor: components["schemas"]["UserRef"] | null;
+            has_login: boolean;
+            /** @description How many persons this one sponsors directly. */
+            direct_count: number;
+        };
+        UplineEntry: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            rank: string | null;
+        };
+        Person: components["schemas"]["PersonCard"] & {
+            contacts: components["schemas"]["Contact"][];
+            /** @description The sponsor chain, root first, ending with the sponsor. */
+            upline: components["schemas"]["UplineEntry"][];
+            /** @description Everyone below this person */
+            downline_count: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: int64 */
+            version: number;
+        };
+        PersonList: {
+            items: components["schemas"]["PersonCard"][];
+            next_cursor: string | null;
+        };
+        PersonCreate: {
+            name: string;
+            email: string;
+            kind: components["schemas"]["PersonKind"];
+            document_id?: string | null;
+            /** @description Consultants only. */
+            rank?: string | null;
+            /** @description Consultants only (default active). */
+            commercial_status?: components["schemas"]["CommercialStatus"] | null;
+            /**
+             * Format: int64
+             * @description A consultant.
+             */
+            sponsor_id?: number | null;
+            contacts?: components["schemas"]["ContactCreate"][];
+        };
+        PersonPatch: {
+            /** Format: int64 */
+            version: number;
+            name?: string;
+            email?: string;
+            kind?: components["schemas"]["PersonKind"];
+            document_id?: string | null;
+            rank?: string | null;
+            commercial_status?: components["schemas"]["CommercialStatus"] | null;
+            /**
+             * Format: int64
+             * @description A consultant outside the person's downline; null makes the person a root.
+             */
+            sponsor_id?: number | null;
+        };
+        PersonConflict: components["schemas"]["ErrorBody"] & {
+            current: components["schemas"]["Person"];
+        };
     };
     responses: {
         /** @description An error. */
@@ -2129,6 +2317,9 @@ export interface components {
         TicketLimit: number;
         /** @description The `next_cursor` of the previous page, with the same filters and sort. */
         Cursor: string;
+        PersonId: number;
+        /** @description Rows per page, 1 to 100 (default 50). */
+        PersonLimit: number;
     };
     requestBodies: never;
     headers: never;
@@ -4686,6 +4877,251 @@ export interface operations {
             413: components["responses"]["Error"];
             422: components["responses"]["Error"];
             429: components["responses"]["Error"];
+        };
+    };
+    listPersons: {
+        parameters: {
+            query?: {
+                q?: string;
+                kind?: components["schemas"]["PersonKind"];
+                /** @description Only the direct children of this sponsor. */
+                sponsor_id?: number;
+                /** @description The `next_cursor` of the previous page, with the same filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Rows per page, 1 to 100 (default 50). */
+                limit?: components["parameters"]["PersonLimit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of persons. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonCreate"];
+            };
+        };
+        responses: {
+            /** @description The new person. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonPatch"];
+            };
+        };
+        responses: {
+            /** @description The person after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The person changed since `version`; `current` holds it now. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    getPersonDownline: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page, with the same filters and sort. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Rows per page, 1 to 100 (default 50). */
+                limit?: components["parameters"]["PersonLimit"];
+            };
+            header?: never;
+            path: {
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of children. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    addPersonContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: components["parameters"]["PersonId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactCreate"];
+            };
+        };
+        responses: {
+            /** @description The new contact. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deletePersonContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: components["parameters"]["PersonId"];
+                contactId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updatePersonContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: components["parameters"]["PersonId"];
+                contactId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactPatch"];
+            };
+        };
+        responses: {
+            /** @description The contact after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
 }

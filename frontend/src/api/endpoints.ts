@@ -49,6 +49,17 @@ import type {
   TicketQuery,
   UserRef,
 } from './types';
+// Persons (issue 4, people).
+import type {
+  Contact,
+  ContactCreate,
+  ContactPatch,
+  Person,
+  PersonCreate,
+  PersonList,
+  PersonPatch,
+  PersonQuery,
+} from './types';
 
 export const api = {
   me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal),
@@ -125,4 +136,15 @@ export const api = {
   linkInfo: (token: string, signal?: AbortSignal) =>
     request<LinkInfo>('GET', withQuery('/auth/invite', { token }), undefined, signal),
   setPassword: (body: SetPasswordRequest) => request<Session>('POST', '/auth/set-password', body),
+  // Persons, contacts and genealogy (issue 4, people).
+  persons: (q: PersonQuery, signal?: AbortSignal) => request<PersonList>('GET', withQuery('/persons', q), undefined, signal),
+  person: (id: number, signal?: AbortSignal) => request<Person>('GET', `/persons/${id}`, undefined, signal),
+  downline: (id: number, cursor: string | null, signal?: AbortSignal) =>
+    request<PersonList>('GET', withQuery(`/persons/${id}/downline`, { cursor, limit: 50 }), undefined, signal),
+  createPerson: (body: PersonCreate) => request<Person>('POST', '/persons', body),
+  updatePerson: (id: number, body: PersonPatch) => request<Person>('PATCH', `/persons/${id}`, body),
+  addContact: (id: number, body: ContactCreate) => request<Contact>('POST', `/persons/${id}/contacts`, body),
+  updateContact: (id: number, contactId: number, body: ContactPatch) =>
+    request<Contact>('PATCH', `/persons/${id}/contacts/${contactId}`, body),
+  deleteContact: (id: number, contactId: number) => request<undefined>('DELETE', `/persons/${id}/contacts/${contactId}`),
 };

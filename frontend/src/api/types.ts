@@ -148,3 +148,18 @@ export type LinkInfo = Schemas['LinkInfo'];
 export type SetPasswordRequest = Schemas['SetPasswordRequest'];
 /** AdminUserQuery is the filter and page set GET /admin/users accepts. */
 export type AdminUserQuery = NonNullable<paths['/admin/users']['get']['parameters']['query']>;
+// Persons, contacts and genealogy (issue 4, people).
+export type PersonKind = Schemas['PersonKind'];
+export type CommercialStatus = Schemas['CommercialStatus'];
+export type ContactKind = Schemas['ContactKind'];
+export type Contact = Schemas['Contact'];
+export type ContactCreate = Schemas['ContactCreate'];
+export type ContactPatch = Schemas['ContactPatch'];
+export type PersonCard = Schemas['PersonCard'];
+export type UplineEntry = Schemas['UplineEntry'];
+export type Person = Schemas['Person'];
+export type PersonList = Schemas['PersonList'];
+export type PersonCreate = Schemas['PersonCreate'];
+export type PersonPatch = Schemas['PersonPatch'];
+/** PersonQuery is the filter set GET /persons accepts. */
+export type PersonQuery = NonNullable<paths['/persons']['get']['parameters']['query']>;

@@ -13,8 +13,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
+	"github.com/uptrace/bun"
 	"gopkg.in/yaml.v3"
 
+	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/accounts"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
@@ -39,6 +41,7 @@ type App struct {
 	Fiber    *fiber.App
 
 	People  *people.Store
+	Persons *people.Service
 	Catalog *catalog.Store
 	Auth    *auth.Service
 	Tickets *tickets.Service
@@ -88,10 +91,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.People = people.NewStore(a.DB.Bun)
+	a.Persons = &people.Service{DB: a.DB.Bun}
 	a.Catalog = catalog.NewStore(a.DB.Bun)
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
+	// A genealogy move recomputes the network of the moved persons' tickets and tells the consultants
+	// who gain or lose them, in the move's transaction.
+	a.Persons.NetworkChanged = func(ctx context.Context, tx bun.IDB, subj access.Subject, ids []int64) error {
+		_, err := a.Tickets.RefreshNetwork(ctx, tx, subj, ids)
+		return err
+	}
 	a.Accounts = &accounts.Service{DB: a.DB.Bun, Auth: a.Auth, People: a.People}
 	if cfg.AttachmentsS3 != nil {
 		if a.Attachments, err = attachments.NewS3(ctx, *cfg.AttachmentsS3); err != nil {

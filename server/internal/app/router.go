@@ -79,6 +79,7 @@ func (a *App) router() *fiber.App {
 	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
 	people.Handlers{Store: a.People, Subject: auth.Subject}.Register(private)
 	accountsAPI.Register(private)
+	people.PersonHandlers{Service: a.Persons, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })

@@ -1,11 +1,12 @@
-// What the logged-in user may do, from the permissions their session carries. Screens gate links and
-// buttons by permission (never by role); the server decides again on every request.
-import type { User } from '../../api/types';
+// Permission checks for the interface: nav links and buttons are shown by permission, never by role.
+// The server decides again on every request; this only hides what would be refused.
 import { useSession } from './session';
 
-/** can reports whether a session user holds a permission (false when logged out). */
-export function can(user: Pick<User, 'permissions'> | null | undefined, perm: string): boolean {
-  return user?.permissions?.includes(perm) ?? false;
+/** can reports whether a user holds a permission (the admin holds every one). */
+export function can(user: { role?: string; permissions?: string[] } | null | undefined, perm: string): boolean {
+  if (!user) return false;
+  if (user.role === 'admin') return true;
+  return user.permissions?.includes(perm) ?? false;
 }
 
 /** useCan reports whether the logged-in user holds a permission. */

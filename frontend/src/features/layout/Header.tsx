@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { adminHome } from '../admin/sections';
+import { useCan } from '../auth/can';
 import { useLogout, useSession } from '../auth/session';
 import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -13,6 +14,7 @@ export function Header() {
   const navigate = useNavigate();
   const { state } = useLiveStatus();
   const admin = adminHome(user);
+  const canSeePeople = useCan('people.view');
   return (
     <header className="header">
       <Link to="/" className="header__brand">
@@ -25,6 +27,11 @@ export function Header() {
         <Link to="/tickets" className="header__link">
           {t('tickets.nav')}
         </Link>
+        {canSeePeople && (
+          <Link to="/people" className="header__link" data-testid="people-nav">
+            {t('people.nav')}
+          </Link>
+        )}
         {admin !== null && (
           <Link to={admin} className="header__link" data-testid="admin-nav">
             {t('admin.nav')}
