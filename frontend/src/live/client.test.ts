@@ -174,6 +174,86 @@ describe('LiveClient', () => {
     client.close();
   });
 
+  it('on close code 4003 stops for good and says the session ended', () => {
+    const onRevoked = vi.fn();
+    const { sockets, client, onReload } = setup(42, { onRevoked });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'ready', seq: 42 });
+    sockets[0]!.drop(4003);
+    expect(onRevoked).toHaveBeenCalledTimes(1);
+    expect(client.state).toBe('offline');
+    vi.advanceTimersByTime(60_000);
+    client.retryNow(); // the browser coming back online does not revive it either
+    expect(sockets).toHaveLength(1);
+    expect(onReload).not.toHaveBeenCalled();
+  });
+
+  it('keeps reconnecting after other close codes (1001, 4001) without ending the session', () => {
+    const onRevoked = vi.fn();
+    const { sockets, client } = setup(1, { onRevoked });
+    sockets[0]!.open();
+    sockets[0]!.drop(1001);
+    vi.advanceTimersByTime(1000);
+    expect(sockets).toHaveLength(2);
+    sockets[1]!.open();
+    sockets[1]!.drop(4001);
+    vi.advanceTimersByTime(2000);
+    expect(sockets).toHaveLength(3);
+    expect(onRevoked).not.toHaveBeenCalled();
+    client.close();
+  });
+
+  it('on reload for access_changed refetches the session, then the view, then resumes', async () => {
+    const order: string[] = [];
+    let sessionDone: () => void = () => undefined;
+    const onAccessChanged = vi.fn(
+      () =>
+        new Promise<void>((resolve) => {
+          order.push('session');
+          sessionDone = resolve;
+        }),
+    );
+    const onReload = vi.fn(() => {
+      order.push('view');
+      return Promise.resolve(120);
+    });
+    const { sockets, client, last } = setup(42, { onAccessChanged, onReload });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'reload', reason: 'access_changed' });
+    sockets[0]!.drop(4004); // the server's close that follows: already handled
+    expect(order).toEqual(['session']); // the view waits for the session
+    sessionDone();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(order).toEqual(['session', 'view']);
+    last().open();
+    expect(last().sent).toEqual([{ type: 'resume', after: 120, topics: ['board'] }]);
+    client.close();
+  });
+
+  it('does not refetch the session on other reloads', async () => {
+    const onAccessChanged = vi.fn(() => Promise.resolve());
+    const { sockets, client, onReload } = setup(42, { onAccessChanged });
+    sockets[0]!.open();
+    sockets[0]!.receive({ type: 'reload', reason: 'overflow' });
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(onReload).toHaveBeenCalledTimes(1);
+    expect(onAccessChanged).not.toHaveBeenCalled();
+    client.close();
+  });
+
+  it('treats a 4004 close without the reload message as access changed', async () => {
+    const onAccessChanged = vi.fn(() => Promise.resolve());
+    const { sockets, client, onReload, last } = setup(42, { onAccessChanged });
+    sockets[0]!.open();
+    sockets[0]!.drop(4004);
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(onAccessChanged).toHaveBeenCalledTimes(1);
+    expect(onReload).toHaveBeenCalledTimes(1);
+    last().open();
+    expect(last().sent).toEqual([{ type: 'resume', after: 100, topics: ['board'] }]);
+    client.close();
+  });
+
   it('does not reconnect after close()', () => {
     const { sockets, client } = setup(1);
     sockets[0]!.open();

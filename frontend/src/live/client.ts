@@ -14,7 +14,8 @@ export interface SocketLike {
   readonly readyState: number;
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: unknown) => void) | null;
+  /** onclose gets the close code (4003: the session ended; 4004: the user's access changed). */
+  onclose: ((ev: { code?: number }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -35,6 +36,12 @@ export interface LiveClientOptions {
   onState?: (state: LiveState) => void;
   /** onPresence is told who views a watched ticket now (staff only; not part of the event sequence). */
   onPresence?: (msg: PresenceFrame) => void;
+  /** onAccessChanged runs before the view reloads when the user's roles or permissions changed (the
+   * app refetches the session there); the reload waits for it. */
+  onAccessChanged?: () => Promise<unknown>;
+  /** onRevoked is told the session ended (close code 4003: revoked, or the user was disabled); the
+   * client stops for good. */
+  onRevoked?: () => void;
   /** createSocket opens a socket; defaults to the browser WebSocket. */
   createSocket?: (url: string) => SocketLike;
   /** random returns [0, 1) for the backoff jitter; defaults to Math.random. */
@@ -45,6 +52,11 @@ export interface LiveClientOptions {
 }
 
 const OPEN = 1;
+
+/** CloseRevoked: the server ended the session (revoked, user disabled): log in again. */
+export const CloseRevoked = 4003;
+/** CloseAccessChanged: the user's roles changed (after a reload message): reload, session included. */
+export const CloseAccessChanged = 4004;
 
 /** liveUrl is the socket address of the page's own origin. */
 export function liveUrl(loc: { protocol: string; host: string } = window.location): string {
@@ -63,6 +75,8 @@ export class LiveClient {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private heardSincePing = true;
   private needsReload = false;
+  /** accessChanged: the next reload refetches the session first. */
+  private accessChanged = false;
 
   constructor(opts: LiveClientOptions) {
     this.opts = opts;
@@ -92,9 +106,11 @@ export class LiveClient {
     this.setState('offline');
   }
 
-  /** reload refetches the view and resumes after its seq, as when the server sends `reload`. */
-  reload(): void {
+  /** reload refetches the view and resumes after its seq, as when the server sends `reload`;
+   * accessChanged: the user's permissions changed, so the session is refetched first. */
+  reload(accessChanged = false): void {
     if (this.stopped) return;
+    if (accessChanged) this.accessChanged = true;
     this.dropSocket();
     this.clearTimers();
     void this.reloadAndConnect();
@@ -145,10 +161,19 @@ export class LiveClient {
       }
       this.handle(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (ws !== this.socket) return;
       this.socket = null;
       this.stopPing();
+      if (ev.code === CloseRevoked) {
+        this.revoked();
+        return;
+      }
+      if (ev.code === CloseAccessChanged) {
+        // The reload message did not reach us first: reload now, as it would have said.
+        this.reload(true);
+        return;
+      }
       this.scheduleReconnect();
     };
     ws.onerror = () => {
@@ -178,7 +203,7 @@ export class LiveClient {
         if (this.presenceState !== null) this.send({ type: 'presence', ticket_id: this.presenceState.ticketId, typing: this.presenceState.typing });
         return;
       case 'reload':
-        this.reload();
+        this.reload(msg.reason === 'access_changed');
         return;
       case 'presence':
         this.opts.onPresence?.(msg);
@@ -190,10 +215,24 @@ export class LiveClient {
     }
   }
 
+  /** revoked stops for good: the session is over, reconnecting would only be refused. */
+  private revoked(): void {
+    this.stopped = true;
+    this.clearTimers();
+    this.dropSocket();
+    this.setState('offline');
+    this.opts.onRevoked?.();
+  }
+
   private async reloadAndConnect(): Promise<void> {
     this.needsReload = true;
     this.setState('connecting');
     try {
+      if (this.accessChanged) {
+        await this.opts.onAccessChanged?.();
+        if (this.stopped) return;
+        this.accessChanged = false;
+      }
       const seq = await this.opts.onReload();
       if (this.stopped) return;
       this.needsReload = false;

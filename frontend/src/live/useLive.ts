@@ -1,8 +1,9 @@
 // useLive: the React side of the live client. It opens a LiveClient while `after` is known and
 // closes it when the view goes away or `key` changes (new filters, new board).
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { LiveClient, liveUrl } from './client';
 import type { LiveChange, LiveState } from './client';
+import { LiveSessionContext } from './session';
 import type { PresenceFrame } from '@shared/live.gen';
 
 export interface UseLiveOptions {
@@ -31,8 +32,11 @@ export function useLive(opts: UseLiveOptions): UseLive {
   const [state, setState] = useState<LiveState>('connecting');
   const clientRef = useRef<LiveClient | null>(null);
   const optsRef = useRef(opts);
+  const session = useContext(LiveSessionContext);
+  const sessionRef = useRef(session);
   useEffect(() => {
     optsRef.current = opts;
+    sessionRef.current = session;
   });
 
   const ready = opts.after !== null;
@@ -51,6 +55,8 @@ export function useLive(opts: UseLiveOptions): UseLive {
         optsRef.current.onState?.(s);
       },
       onPresence: (msg) => optsRef.current.onPresence?.(msg),
+      onAccessChanged: () => sessionRef.current?.onAccessChanged() ?? Promise.resolve(),
+      onRevoked: () => sessionRef.current?.onRevoked(),
     });
     clientRef.current = client;
     client.start();

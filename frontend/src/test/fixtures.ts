@@ -48,7 +48,7 @@ export class FakeSocket implements SocketLike {
   readyState = 0;
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
+  onclose: ((ev: { code?: number }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   sent: unknown[] = [];
   closed = false;
@@ -75,9 +75,9 @@ export class FakeSocket implements SocketLike {
     this.onmessage?.({ data: JSON.stringify(msg) });
   }
 
-  /** drop plays the connection being lost. */
-  drop(): void {
+  /** drop plays the connection being lost, or closed by the server with a code (4003, 4004…). */
+  drop(code?: number): void {
     this.readyState = 3;
-    this.onclose?.({});
+    this.onclose?.(code === undefined ? {} : { code });
   }
 }

@@ -8,7 +8,12 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { AnyCatalogEntry, Category, CatalogKind, Priority, StatusGroup } from '../../api/types';
+import { useAssignees } from '../board/catalog';
 import { invalidateCatalogs, useLabel } from '../catalog/useCatalogs';
+import { IdMultiSelect } from '../roles/IdMultiSelect';
+import { labelsOf, roleOptions, withMissing } from '../roles/roleOptions';
+import type { IdOption } from '../roles/roleOptions';
+import { useRoles } from '../roles/useRoles';
 import { FormField } from '../newTicket/FormField';
 import { ModalDialog } from '../newTicket/ModalDialog';
 import { conflictCurrent, conflictFields, merged, reapply } from './conflict';
@@ -16,6 +21,7 @@ import {
   changedFields,
   createBody,
   emptyValues,
+  fieldLabelKey,
   fieldsOf,
   insertAt,
   patchBody,
@@ -40,7 +46,7 @@ interface Props {
 const groups: StatusGroup[] = ['todo', 'doing', 'done'];
 
 export function EntryDialog({ kind, editing, categories, onClose }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const label = useLabel();
   const qc = useQueryClient();
   const mode = editing.mode;
@@ -57,6 +63,24 @@ export function EntryDialog({ kind, editing, categories, onClose }: Props) {
   const [lastBody, setLastBody] = useState<'body_es' | 'body_en'>('body_es');
 
   const fields = new Set(fieldsOf(kind, mode));
+  const withRoles = fields.has('role_ids');
+  const withSupervisors = fields.has('supervisor_ids');
+  const roles = useRoles();
+  const staff = useAssignees();
+  const roleChoices = roleOptions(withRoles ? (roles.data ?? []) : [], i18n.language, values.role_ids);
+  const supervisorChoices = withMissing(
+    withSupervisors ? (staff.data ?? []).map((u): IdOption => ({ id: u.id, label: u.name })) : [],
+    values.supervisor_ids,
+  );
+  const words = { yes: t('admin.yes'), no: t('admin.no'), empty: t('admin.none') };
+  /** shown says a conflicting value in words (ids by name). */
+  const shown = (f: FieldName, v: Values[FieldName]): string => {
+    if (Array.isArray(v)) {
+      const names = labelsOf(f === 'role_ids' ? roleChoices : supervisorChoices, v);
+      return names.length === 0 ? t('admin.none') : names.join(', ');
+    }
+    return formatValue(v, words);
+  };
   const id = (f: FieldName) => `admin-f-${f}`;
   const errorOf = (f: FieldName): string | undefined => {
     const e = errors[f];
@@ -160,7 +184,6 @@ export function EntryDialog({ kind, editing, categories, onClose }: Props) {
     });
   };
 
-  const words = { yes: t('admin.yes'), no: t('admin.no'), empty: t('admin.none') };
   const tops = categories.filter((c) => c.parent_id === null && c.id !== entry?.id && (c.active || String(c.id) === values.parent_id));
   const priority = kind === 'priorities' && entry ? (entry as Priority) : null;
   const hasChildren = entry !== null && categories.some((c) => c.parent_id === entry.id);
@@ -222,13 +245,13 @@ export function EntryDialog({ kind, editing, categories, onClose }: Props) {
                   <dl className="admin-diff">
                     {diffs.map((d) => (
                       <div key={d.field} className="admin-diff__row">
-                        <dt>{t(`admin.fields.${d.field}`)}</dt>
+                        <dt>{t(fieldLabelKey(d.field))}</dt>
                         <dd>
-                          {t('admin.conflict.theirs')}: <strong>{formatValue(d.theirs, words)}</strong>
+                          {t('admin.conflict.theirs')}: <strong>{shown(d.field, d.theirs)}</strong>
                           {d.mine !== undefined && (
                             <>
                               {' · '}
-                              {t('admin.conflict.mine')}: <strong>{formatValue(d.mine, words)}</strong>
+                              {t('admin.conflict.mine')}: <strong>{shown(d.field, d.mine)}</strong>
                             </>
                           )}
                         </dd>
@@ -400,6 +423,32 @@ export function EntryDialog({ kind, editing, categories, onClose }: Props) {
                 </select>
               )}
             </FormField>
+          )}
+          {withRoles && (
+            <IdMultiSelect
+              id={id('role_ids')}
+              testid="admin-f-role_ids"
+              legend={t('access.fields.role_ids')}
+              options={roleChoices}
+              value={values.role_ids}
+              onChange={(ids) => set('role_ids', ids)}
+              error={errorOf('role_ids') ?? (roles.error ? roles.error.message : undefined)}
+              hint={kind === 'queues' ? t('access.catalog.queueRolesHint') : t('access.catalog.categoryRolesHint')}
+              empty={roles.isPending ? t('common.loading') : t('access.allowedRoles.noRoles')}
+            />
+          )}
+          {withSupervisors && (
+            <IdMultiSelect
+              id={id('supervisor_ids')}
+              testid="admin-f-supervisor_ids"
+              legend={t('access.fields.supervisor_ids')}
+              options={supervisorChoices}
+              value={values.supervisor_ids}
+              onChange={(ids) => set('supervisor_ids', ids)}
+              error={errorOf('supervisor_ids') ?? (staff.error ? staff.error.message : undefined)}
+              hint={t('access.catalog.supervisorsHint')}
+              empty={staff.isPending ? t('common.loading') : t('access.catalog.noStaff')}
+            />
           )}
           {priority && (
             <p className="admin-form__key">

@@ -35,6 +35,9 @@ const fieldKeys = new Set([
   'urgent',
 ]);
 
+/** accessFields are who sees an entry's tickets (named in the access namespace). */
+const accessFields = new Set(['role_ids', 'supervisor_ids']);
+
 export function HistoryDrawer({ kind, entry, onClose }: Props) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
@@ -83,7 +86,7 @@ export function HistoryDrawer({ kind, entry, onClose }: Props) {
                     <dl className="admin-diff">
                       {changes.map((f) => (
                         <div key={f.field} className="admin-diff__row">
-                          <dt>{fieldKeys.has(f.field) ? t(`admin.fields.${f.field}`) : f.field}</dt>
+                          <dt>{fieldKeys.has(f.field) ? t(`admin.fields.${f.field}`) : accessFields.has(f.field) ? t(`access.fields.${f.field}`) : f.field}</dt>
                           <dd>
                             <span className="admin-diff__before">{formatValue(f.before, words)}</span>
                             <span aria-hidden="true"> → </span>

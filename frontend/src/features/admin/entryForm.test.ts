@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CannedResponse, Category, Status } from '../../api/types';
+import type { CannedResponse, Category, Queue, Status } from '../../api/types';
 import { conflictCurrent, conflictFields, merged, reapply } from './conflict';
 import {
   createBody,
@@ -52,7 +52,8 @@ describe('admin entry form: fields', () => {
   it('gives each catalog its fields; the key only when creating', () => {
     expect(fieldsOf('statuses', 'create')).toEqual(['key', 'name_es', 'name_en', 'group', 'color', 'wip_limit', 'pauses_sla']);
     expect(fieldsOf('statuses', 'edit')).toEqual(['name_es', 'name_en', 'group', 'color', 'wip_limit', 'pauses_sla']);
-    expect(fieldsOf('categories', 'edit')).toEqual(['name_es', 'name_en', 'parent_id', 'description_es', 'description_en']);
+    expect(fieldsOf('categories', 'edit')).toEqual(['name_es', 'name_en', 'parent_id', 'description_es', 'description_en', 'role_ids']);
+    expect(fieldsOf('queues', 'edit')).toEqual(['name_es', 'name_en', 'level', 'role_ids', 'supervisor_ids']);
     expect(fieldsOf('priorities', 'edit')).toEqual(['name_es', 'name_en', 'color']);
     expect(fieldsOf('canned-responses', 'create')).toContain('body_en');
     expect(fieldsOf('channels', 'edit')).toEqual(['name_es', 'name_en']);
@@ -150,6 +151,63 @@ describe('admin entry form: request bodies', () => {
     // The key is a field only when creating.
     expect(serverErrors('channels', 'edit', { key: 'x' }).other).toEqual(['x']);
     expect(serverErrors('channels', 'create', { key: 'x' }).byField).toEqual({ key: 'x' });
+  });
+});
+
+describe('admin entry form: roles and supervisors', () => {
+  const queue: Queue = {
+    id: 2,
+    key: 'billing',
+    name_es: 'Facturación',
+    name_en: 'Billing',
+    level: 1,
+    position: 1,
+    active: true,
+    version: 5,
+    in_use: 0,
+    role_ids: [9, 3],
+    supervisor_ids: [12],
+  };
+
+  it('fills the form with sorted id sets', () => {
+    expect(valuesOf(queue)).toMatchObject({ role_ids: [3, 9], supervisor_ids: [12] });
+    expect(valuesOf(sub).role_ids).toEqual([]);
+  });
+
+  it('creates with the chosen roles and supervisors, leaving empty sets out', () => {
+    expect(createBody('queues', v({ level: '1', role_ids: [4], supervisor_ids: [12, 7] }))).toEqual({
+      name_es: 'Nombre',
+      name_en: 'Name',
+      level: 1,
+      role_ids: [4],
+      supervisor_ids: [7, 12],
+    });
+    expect(createBody('categories', v({ role_ids: [] }))).not.toHaveProperty('role_ids');
+  });
+
+  it('sends a set only when it changed as a set, and can empty it', () => {
+    const o = valuesOf(queue);
+    expect(patchBody('queues', o, { ...o, role_ids: [9, 3] }, 5)).toEqual({ version: 5 });
+    expect(patchBody('queues', o, { ...o, role_ids: [3] }, 5)).toEqual({ version: 5, role_ids: [3] });
+    expect(patchBody('queues', o, { ...o, supervisor_ids: [] }, 5)).toEqual({ version: 5, supervisor_ids: [] });
+  });
+
+  it("shows the server's role and supervisor errors next to those fields", () => {
+    expect(serverErrors('queues', 'edit', { role_ids: 'Ese rol no existe.', supervisor_ids: 'No puede supervisar.' }).byField).toEqual({
+      role_ids: 'Ese rol no existe.',
+      supervisor_ids: 'No puede supervisar.',
+    });
+    expect(serverErrors('categories', 'edit', { role_ids: 'x' }).byField).toEqual({ role_ids: 'x' });
+  });
+
+  it('reapplies a role change on a stored entry someone else changed', () => {
+    const o = valuesOf(queue);
+    const current: Queue = { ...queue, name_en: 'Invoices', supervisor_ids: [12, 13], version: 6 };
+    expect(conflictFields('queues', o, { ...o, role_ids: [3] }, current)).toEqual([
+      { field: 'name_en', theirs: 'Invoices' },
+      { field: 'supervisor_ids', theirs: [12, 13] },
+    ]);
+    expect(reapply('queues', o, { ...o, role_ids: [3] }, current)).toEqual({ version: 6, role_ids: [3] });
   });
 });
 

@@ -1,5 +1,6 @@
 // The catalog entry form: which fields each catalog has, the values as the inputs hold them, the same
 // checks the server makes, and the create and partial-edit bodies sent to the API.
+import { normalizeIds, sameIds } from '../roles/roleOptions';
 import type {
   AnyCatalogEntry,
   CatalogKind,
@@ -23,7 +24,17 @@ export type FieldName =
   | 'level'
   | 'kind'
   | 'body_es'
-  | 'body_en';
+  | 'body_en'
+  | 'role_ids'
+  | 'supervisor_ids';
+
+/** idListFields are the fields holding sets of ids (roles, supervisors). */
+export const idListFields: readonly FieldName[] = ['role_ids', 'supervisor_ids'];
+
+/** fieldLabelKey is the i18n key of a field's name (the access fields live in the access namespace). */
+export function fieldLabelKey(f: FieldName): string {
+  return f === 'role_ids' || f === 'supervisor_ids' ? `access.fields.${f}` : `admin.fields.${f}`;
+}
 
 /** Values is what the form's inputs hold (numbers as text, '' for none). */
 export interface Values {
@@ -43,18 +54,22 @@ export interface Values {
   kind: 'credit' | 'debit';
   body_es: string;
   body_en: string;
+  /** role_ids: roles that see the entry's tickets (queues, categories), ascending. */
+  role_ids: number[];
+  /** supervisor_ids: users who supervise a queue, ascending. */
+  supervisor_ids: number[];
 }
 
 /** Mode: a new entry, or an edit of an existing one. */
 export type Mode = 'create' | 'edit';
 
 const kindFields: Record<CatalogKind, FieldName[]> = {
-  categories: ['parent_id', 'description_es', 'description_en'],
+  categories: ['parent_id', 'description_es', 'description_en', 'role_ids'],
   'kb-categories': [],
   statuses: ['group', 'color', 'wip_limit', 'pauses_sla'],
   priorities: ['color'],
   channels: [],
-  queues: ['level'],
+  queues: ['level', 'role_ids', 'supervisor_ids'],
   'note-reasons': ['kind'],
   'canned-responses': ['body_es', 'body_en'],
 };
@@ -81,6 +96,8 @@ export function emptyValues(parentId: number | null = null): Values {
     kind: 'credit',
     body_es: '',
     body_en: '',
+    role_ids: [],
+    supervisor_ids: [],
   };
 }
 
@@ -107,6 +124,8 @@ export function valuesOf(entry: AnyCatalogEntry): Values {
     v.body_es = entry.body_es;
     v.body_en = entry.body_en;
   }
+  if ('role_ids' in entry) v.role_ids = normalizeIds(entry.role_ids);
+  if ('supervisor_ids' in entry) v.supervisor_ids = normalizeIds(entry.supervisor_ids);
   return v;
 }
 
@@ -203,6 +222,9 @@ export function validate(kind: CatalogKind, mode: Mode, v: Values): Errors {
       case 'group':
       case 'pauses_sla':
       case 'kind':
+      case 'role_ids':
+      case 'supervisor_ids':
+        // Chosen from lists; the server checks that each still exists.
         break;
     }
   }
@@ -222,9 +244,18 @@ function fieldValue(f: FieldName, v: Values): unknown {
     case 'name_en':
     case 'key':
       return v[f].trim();
+    case 'role_ids':
+    case 'supervisor_ids':
+      return normalizeIds(v[f]);
     default:
       return v[f];
   }
+}
+
+/** sameApiValue compares two API values: id sets as sets, the rest exactly. */
+function sameApiValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return sameIds(a as number[], b as number[]);
+  return a === b;
 }
 
 /** createBody is POST /catalog/{kind}'s body; an empty key lets the server derive one from name_en. */
@@ -232,6 +263,8 @@ export function createBody<K extends keyof NewCatalogEntryOf>(kind: K, v: Values
   const body: Record<string, unknown> = {};
   for (const f of fieldsOf(kind, 'create')) {
     if (f === 'key' && v.key.trim() === '') continue;
+    // No roles or supervisors: the server's default, left out.
+    if ((f === 'role_ids' || f === 'supervisor_ids') && v[f].length === 0) continue;
     body[f] = fieldValue(f, v);
   }
   return body as unknown as NewCatalogEntryOf[K];
@@ -239,7 +272,7 @@ export function createBody<K extends keyof NewCatalogEntryOf>(kind: K, v: Values
 
 /** changedFields lists the fields whose API value differs between two forms. */
 export function changedFields(kind: CatalogKind, from: Values, to: Values): FieldName[] {
-  return fieldsOf(kind, 'edit').filter((f) => fieldValue(f, from) !== fieldValue(f, to));
+  return fieldsOf(kind, 'edit').filter((f) => !sameApiValue(fieldValue(f, from), fieldValue(f, to)));
 }
 
 /** patchBody is PATCH /catalog/{kind}/{id}'s body: the version and only the fields the admin changed

@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation } from 'react-router';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
+import { loginState, sessionEndedReason } from './sessionEnded';
 import { useLogin, useSession } from './session';
 
 export function LoginPage() {
@@ -12,7 +13,9 @@ export function LoginPage() {
   const location = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const state = loginState(location.state);
+  const from = state.from ?? '/';
+  const ended = state.reason === sessionEndedReason;
 
   if (session.data) return <Navigate to={from} replace />;
 
@@ -29,6 +32,11 @@ export function LoginPage() {
       <form className="login__card" onSubmit={submit} noValidate>
         <h1 className="login__brand">{t('app.name')}</h1>
         <p className="login__lead">{t('login.lead')}</p>
+        {ended && (
+          <p className="login__notice" role="status" data-testid="login-session-ended">
+            {t('access.sessionEnded')}
+          </p>
+        )}
         <label className="field">
           <span className="field__label">{t('login.email')}</span>
           <input

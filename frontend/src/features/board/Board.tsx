@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Priority, Status, StatusGroup } from '../../api/types';
 import { useLive } from '../../live/useLive';
+import { useCan } from '../auth/can';
 import { useLiveStatus } from '../layout/liveStatus';
 import { useToast } from '../toast/toast';
 import { BoardColumn } from './BoardColumn';
@@ -48,6 +49,8 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
   const [store] = useState(() => new BoardStore(filters, meId));
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const now = useNow(60_000);
+  // Dragging changes status and place: only with ticket.move (the server refuses it otherwise).
+  const canMove = useCan('ticket.move');
 
   useEffect(() => {
     store.load().catch(() => undefined);
@@ -195,6 +198,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
                   priorities={priorityById}
                   now={now}
                   loadingMore={snap.loadingMore.has(column.statusId)}
+                  canMove={canMove}
                   onLoadMore={(sid) => {
                     store.loadMore(sid).catch((err: unknown) => toast.show(err instanceof Error ? err.message : t('errors.unknown')));
                   }}

@@ -23,10 +23,12 @@ interface Props {
   priorities: ReadonlyMap<number, Priority>;
   now: number;
   loadingMore: boolean;
+  /** canMove: cards may be dragged (ticket.move). */
+  canMove: boolean;
   onLoadMore: (statusId: number) => void;
 }
 
-export function BoardColumn({ column, status, priorities, now, loadingMore, onLoadMore }: Props) {
+export function BoardColumn({ column, status, priorities, now, loadingMore, canMove, onLoadMore }: Props) {
   const { t, i18n } = useTranslation();
   const { setNodeRef, isOver } = useDroppable({ id: columnDropId(column.statusId), data: { statusId: column.statusId } });
   const scrollRef = useRef<HTMLDivElement | null>(null);
@@ -63,7 +65,7 @@ export function BoardColumn({ column, status, priorities, now, loadingMore, onLo
         </span>
       </header>
       <div className="column__list" ref={setRefs}>
-        <SortableContext id={columnDropId(column.statusId)} items={ids} strategy={verticalListSortingStrategy}>
+        <SortableContext id={columnDropId(column.statusId)} items={ids} strategy={verticalListSortingStrategy} disabled={!canMove}>
           {win.padTop > 0 && <div style={{ height: win.padTop }} aria-hidden="true" />}
           {shown.map((card) => (
             <SortableCard key={card.id} card={card} priority={priorities.get(card.priority_id)} now={now} statusKey={status.key} />

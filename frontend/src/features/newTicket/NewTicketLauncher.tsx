@@ -2,8 +2,9 @@
 // and open again without losing what was typed (cleared once the ticket is created).
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCan } from '../auth/can';
 import { useSession } from '../auth/session';
-import { emptyDraft, IdempotencyKeys, isNewTicketShortcut, isStaff } from './form';
+import { emptyDraft, IdempotencyKeys, isNewTicketShortcut } from './form';
 import type { Draft } from './form';
 
 const NewTicketDialog = lazy(() => import('./NewTicketDialog'));
@@ -11,12 +12,14 @@ const NewTicketDialog = lazy(() => import('./NewTicketDialog'));
 export function NewTicketLauncher() {
   const { t } = useTranslation();
   const { data: user } = useSession();
+  const create = useCan('ticket.create');
+  const createFor = useCan('ticket.create_for');
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [keys, setKeys] = useState(() => new IdempotencyKeys());
 
   useEffect(() => {
-    if (open) return;
+    if (open || !create) return;
     const onKey = (e: KeyboardEvent) => {
       // Not over another dialog (an admin form, say).
       if (!isNewTicketShortcut(e) || document.querySelector('dialog[open]') !== null) return;
@@ -25,7 +28,7 @@ export function NewTicketLauncher() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [open]);
+  }, [open, create]);
 
   const close = useCallback(() => setOpen(false), []);
   const reset = useCallback(() => {
@@ -33,7 +36,7 @@ export function NewTicketLauncher() {
     setKeys(new IdempotencyKeys());
   }, []);
 
-  if (!user) return null;
+  if (!user || !create) return null;
   return (
     <>
       <button
@@ -52,7 +55,7 @@ export function NewTicketLauncher() {
             draft={draft}
             setDraft={setDraft}
             keys={keys}
-            staff={isStaff(user.role)}
+            staff={createFor}
             onClose={close}
             onCreated={reset}
           />

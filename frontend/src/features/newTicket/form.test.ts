@@ -7,7 +7,6 @@ import {
   formatSize,
   IdempotencyKeys,
   isNewTicketShortcut,
-  isStaff,
   maxFileBytes,
   serverErrors,
   subcategoriesOf,
@@ -211,13 +210,6 @@ describe('new ticket: categories', () => {
 });
 
 describe('new ticket: helpers', () => {
-  it('tells staff from others', () => {
-    expect(['admin', 'supervisor', 'agent'].every((r) => isStaff(r as 'admin'))).toBe(true);
-    expect(isStaff('customer')).toBe(false);
-    expect(isStaff('consultant')).toBe(false);
-    expect(isStaff(undefined)).toBe(false);
-  });
-
   it('keeps one idempotency key per body: same on a retry, new when the form changed', () => {
     let n = 0;
     const keys = new IdempotencyKeys(() => `k${++n}`);

@@ -1,6 +1,6 @@
 // The new-ticket form: the draft the dialog edits, the server's checks made before sending, the
 // request body, and the server's field errors placed by the fields they are about.
-import type { Category, Channel, NewTicketRequest, PersonRef, Priority, Role } from '../../api/types';
+import type { Category, Channel, NewTicketRequest, PersonRef, Priority } from '../../api/types';
 
 /** Requester is who the ticket is for: a person found by search, a new person, or nobody chosen yet. */
 export type Requester =
@@ -75,12 +75,6 @@ export interface FieldError {
 
 export type Errors = Partial<Record<Field, FieldError>>;
 
-/** isStaff: admins, supervisors and agents pick the channel, priority and requester; others are their
- * own requester (the server decides the same with access.Subject.Staff). */
-export function isStaff(role: Role | undefined): boolean {
-  return role === 'admin' || role === 'supervisor' || role === 'agent';
-}
-
 /** maxFileBytes is the server's default ATTACHMENT_MAX_BYTES (10 MiB). */
 export const maxFileBytes = 10 * 1024 * 1024;
 
@@ -96,7 +90,9 @@ export function oversized<F extends FileLike>(files: readonly F[]): F[] {
   return files.filter((f) => f.size > maxFileBytes);
 }
 
-/** validateDraft checks the draft as POST /tickets will; an empty result means it may be sent. */
+/** validateDraft checks the draft as POST /tickets will; an empty result means it may be sent. `staff`:
+ * the user holds ticket.create_for (picks the channel, priority and requester; others are their own
+ * requester, as the server decides with access.CanCreateFor). */
 export function validateDraft(d: Draft, staff: boolean): Errors {
   const e: Errors = {};
   const subject = d.subject.trim();

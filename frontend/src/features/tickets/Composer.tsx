@@ -35,7 +35,8 @@ let nextKey = 1;
 interface Props {
   ticketId: number;
   can: TicketPermissions;
-  staff: boolean;
+  /** cannedUse: the user may fill canned responses in (canned.use). */
+  cannedUse: boolean;
   canned: readonly Canned[];
   label: (e: Labelled) => string;
   lang: string;
@@ -48,10 +49,10 @@ function messageOf(err: unknown, fallback: string): string {
   return err instanceof Error ? err.message : fallback;
 }
 
-export function Composer({ ticketId, can, staff, canned, label, lang, onSent, onBody }: Props) {
+export function Composer({ ticketId, can, cannedUse, canned, label, lang, onSent, onBody }: Props) {
   const { t } = useTranslation();
   const saved = drafts.get(ticketId);
-  const canInternal = can.comment_internal && staff;
+  const canInternal = can.comment_internal;
   const canPublic = can.comment_public;
   const [body, setBody] = useState(saved?.body ?? '');
   const [internal, setInternal] = useState(canPublic ? (saved?.internal ?? false) && canInternal : canInternal);
@@ -224,7 +225,7 @@ export function Composer({ ticketId, can, staff, canned, label, lang, onSent, on
         </p>
       )}
       <div className="composer__bar">
-        {staff && activeCanned.length > 0 && (
+        {cannedUse && activeCanned.length > 0 && (
           <div className="canned">
             <button
               type="button"

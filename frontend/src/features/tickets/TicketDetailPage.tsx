@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import type { PresenceFrame } from '@shared/live.gen';
 import type { LiveChange } from '../../live/client';
 import { useLive } from '../../live/useLive';
+import { useCan } from '../auth/can';
 import { invalidateCatalogs } from '../catalog/useCatalogs';
 import { useLiveStatus } from '../layout/liveStatus';
 import { AttachmentsTab } from './AttachmentsTab';
@@ -14,6 +15,7 @@ import { ConflictPanel } from './ConflictPanel';
 import { CommentList } from './Conversation';
 import { DetailStore } from './detailStore';
 import { formatDateTime } from './format';
+import { gateOf } from './gating';
 import { HistoryTab } from './HistoryTab';
 import { LinksTab } from './LinksTab';
 import { presenceText } from './presence';
@@ -104,8 +106,10 @@ function TicketView({ id }: { id: number }) {
     return () => setLiveState(null);
   }, [setLiveState]);
 
-  // Presence (staff): on opening, every 10 s, and when the composer starts or stops being typed in.
-  const staff = lk.staff;
+  // Presence (those who see internal notes): on opening, every 10 s, and when the composer starts or
+  // stops being typed in.
+  const staff = useCan('ticket.comment_internal');
+  const cannedUse = useCan('canned.use');
   const typing = useRef(false);
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const presence = live.presence;
@@ -178,7 +182,22 @@ function TicketView({ id }: { id: number }) {
     );
   }
 
-  const edit = ticket.can.edit && ticket.merged_into === null;
+  // Access lost while viewing (a live removal, or a reload that no longer finds it): say so instead
+  // of showing what may be stale.
+  if (snap.phase === 'gone') {
+    return (
+      <main className="ticket-page" data-testid="ticket-detail">
+        <div className="page-status ticket-gone" role="alert" data-testid="ticket-gone">
+          <p>{t('access.gone')}</p>
+          <p>
+            <Link to={lastListHref()}>{t('ticket.back')}</Link>
+          </p>
+        </div>
+      </main>
+    );
+  }
+
+  const gate = gateOf(ticket);
   const status = lk.statuses.get(ticket.status_id);
   const priority = lk.priorities.get(ticket.priority_id);
   const onTabKey = (e: KeyboardEvent<HTMLButtonElement>) => {
@@ -209,11 +228,6 @@ function TicketView({ id }: { id: number }) {
           <Link to={`/tickets/${ticket.merged_into.id}`}>{t('ticket.merge.mergedInto', { number: ticket.merged_into.number })}</Link>
         </p>
       )}
-      {snap.phase === 'gone' && (
-        <p className="ticket-banner ticket-banner--gone" role="alert">
-          {t('ticket.gone')}
-        </p>
-      )}
       <header className="ticket-head">
         <h1 className="visually-hidden">
           #{ticket.number} {ticket.subject}
@@ -227,7 +241,7 @@ function TicketView({ id }: { id: number }) {
           apiKeys={['subject']}
           store={store}
           ticket={ticket}
-          editable={edit}
+          editable={gate('subject')}
           value={ticket.subject}
           display={ticket.subject}
           maxLength={300}
@@ -254,7 +268,7 @@ function TicketView({ id }: { id: number }) {
       {c !== null && <ConflictPanel conflict={c} store={store} lookups={lk.lookups} />}
       <div className="ticket-layout">
         <div className="ticket-main">
-          <Description store={store} ticket={ticket} editable={edit} />
+          <Description store={store} ticket={ticket} editable={gate('description')} />
           <div className="tabs" role="tablist" aria-label={t('ticket.tabs.label')}>
             {tabs.map((k) => (
               <button
@@ -281,7 +295,7 @@ function TicketView({ id }: { id: number }) {
                 <Composer
                   ticketId={ticket.id}
                   can={ticket.can}
-                  staff={staff}
+                  cannedUse={cannedUse}
                   canned={lk.catalogs?.canned_responses ?? []}
                   label={lk.label}
                   lang={lk.lang}

@@ -7,10 +7,15 @@ import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import type { PersonRef, TicketDetail } from '../../api/types';
+import { useCan } from '../auth/can';
+import { IdMultiSelect } from '../roles/IdMultiSelect';
+import { labelsOf, roleOptions, sameIds } from '../roles/roleOptions';
+import { useRoles } from '../roles/useRoles';
 import type { DetailStore } from './detailStore';
 import { isoFromLocalInput, localInputFromIso, orderNumberPattern, parseTags } from './fields';
 import type { PatchFields, Refs } from './fields';
 import { formatDateTime } from './format';
+import { gateOf } from './gating';
 import { PersonPicker } from './PersonPicker';
 import { activeOrCurrent } from './useLookups';
 import type { useTicketLookups } from './useLookups';
@@ -335,7 +340,11 @@ interface FieldsProps {
 /** TicketFields is the side panel: every field but subject and description. */
 export function TicketFields({ store, ticket, lk }: FieldsProps) {
   const { t } = useTranslation();
-  const edit = ticket.can.edit && ticket.merged_into === null;
+  // Each field is editable only when the server lists it in can.fields; the rest are read-only.
+  const gate = gateOf(ticket);
+  const staff = useCan('ticket.comment_internal');
+  // The person pickers search GET /people, which needs people.view.
+  const pickPeople = useCan('people.view');
   const c = lk.catalogs;
   const opts = <T extends { id: number; active: boolean; name_es: string; name_en: string }>(entries: readonly T[] | undefined, current: number | null): Option[] =>
     activeOrCurrent(entries, current).map((e) => ({ value: String(e.id), label: lk.label(e) }));
@@ -353,7 +362,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['status_id']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('status_id')}
         value={String(ticket.status_id)}
         options={opts(c?.statuses, ticket.status_id)}
         toPatch={(v) => ({ mine: { status_id: Number(v) } })}
@@ -364,7 +373,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['priority_id']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('priority_id')}
         value={String(ticket.priority_id)}
         options={opts(c?.priorities, ticket.priority_id)}
         toPatch={(v) => ({ mine: { priority_id: Number(v) } })}
@@ -375,7 +384,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['category_id', 'subcategory_id']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('category_id')}
         value={str(ticket.category_id)}
         options={opts(categories, ticket.category_id)}
         toPatch={(v) => {
@@ -391,7 +400,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['subcategory_id']}
         store={store}
         ticket={ticket}
-        editable={edit && ticket.category_id !== null}
+        editable={gate('subcategory_id') && ticket.category_id !== null}
         value={str(ticket.subcategory_id)}
         none={t('ticket.none')}
         options={opts(subcategories, ticket.subcategory_id)}
@@ -403,7 +412,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['channel_id']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('channel_id')}
         value={str(ticket.channel_id)}
         options={opts(c?.channels, ticket.channel_id)}
         toPatch={(v) => ({ mine: v === '' ? {} : { channel_id: Number(v) } })}
@@ -414,7 +423,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['queue_id']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('queue_id')}
         value={str(ticket.queue_id)}
         none={t('ticket.none')}
         options={opts(c?.queues, ticket.queue_id)}
@@ -426,7 +435,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['assignee_id']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('assignee_id')}
         value={str(ticket.assignee?.id ?? null)}
         none={t('ticket.unassigned')}
         options={users.map((u) => ({ value: String(u.id), label: u.name }))}
@@ -436,15 +445,15 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
           return { mine: { assignee_id: Number(v) }, refs: { assignee: u } };
         }}
       />
-      <PersonField name="requester" label={t('ticket.fields.requester_id')} apiKey="requester_id" store={store} ticket={ticket} value={ticket.requester} editable={edit && lk.staff} clearable={false} />
-      <PersonField name="affected" label={t('ticket.fields.affected_id')} apiKey="affected_id" store={store} ticket={ticket} value={ticket.affected} editable={edit && lk.staff} clearable />
+      <PersonField name="requester" label={t('ticket.fields.requester_id')} apiKey="requester_id" store={store} ticket={ticket} value={ticket.requester} editable={gate('requester_id') && pickPeople} clearable={false} />
+      <PersonField name="affected" label={t('ticket.fields.affected_id')} apiKey="affected_id" store={store} ticket={ticket} value={ticket.affected} editable={gate('affected_id') && pickPeople} clearable />
       <TextField
         name="order_number"
         label={t('ticket.fields.order_number')}
         apiKeys={['order_number']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('order_number')}
         value={ticket.order_number ?? ''}
         display={ticket.order_number ?? ''}
         maxLength={40}
@@ -460,7 +469,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['tags']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('tags')}
         value={ticket.tags.join(', ')}
         display={ticket.tags.map((x) => `#${x}`).join(' ')}
         placeholder={t('ticket.tagsHint')}
@@ -476,7 +485,7 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
         apiKeys={['due_at']}
         store={store}
         ticket={ticket}
-        editable={edit}
+        editable={gate('due_at')}
         inputType="datetime-local"
         value={localInputFromIso(ticket.due_at)}
         display={ticket.due_at === null ? '' : formatDateTime(ticket.due_at, lk.lang)}
@@ -485,6 +494,117 @@ export function TicketFields({ store, ticket, lk }: FieldsProps) {
           return v === undefined ? t('ticket.errors.badDate') : { due_at: v };
         }}
       />
+      {staff && <AllowedRolesField store={store} ticket={ticket} editable={gate('allowed_roles')} lang={lk.lang} />}
+    </div>
+  );
+}
+
+interface AllowedRolesProps {
+  store: DetailStore;
+  ticket: TicketDetail;
+  editable: boolean;
+  lang: string;
+}
+
+/** AllowedRolesField shows the roles whose holders see the ticket and, with ticket.set_roles, edits
+ * them (a new queue or typification resets them to theirs, so the hint says so). */
+function AllowedRolesField({ store, ticket, editable, lang }: AllowedRolesProps) {
+  const { t } = useTranslation();
+  const roles = useRoles();
+  const { error, setError, save } = useSave(store, ['allowed_roles']);
+  const [draft, setDraft] = useState<{ ids: number[]; start: number[]; base: TicketDetail } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const groupId = useId();
+  const label = t('access.allowedRoles.label');
+  const options = roleOptions(roles.data ?? [], lang, draft?.ids ?? ticket.allowed_roles);
+  const names = labelsOf(options, ticket.allowed_roles);
+  const display = names.length === 0 ? t('access.allowedRoles.none') : names.join(', ');
+  const changedUnderneath = draft !== null && !sameIds(draft.start, ticket.allowed_roles);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (draft === null) return;
+    setBusy(true);
+    const ok = await save({ allowed_roles: draft.ids }, {}, draft.base);
+    setBusy(false);
+    if (ok) setDraft(null);
+  };
+  const cancel = () => {
+    setDraft(null);
+    setError(null);
+  };
+
+  return (
+    <div className="tf" data-testid="field-allowed_roles">
+      {draft === null ? (
+        <>
+          <span className="tf__label" id={`${groupId}-label`}>
+            {label}
+          </span>
+          {editable ? (
+            <button
+              type="button"
+              className="tf__value"
+              data-testid="field-allowed_roles-edit"
+              aria-label={t('ticket.editField', { field: label, value: display })}
+              onClick={() => {
+                setError(null);
+                setDraft({ ids: [...ticket.allowed_roles], start: [...ticket.allowed_roles], base: ticket });
+              }}
+            >
+              <span>{display}</span>
+              <span className="tf__pencil" aria-hidden="true">
+                ✎
+              </span>
+            </button>
+          ) : (
+            <span className="tf__text" aria-labelledby={`${groupId}-label`} data-testid="field-allowed_roles-value">
+              {display}
+            </span>
+          )}
+          {error !== null && (
+            <p className="field__error" role="alert">
+              {error}
+            </p>
+          )}
+        </>
+      ) : (
+        <form
+          className="tf__form"
+          onSubmit={(e) => void submit(e)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              cancel();
+            }
+          }}
+        >
+          <IdMultiSelect
+            id={groupId}
+            testid="field-allowed_roles-input"
+            legend={label}
+            options={options}
+            value={draft.ids}
+            onChange={(ids) => setDraft({ ...draft, ids })}
+            error={error ?? (roles.error ? roles.error.message : undefined)}
+            hint={t('access.allowedRoles.hint')}
+            empty={roles.isPending ? t('common.loading') : t('access.allowedRoles.noRoles')}
+          />
+          <div className="tf__actions">
+            <button type="submit" className="btn btn--primary btn--small" disabled={busy} data-testid="field-allowed_roles-save">
+              {t('ticket.save')}
+            </button>
+            <button type="button" className="btn btn--small" onClick={cancel}>
+              {t('ticket.cancel')}
+            </button>
+          </div>
+          {changedUnderneath && (
+            <p className="tf__note" role="status">
+              {t('ticket.changedUnderneath', { value: display })}
+            </p>
+          )}
+        </form>
+      )}
     </div>
   );
 }

@@ -14,7 +14,8 @@ interface Props {
   filters: TicketFilters;
   catalogs: Catalogs | undefined;
   users: readonly UserRef[];
-  staff: boolean;
+  /** pickRequester: the requester filter searches people (people.view). */
+  pickRequester: boolean;
   label: (e: Labelled) => string;
   /** requesterName names the requester filter's person (known from the rows). */
   requesterName: string | null;
@@ -94,7 +95,7 @@ function FilterSelect({ name, label, value, anyLabel, onChange, children, disabl
 const num = (v: string): number | null => (v === '' ? null : Number(v));
 const str = (v: number | null): string => (v === null ? '' : String(v));
 
-export function TicketFiltersBar({ filters, catalogs, users, staff, label, requesterName, onChange, onPickRequester }: Props) {
+export function TicketFiltersBar({ filters, catalogs, users, pickRequester, label, requesterName, onChange, onPickRequester }: Props) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const fromId = useId();
@@ -159,7 +160,7 @@ export function TicketFiltersBar({ filters, catalogs, users, staff, label, reque
             </option>
           ))}
         </FilterSelect>
-        {staff && (
+        {pickRequester && (
           <div className="tickets-filters__field tickets-filters__field--person">
             <PersonPicker
               label={t('ticket.fields.requester_id')}

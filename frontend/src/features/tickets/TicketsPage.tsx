@@ -1,6 +1,8 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { useCan } from '../auth/can';
+import { exportUrl } from './exportUrl';
 import { filtersFromSearch, searchFromFilters, withFilters } from './filters';
 import type { TicketFilters } from './filters';
 import { TicketFiltersBar } from './TicketFiltersBar';
@@ -15,6 +17,8 @@ export default function TicketsPage() {
   const filters = useMemo(() => filtersFromSearch(params), [params]);
   const searchKey = useMemo(() => searchFromFilters(filters).toString(), [filters]);
   const lk = useTicketLookups();
+  const pickPeople = useCan('people.view');
+  const exportable = useCan('ticket.export');
   const [requesterName, setRequesterName] = useState<{ id: number; name: string } | null>(null);
   const categories = lk.categories;
 
@@ -33,13 +37,18 @@ export default function TicketsPage() {
     <main className="tickets-page">
       <div className="tickets-head">
         <h1 className="tickets-head__title">{t('tickets.title')}</h1>
+        {exportable && (
+          <a className="btn" href={exportUrl(filters)} download data-testid="tickets-export">
+            {t('access.export')}
+          </a>
+        )}
         <ViewsMenu query={searchKey} />
       </div>
       <TicketFiltersBar
         filters={filters}
         catalogs={lk.catalogs}
         users={lk.users}
-        staff={lk.staff}
+        pickRequester={pickPeople}
         label={lk.label}
         requesterName={requesterName !== null && requesterName.id === filters.requester ? requesterName.name : null}
         onChange={onChange}

@@ -131,4 +131,35 @@ describe('DetailStore', () => {
     store.applyLive({ type: 'remove', seq: 41, prev: 40, ticket_id: 1 });
     expect(snap().phase).toBe('gone');
   });
+
+  it('ignores the removal of another ticket', async () => {
+    const { store, snap } = setup();
+    await store.load();
+    store.applyLive({ type: 'remove', seq: 41, prev: 40, ticket_id: 2 });
+    expect(snap().phase).toBe('ready');
+  });
+
+  it('marks the ticket gone when a reload (roles changed) no longer finds it, and still resumes', async () => {
+    const { api, store, snap } = setup();
+    await store.load();
+    api.ticket.mockRejectedValueOnce(new ApiError(404, 'not_found', 'Not found'));
+    expect(await store.load()).toBe(40);
+    expect(snap().phase).toBe('gone');
+  });
+
+  it('shows the ticket again when a later reload finds it', async () => {
+    const { api, store, snap } = setup();
+    await store.load();
+    store.applyLive({ type: 'remove', seq: 41, prev: 40, ticket_id: 1 });
+    api.ticket.mockResolvedValueOnce(detail({ id: 1, version: 4 }));
+    await store.load();
+    expect(snap().phase).toBe('ready');
+  });
+
+  it('keeps a first-load 404 an error (never seen, not lost)', async () => {
+    const { api, store, snap } = setup();
+    api.ticket.mockRejectedValueOnce(new ApiError(404, 'not_found', 'Not found'));
+    await expect(store.load()).rejects.toBeInstanceOf(ApiError);
+    expect([snap().phase, snap().errorStatus]).toEqual(['error', 404]);
+  });
 });

@@ -70,6 +70,11 @@ function isTicketConflict(v: unknown): v is TicketConflict {
   return typeof v === 'object' && v !== null && 'current' in v && typeof v.current === 'object' && v.current !== null && 'can' in v.current;
 }
 
+/** lostAccess tells a refusal that means the user may no longer see the ticket. */
+function lostAccess(err: unknown): boolean {
+  return err instanceof ApiError && (err.status === 404 || err.status === 403);
+}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -140,8 +145,9 @@ export class DetailStore {
     this.loadAbort?.abort();
     const ctl = new AbortController();
     this.loadAbort = ctl;
+    let seq: number | null = null;
     try {
-      const { seq } = await this.deps.api.tickets({ limit: 1 }, ctl.signal);
+      seq = (await this.deps.api.tickets({ limit: 1 }, ctl.signal)).seq;
       const [t, c] = await Promise.all([this.deps.api.ticket(this.id, ctl.signal), this.deps.api.comments(this.id, ctl.signal)]);
       if (ctl.signal.aborted) throw new DOMException('aborted', 'AbortError');
       const server = this.snap.server;
@@ -157,6 +163,12 @@ export class DetailStore {
       });
       return seq;
     } catch (err) {
+      if (!ctl.signal.aborted && seq !== null && this.snap.server !== null && lostAccess(err)) {
+        // The ticket was on screen and is no longer visible (the user's roles changed, or it moved
+        // out of their reach): say so, and let the live connection resume after the seq.
+        this.set({ phase: 'gone', seq });
+        return seq;
+      }
       if (!ctl.signal.aborted && this.snap.server === null) {
         this.set({ phase: 'error', error: message(err), errorStatus: err instanceof ApiError ? err.status : null });
       }

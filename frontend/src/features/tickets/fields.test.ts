@@ -56,3 +56,21 @@ describe('field input', () => {
     expect(isoFromLocalInput('2026-03-10T10:30')).toMatch(/^2026-03-1[01]T\d\d:30:00Z$/);
   });
 });
+
+describe('allowed roles as a field', () => {
+  it('compares roles as sets, shows a pending change and sends only a real change', () => {
+    const t = detail({ id: 1, version: 2, allowed_roles: [3, 5] });
+    expect(sameValue([5, 3], [3, 5])).toBe(true);
+    expect(sameValue([3], [3, 5])).toBe(false);
+    expect(overlay(t, { allowed_roles: [7] }).allowed_roles).toEqual([7]);
+    expect(minimalPatch(t, { allowed_roles: [5, 3] })).toEqual({});
+    expect(minimalPatch(t, { allowed_roles: [3] })).toEqual({ allowed_roles: [3] });
+  });
+
+  it('is a conflict when a colleague changed the roles the user is editing', () => {
+    const base = detail({ id: 1, version: 2, allowed_roles: [3] });
+    const now = detail({ id: 1, version: 3, allowed_roles: [3, 9] });
+    expect(collides(base, { allowed_roles: [4] }, now)).toBe(true);
+    expect(conflictRows(base, { allowed_roles: [4] }, now)).toEqual([{ field: 'allowed_roles', yours: [4], now: [3, 9], mine: true }]);
+  });
+});

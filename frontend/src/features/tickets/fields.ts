@@ -17,6 +17,7 @@ export const editableFields = [
   'order_number',
   'tags',
   'due_at',
+  'allowed_roles',
 ] as const;
 
 export type EditableField = (typeof editableFields)[number];
@@ -24,7 +25,7 @@ export type EditableField = (typeof editableFields)[number];
 /** PatchFields is a TicketPatch without its version: the fields one edit changes. */
 export type PatchFields = Omit<TicketPatch, 'version'>;
 
-export type FieldValue = string | number | null | readonly string[];
+export type FieldValue = string | number | null | readonly string[] | readonly number[];
 
 /** fieldValue reads a field the way PATCH and the history name it (ids for references). */
 export function fieldValue(t: TicketDetail, f: EditableField): FieldValue {
@@ -45,12 +46,12 @@ export function patchValue(p: PatchFields, f: EditableField): FieldValue | undef
   return p[f];
 }
 
-/** sameValue compares two field values: tags as sets, times as instants, the rest exactly. */
+/** sameValue compares two field values: tags and roles as sets, times as instants, the rest exactly. */
 export function sameValue(a: FieldValue | undefined, b: FieldValue | undefined): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
-    const as = [...(a as readonly string[])].sort();
-    const bs = [...(b as readonly string[])].sort();
+    const as = [...(a as readonly (string | number)[])].map(String).sort();
+    const bs = [...(b as readonly (string | number)[])].map(String).sort();
     return as.length === bs.length && as.every((x, i) => x === bs[i]);
   }
   if (typeof a === 'string' && typeof b === 'string' && a !== b) {
@@ -102,6 +103,7 @@ export function overlay(t: TicketDetail, p: PatchFields, refs: Refs = {}): Ticke
   if (p.order_number !== undefined) out.order_number = p.order_number;
   if (p.tags !== undefined) out.tags = p.tags;
   if (p.due_at !== undefined) out.due_at = p.due_at;
+  if (p.allowed_roles !== undefined) out.allowed_roles = p.allowed_roles;
   if (p.assignee_id !== undefined) out.assignee = p.assignee_id === null ? null : (refs.assignee ?? { id: p.assignee_id, name: `#${p.assignee_id}` });
   if (p.requester_id !== undefined) out.requester = refs.requester ?? { id: p.requester_id, name: `#${p.requester_id}`, email: '' };
   if (p.affected_id !== undefined) out.affected = p.affected_id === null ? null : (refs.affected ?? { id: p.affected_id, name: `#${p.affected_id}`, email: '' });

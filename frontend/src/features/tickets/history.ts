@@ -14,6 +14,8 @@ export type PersonField = 'assignee_id' | 'requester_id' | 'affected_id';
 export interface Lookups {
   catalog: (field: CatalogField, id: number) => string | undefined;
   person: (id: number) => string | undefined;
+  /** role names a role id (allowed roles); optional: ids show as `#id` without it. */
+  role?: (id: number) => string | undefined;
   t: TFunction;
   lang: string;
 }
@@ -41,6 +43,9 @@ export function formatValue(field: string, value: unknown, l: Lookups): string {
   if (catalogFields.has(field) && typeof value === 'number') return l.catalog(field as CatalogField, value) ?? `#${value}`;
   if (personFields.has(field) && typeof value === 'number') return l.person(value) ?? `#${value}`;
   if (field === 'tags' && Array.isArray(value)) return value.length === 0 ? '—' : value.map(String).join(', ');
+  if (field === 'allowed_roles' && Array.isArray(value)) {
+    return value.length === 0 ? '—' : value.map((id) => (typeof id === 'number' ? (l.role?.(id) ?? `#${id}`) : String(id))).join(', ');
+  }
   if (field === 'due_at' && typeof value === 'string') return formatDateTime(value, l.lang);
   if (field === 'description' && typeof value === 'string') return excerpt(value);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -49,6 +54,7 @@ export function formatValue(field: string, value: unknown, l: Lookups): string {
 
 /** fieldLabel is a field's name in the language on screen. */
 export function fieldLabel(field: string, t: TFunction): string {
+  if (field === 'allowed_roles') return t('access.allowedRoles.label');
   if ((editableFields as readonly string[]).includes(field)) return t(`ticket.fields.${field as EditableField}`);
   switch (field) {
     case 'created':

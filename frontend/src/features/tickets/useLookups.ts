@@ -5,15 +5,12 @@ import type { Catalogs, PersonRef, UserRef } from '../../api/types';
 import { useSession } from '../auth/session';
 import { useAssignees } from '../board/catalog';
 import { byId, useCatalogs } from '../catalog/useCatalogs';
+import { roleLabel } from '../roles/roleOptions';
+import { useRoles } from '../roles/useRoles';
 import type { Labelled } from '../catalog/useCatalogs';
 import type { CatalogField, Lookups } from './history';
 
 export type Category = Catalogs['categories'][number];
-
-/** isStaff tells agents, supervisors and admins from customers and consultants. */
-export function isStaff(role: string | undefined): boolean {
-  return role === 'admin' || role === 'supervisor' || role === 'agent';
-}
 
 export function useTicketLookups(extraPeople: readonly (PersonRef | UserRef | null | undefined)[] = []) {
   const { t, i18n } = useTranslation();
@@ -22,6 +19,7 @@ export function useTicketLookups(extraPeople: readonly (PersonRef | UserRef | nu
   const label = useMemo(() => (e: Labelled | null | undefined) => (e == null ? '' : lang === 'en' ? e.name_en : e.name_es), [lang]);
   const catalogs = useCatalogs();
   const users = useAssignees();
+  const roles = useRoles();
   const session = useSession();
   const me = session.data ?? null;
   const data = catalogs.data;
@@ -47,6 +45,8 @@ export function useTicketLookups(extraPeople: readonly (PersonRef | UserRef | nu
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [users.data, extraKey]);
 
+  const roleNames = useMemo(() => new Map((roles.data ?? []).map((r) => [r.id, roleLabel(r, lang)])), [roles.data, lang]);
+
   const lookups = useMemo<Lookups>(() => {
     const table: Record<CatalogField, Map<number, { name_es: string; name_en: string }>> = {
       status_id: maps.statuses,
@@ -62,17 +62,17 @@ export function useTicketLookups(extraPeople: readonly (PersonRef | UserRef | nu
         return e ? label(e) : undefined;
       },
       person: (id) => people.get(id),
+      role: (id) => roleNames.get(id),
       t,
       lang,
     };
-  }, [maps, people, label, t, lang]);
+  }, [maps, people, roleNames, label, t, lang]);
 
   return {
     catalogs: data,
     catalogsError: catalogs.error,
     users: users.data ?? [],
     me,
-    staff: isStaff(me?.role),
     label,
     lang,
     maps,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { exportUrl } from './exportUrl';
+import { filtersFromSearch, noFilters } from './filters';
+
+describe('CSV export URL', () => {
+  it('asks for everything in the default order when no filter is set', () => {
+    expect(exportUrl(noFilters)).toBe('/api/v1/tickets/export.csv?sort=-updated');
+  });
+
+  it('carries the current filters, search and sort under the API names', () => {
+    const f = filtersFromSearch(new URLSearchParams('status=3&queue=2&assignee=me&created_from=2026-01-01&q=caja rota&sort=number'));
+    const url = new URL(exportUrl(f), 'http://x.test');
+    expect(url.pathname).toBe('/api/v1/tickets/export.csv');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      status: '3',
+      queue: '2',
+      assignee: 'me',
+      created_from: '2026-01-01',
+      q: 'caja rota',
+      sort: 'number',
+    });
+  });
+
+  it('leaves out paging (the export has none)', () => {
+    const url = new URL(exportUrl({ ...noFilters, requester: 9 }), 'http://x.test');
+    expect(url.searchParams.has('cursor')).toBe(false);
+    expect(url.searchParams.has('limit')).toBe(false);
+    expect(url.searchParams.get('requester')).toBe('9');
+  });
+});
