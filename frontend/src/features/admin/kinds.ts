@@ -1,6 +1,6 @@
 // The eight catalogs an admin manages: their names in the API, where each sits in GET /catalog's
 // answer, and what each allows (priorities are fixed: no create, delete or reorder).
-import type { AnyCatalogEntry, CatalogEntryOf, CatalogKind, Catalogs, Role } from '../../api/types';
+import type { AnyCatalogEntry, CatalogEntryOf, CatalogKind, Catalogs } from '../../api/types';
 
 /** catalogKinds is the admin's list of catalogs, in the order the side list shows them. */
 export const catalogKinds: readonly CatalogKind[] = [
@@ -58,9 +58,4 @@ export function deletable(kind: CatalogKind, entry: AnyCatalogEntry): boolean {
 /** tracksUse: kinds that tickets reference, whose `in_use` counts mean something. */
 export function tracksUse(kind: CatalogKind): boolean {
   return kind === 'categories' || kind === 'statuses' || kind === 'priorities' || kind === 'channels' || kind === 'queues';
-}
-
-/** isAdmin: only admins manage catalogs (the server checks the same with access.CanManageCatalogs). */
-export function isAdmin(role: Role | undefined): boolean {
-  return role === 'admin';
 }
