@@ -24,6 +24,7 @@ commands:
   bench live       live fan-out benchmark (two instances, WebSocket clients)
   bench board      board query benchmark (generates tickets)
   bench tickets    records table benchmark (generates 1,000,000 tickets)
+  bench access     visibility benchmark (a 100,000-person genealogy, 1,000,000 tickets, filtered live fan-out)
 
 configuration comes from the environment: DATABASE_URL, REDIS_URL, ATIENDE_ADDR (see README.md)`
 
@@ -87,7 +88,7 @@ func run(args []string) error {
 		return nil
 	case "bench":
 		if len(args) == 0 {
-			return errors.New("bench: which one? live, board or tickets")
+			return errors.New("bench: which one? live, board, tickets or access")
 		}
 		return bench.Run(ctx, cfg, log, args[0], args[1:])
 	}

@@ -39,8 +39,10 @@ func Run(ctx context.Context, cfg app.Config, log *slog.Logger, name string, arg
 		run = runBoard
 	case "tickets":
 		run = runTickets
+	case "access":
+		run = runAccess
 	default:
-		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets)", name)
+		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access)", name)
 	}
 	// Other work on the machine skews the figures: say how busy it was.
 	fmt.Printf("load average before: %s\n", loadAverage())

@@ -59,6 +59,10 @@ type deskShape struct {
 	typ                  *seed.Typification
 	categories           []int64 // distinct top-level categories
 	agents, requesters   []int64
+	// extraCols and extend let another benchmark add columns to each generated row (extend returns the
+	// row with their values appended) or change it.
+	extraCols []string
+	extend    func(r *rand.Rand, row []any) []any
 }
 
 type ticketsCase struct {
@@ -331,6 +335,7 @@ func copyTickets(ctx context.Context, a *app.App, n int, s *deskShape, from, to 
 	}
 	cols := []string{"subject", "description", "status_id", "priority_id", "assignee_id", "requester_id", "channel_id",
 		"category_id", "subcategory_id", "queue_id", "order_number", "tags", "rank", "created_at", "updated_at"}
+	cols = append(cols, s.extraCols...)
 	start := time.Now()
 	for lo := 0; lo < n; lo += copyChunk {
 		hi := min(lo+copyChunk, n)
@@ -342,6 +347,9 @@ func copyTickets(ctx context.Context, a *app.App, n int, s *deskShape, from, to 
 			row := ticketRow(r, s, weights, frequent, status[i], createdAt[i], to, ranks[status[i]][used[status[i]]])
 			used[status[i]]++
 			i++
+			if s.extend != nil {
+				row = s.extend(r, row)
+			}
 			return row, nil
 		})
 		if _, err := conn.CopyFrom(ctx, pgx.Identifier{"tickets"}, cols, src); err != nil {
