@@ -728,7 +728,7 @@ export interface paths {
         /**
          * The records table, one page of tickets under filters, with their total.
          * @description Keyset pagination: pass `next_cursor` back as `cursor` with the same filters and sort; a cursor made
-         *     under another sort is refused (400). `total.count` counts up to 10 000, or 1 000 under a word search (`capped` beyond). `seq` is
+         *     under another sort is refused (400). `total.count` counts up to 10 000, or 1 000 under a word search or for a user who sees only part of the desk (`capped` beyond). `seq` is
          *     the live sequence number read before the query: resume the live socket after it. Merged tickets are
          *     listed (they are closed).
          */
@@ -1599,7 +1599,7 @@ export interface components {
             total: {
                 /**
                  * Format: int64
-                 * @description Tickets under the filters, counted up to 10 000 (1 000 under a word search).
+                 * @description Tickets under the filters, counted up to 10 000 (1 000 under a word search or for a user who sees only part of the desk).
                  */
                 count: number;
                 /** @description More tickets than `count` match. */

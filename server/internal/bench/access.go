@@ -457,7 +457,7 @@ func measureNetwork(ctx context.Context, a *app.App, g *genealogy, o accessOptio
 		max  time.Duration
 	}
 	fmt.Printf("\n== network list: tickets.Service.List for a consultant (default sort, 50 a page, count up to %d alongside); %d calls per band after %d warm-up calls\n",
-		tickets.MaxCount, o.iterations, o.warmup)
+		tickets.MaxPartialCount, o.iterations, o.warmup)
 	var all []time.Duration
 	var worstBand []*sampled
 	var worstP99 time.Duration

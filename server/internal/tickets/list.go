@@ -57,14 +57,22 @@ type TicketList struct {
 // MaxCount bounds the count of a list: past it the table says "10 000+".
 const MaxCount = 10000
 
+// MaxPartialCount bounds the count for those who see only part of the desk (a consultant's network, an
+// agent's roles): their matches are found through several indexes at once and each one counted reads
+// its ticket, so the table says "1 000+" past it, as under a word search.
+const MaxPartialCount = 1000
+
 // MaxTextCount bounds the count under a word search, which checks every match it counts against the
 // words ("1 000+"): a word in one ticket of eight would otherwise cost ~80k rows for the count alone.
 const MaxTextCount = 1000
 
 // countCap is the most a list's count goes to.
-func countCap(ts *searchText) int {
+func countCap(subj access.Subject, ts *searchText) int {
 	if ts != nil && len(ts.words) > 0 {
 		return MaxTextCount
+	}
+	if !access.Unfiltered(subj) {
+		return MaxPartialCount
 	}
 	return MaxCount
 }
@@ -315,7 +323,7 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 	if countErr != nil {
 		return nil, countErr
 	}
-	out := &TicketList{Items: []Card{}, Seq: seq, Total: ListTotal{Count: min(n, countCap(ts)), Capped: n > countCap(ts)}}
+	out := &TicketList{Items: []Card{}, Seq: seq, Total: ListTotal{Count: min(n, countCap(subj, ts)), Capped: n > countCap(subj, ts)}}
 	if len(page) > lq.Limit {
 		page = page[:lq.Limit]
 		last := page[lq.Limit-1]
@@ -399,7 +407,7 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 
 // count counts the matches up to the cap + 1: counting a million matches would cost more than the page.
 func (s *Service) count(ctx context.Context, subj access.Subject, lq ListQuery, ts *searchText) (int, error) {
-	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(int64(countCap(ts)) + 1)
+	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(int64(countCap(subj, ts)) + 1)
 	var n int
 	if err := s.DB.NewSelect().ColumnExpr("count(*)").TableExpr("(?) AS m", inner).Scan(ctx, &n); err != nil {
 		return 0, fmt.Errorf("tickets: list count: %w", err)
