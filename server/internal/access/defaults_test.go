@@ -13,6 +13,7 @@ import (
 )
 
 func TestDefaultsMatchTheMigratedRoles(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	d, err := db.Open(ctx, testutil.DB(t), 2)
 	if err != nil {

@@ -21,6 +21,7 @@ func (d *desk) state(id int64) string {
 }
 
 func TestFieldsARoleMayNotChangeAreRefusedAndNamed(t *testing.T) {
+	t.Parallel()
 	d, _ := newDesk(t, 1)
 	d.person("owner", access.Customer, "")
 	queue := d.queue("level_1") // its roles: customer service

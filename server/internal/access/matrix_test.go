@@ -99,6 +99,7 @@ var matrix = []struct {
 }
 
 func TestPermissionMatrix(t *testing.T) {
+	t.Parallel()
 	d, _ := newDesk(t, 1)
 	a := d.a
 	billing := d.customRole("billing")

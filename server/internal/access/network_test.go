@@ -31,6 +31,7 @@ const (
 )
 
 func TestConsultantNetworkProperty(t *testing.T) {
+	t.Parallel()
 	d, _ := newDesk(t, 1)
 	ctx := context.Background()
 	for seed := range uint64(networkSeeds) {
