@@ -161,9 +161,10 @@ func (s *Service) Detail(ctx context.Context, subj access.Subject, id int64) (*T
 	return s.detail(ctx, s.DB, subj, t)
 }
 
-// editable loads a ticket for a change by subj, locked: not found when it does not exist or subj may not
-// see it, forbidden when subj may see but not edit it.
-func (s *Service) editable(ctx context.Context, tx bun.Tx, subj access.Subject, id int64) (*Ticket, error) {
+// editable loads a ticket for a patch by subj, locked: not found when it does not exist or subj may not
+// see it, forbidden when subj may see but not edit it (naming each field of the patch subj may not
+// change, so that whoever may edit nothing is told which fields, as an editor would be).
+func (s *Service) editable(ctx context.Context, tx bun.Tx, subj access.Subject, id int64, p TicketPatch) (*Ticket, error) {
 	t, err := s.load(ctx, tx, id, true)
 	if err != nil {
 		return nil, err
@@ -172,6 +173,9 @@ func (s *Service) editable(ctx context.Context, tx bun.Tx, subj access.Subject, 
 		return nil, errs.New(errs.NotFound, "ticket.not_found")
 	}
 	if !access.CanEditTicket(subj, t.Vis()) {
+		if err := refuseFields(subj, t.Vis(), p); err != nil {
+			return nil, err
+		}
 		return nil, errs.New(errs.Forbidden, "ticket.edit_forbidden")
 	}
 	return t, nil

@@ -258,7 +258,7 @@ func (c *checker) positive(field string, id int64) bool {
 func (s *Service) Update(ctx context.Context, subj access.Subject, id int64, p TicketPatch) (*TicketDetail, error) {
 	var out *TicketDetail
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		t, err := s.editable(ctx, tx, subj, id)
+		t, err := s.editable(ctx, tx, subj, id, p)
 		if err != nil {
 			return err
 		}

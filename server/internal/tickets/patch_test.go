@@ -274,7 +274,8 @@ func TestPatchRefusals(t *testing.T) {
 	// Customers cannot edit: their own ticket is forbidden, another's does not exist for them.
 	cust := testutil.Login(t, a, "customer@x.test")
 	expectRefusals(t, a, cust, []refusal{
-		patch("customer on their own ticket", v("subject", "x"), 403, "", "cannot edit", "no puede editar"),
+		// Refused naming the field, as an editor is for a field their role may not change.
+		patch("customer on their own ticket", v("subject", "x"), 403, "subject", "cannot change this field", "no puede cambiar este campo"),
 		{"customer on another's ticket", "PATCH", fmt.Sprintf("/api/v1/tickets/%d", f.Tickets[1]), v("subject", "x"), 404, "", "does not exist", "no existe"},
 	})
 }
