@@ -39,6 +39,8 @@ interface Props {
   searchKey: string;
   filters: TicketFilters;
   meId: number | null;
+  /** session tells sessions apart (when the session was last read): a new one never shows kept rows. */
+  session: number;
   maps: Maps;
   label: (e: Labelled | null | undefined) => string;
   onSort: (sort: TicketFilters['sort']) => void;
@@ -153,11 +155,11 @@ function SortHeader({ column, sort, onSort, children }: { column: SortColumn; so
   );
 }
 
-export function TicketsList({ searchKey, filters, meId, maps, label, onSort, onRequesterName }: Props) {
+export function TicketsList({ searchKey, filters, meId, session, maps, label, onSort, onRequesterName }: Props) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const { setState: setLiveState } = useLiveStatus();
-  const [{ store }] = useState(() => obtainStore(searchKey, filters, meId));
+  const [{ store }] = useState(() => obtainStore(searchKey, filters, meId, session));
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const scrollRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);

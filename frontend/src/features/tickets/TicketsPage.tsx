@@ -2,6 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useCan } from '../auth/can';
+import { useSession } from '../auth/session';
 import { exportUrl } from './exportUrl';
 import { filtersFromSearch, searchFromFilters, withFilters } from './filters';
 import type { TicketFilters } from './filters';
@@ -17,6 +18,7 @@ export default function TicketsPage() {
   const filters = useMemo(() => filtersFromSearch(params), [params]);
   const searchKey = useMemo(() => searchFromFilters(filters).toString(), [filters]);
   const lk = useTicketLookups();
+  const session = useSession();
   const pickPeople = useCan('people.view');
   const exportable = useCan('ticket.export');
   const [requesterName, setRequesterName] = useState<{ id: number; name: string } | null>(null);
@@ -67,6 +69,7 @@ export default function TicketsPage() {
           searchKey={searchKey}
           filters={filters}
           meId={lk.me?.id ?? null}
+          session={session.dataUpdatedAt}
           maps={lk.maps}
           label={lk.label}
           onSort={(sort) => onChange({ sort })}

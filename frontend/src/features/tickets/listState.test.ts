@@ -6,7 +6,7 @@ import { filtersFromSearch, noFilters } from './filters';
 import { appendPage, applyLive, fromList } from './listState';
 import type { ListContext } from './listState';
 import { event, list } from './testing';
-import { keepStore, obtainStore, TicketsStore } from './ticketsStore';
+import { keepStore, lastListHref, obtainStore, TicketsStore } from './ticketsStore';
 
 const at = (h: number) => `2026-01-01T${String(h).padStart(2, '0')}:00:00Z`;
 const row = (id: number, h: number, p: Parameters<typeof card>[0] | object = {}) => card({ id, updated_at: at(h), version: 2, ...p });
@@ -93,15 +93,18 @@ describe('TicketsStore', () => {
     expect([l.rows.length, l.changed.size, l.total.count]).toEqual([3, 0, 3]);
   });
 
-  it('keeps the last store for the same view and user', async () => {
-    const { store } = obtainStore('status=1', noFilters, 7, 1000, { api: { tickets: () => Promise.resolve(list(1, [])) } });
+  it('keeps the last store for the same view, user and session', async () => {
+    const { store } = obtainStore('status=1', noFilters, 7, 500, 1000, { api: { tickets: () => Promise.resolve(list(1, [])) } });
     await store.load();
     store.scrollTop = 240;
     keepStore(store, 1000);
-    expect(obtainStore('status=1', noFilters, 7, 2000)).toEqual({ store, reused: true });
-    expect(obtainStore('status=1', noFilters, 8, 2000).reused).toBe(false);
-    expect(obtainStore('status=2', noFilters, 7, 2000).reused).toBe(false);
-    expect(obtainStore('status=1', noFilters, 7, 1000 + 11 * 60_000).reused).toBe(false);
+    expect(obtainStore('status=1', noFilters, 7, 500, 2000)).toEqual({ store, reused: true });
+    expect(lastListHref()).toBe('/tickets?status=1');
+    expect(obtainStore('status=1', noFilters, 8, 500, 2000).reused).toBe(false);
+    expect(obtainStore('status=2', noFilters, 7, 500, 2000).reused).toBe(false);
+    expect(obtainStore('status=1', noFilters, 7, 500, 1000 + 11 * 60_000).reused).toBe(false);
+    // Signed in again, or the access changed (the session read anew): the rows are read again.
+    expect(obtainStore('status=1', noFilters, 7, 900, 2000).reused).toBe(false);
     expect(store.scrollTop).toBe(240);
   });
 });

@@ -35,6 +35,8 @@ export function message(err: unknown): string {
 export class TicketsStore {
   readonly filters: TicketFilters;
   readonly key: string;
+  /** search is the view's query string (the way back to it). */
+  readonly search: string;
   private readonly meId: number | null;
   private readonly deps: TicketsStoreDeps;
   private snap: TicketsSnapshot = { phase: 'loading', error: null, list: null, loadingMore: false, moreError: null, refreshing: false };
@@ -44,8 +46,9 @@ export class TicketsStore {
   scrollTop = 0;
   leftAt = 0;
 
-  constructor(key: string, filters: TicketFilters, meId: number | null, deps: TicketsStoreDeps = { api }) {
+  constructor(key: string, filters: TicketFilters, meId: number | null, deps: TicketsStoreDeps = { api }, search = key) {
     this.key = key;
+    this.search = search;
     this.filters = filters;
     this.meId = meId;
     this.deps = deps;
@@ -132,20 +135,24 @@ const keepForMs = 10 * 60_000;
 let kept: TicketsStore | null = null;
 
 /**
- * obtainStore returns the store the user left a moment ago for the same view and user, or a new one.
- * Only one is kept: the view the user is most likely to come back to.
+ * obtainStore returns the store the user left a moment ago for the same view, user and session, or a
+ * new one. Only one is kept: the view the user is most likely to come back to. `session` tells sessions
+ * apart (when the session was last read): rows read in an ended session, or before the user's access
+ * changed, are never shown again.
  */
 export function obtainStore(
   key: string,
   filters: TicketFilters,
   meId: number | null,
+  session: number,
   now = Date.now(),
   deps: TicketsStoreDeps = { api },
 ): { store: TicketsStore; reused: boolean } {
-  if (kept !== null && kept.key === `${meId ?? ''}|${key}` && now - kept.leftAt < keepForMs && kept.getSnapshot().list !== null) {
+  const full = `${meId ?? ''}|${session}|${key}`;
+  if (kept !== null && kept.key === full && now - kept.leftAt < keepForMs && kept.getSnapshot().list !== null) {
     return { store: kept, reused: true };
   }
-  return { store: new TicketsStore(`${meId ?? ''}|${key}`, filters, meId, deps), reused: false };
+  return { store: new TicketsStore(full, filters, meId, deps, key), reused: false };
 }
 
 /** keepStore remembers the store the user leaves. */
@@ -156,6 +163,6 @@ export function keepStore(store: TicketsStore, now = Date.now()): void {
 
 /** lastListHref is the records table the user last left (the ticket page's way back). */
 export function lastListHref(): string {
-  const search = kept === null ? '' : kept.key.slice(kept.key.indexOf('|') + 1);
+  const search = kept === null ? '' : kept.search;
   return search ? `/tickets?${search}` : '/tickets';
 }
