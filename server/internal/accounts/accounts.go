@@ -4,16 +4,13 @@
 package accounts
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/httpx"
 )
 
 // The lengths of names.
@@ -169,32 +166,8 @@ type SetPassword struct {
 	Password string `json:"password"`
 }
 
-// Optional is a field of a partial update: absent (Set false), JSON null (Set and Null) or a value.
-type Optional[T any] struct {
-	Set   bool
-	Null  bool
-	Value T
-}
-
-// UnmarshalJSON records that the field was present, and whether it was null.
-func (o *Optional[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		o.Null = true
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		// A type error without its field: the outer decoder names the field on the way out.
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return &json.UnmarshalTypeError{Value: te.Value, Type: reflect.TypeFor[T](), Offset: te.Offset}
-		}
-		return err
-	}
-	o.Value = v
-	return nil
-}
+// Optional is a field of a partial update: absent, JSON null or a value (see httpx.Optional).
+type Optional[T any] = httpx.Optional[T]
 
 // value returns the value of a present field, adding a message when it is null (none of these fields
 // may be cleared).

@@ -1,14 +1,12 @@
 package people
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/httpx"
 )
 
 // Kind is what a person is to the business.
@@ -131,32 +130,8 @@ type Service struct {
 	NetworkChanged func(ctx context.Context, tx bun.IDB, subj access.Subject, personIDs []int64) error
 }
 
-// Optional is a field of a partial update: absent (Set false), JSON null (Set and Null) or a value.
-type Optional[T any] struct {
-	Set   bool
-	Null  bool
-	Value T
-}
-
-// UnmarshalJSON records that the field was present, and whether it was null.
-func (o *Optional[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		o.Null = true
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		// A type error without its field: the outer decoder names the field on the way out.
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return &json.UnmarshalTypeError{Value: te.Value, Type: reflect.TypeFor[T](), Offset: te.Offset}
-		}
-		return err
-	}
-	o.Value = v
-	return nil
-}
+// Optional is a field of a partial update: absent, JSON null or a value (see httpx.Optional).
+type Optional[T any] = httpx.Optional[T]
 
 // PersonCreate is the body of POST /persons.
 type PersonCreate struct {

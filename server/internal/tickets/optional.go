@@ -1,50 +1,6 @@
 package tickets
 
-import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"reflect"
-)
+import "github.com/atiende/atiende/server/internal/httpx"
 
-// Optional is a field of a partial update: absent (Set false), JSON null (Set and Null) or a value.
-// A nullable column is cleared by null and left alone when the field is absent.
-type Optional[T any] struct {
-	Set   bool
-	Null  bool
-	Value T
-}
-
-// UnmarshalJSON records that the field was present, and whether it was null.
-func (o *Optional[T]) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
-		o.Null = true
-		return nil
-	}
-	var v T
-	if err := json.Unmarshal(b, &v); err != nil {
-		// A type error without its field: the outer decoder names the field on the way out.
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return &json.UnmarshalTypeError{Value: te.Value, Type: reflect.TypeFor[T](), Offset: te.Offset}
-		}
-		return err
-	}
-	o.Value = v
-	return nil
-}
-
-// MarshalJSON writes the value, or null.
-func (o Optional[T]) MarshalJSON() ([]byte, error) {
-	if !o.Set || o.Null {
-		return []byte("null"), nil
-	}
-	return json.Marshal(o.Value)
-}
-
-// Some is a present, non-null Optional.
-func Some[T any](v T) Optional[T] { return Optional[T]{Set: true, Value: v} }
-
-// Null is a present Optional holding JSON null.
-func Null[T any]() Optional[T] { return Optional[T]{Set: true, Null: true} }
+// Optional is a field of a partial update: absent, JSON null or a value (see httpx.Optional).
+type Optional[T any] = httpx.Optional[T]

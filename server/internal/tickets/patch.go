@@ -145,8 +145,8 @@ func same(a, b any) bool {
 
 // apply checks a patch against t and writes the new values into nt (a copy of t).
 func (s *Service) applyPatch(c *checker, t, nt *Ticket, p TicketPatch) {
-	notNull := func(field string, o interface{ isNull() bool }) bool {
-		if o.isNull() {
+	notNull := func(field string, o interface{ IsNull() bool }) bool {
+		if o.IsNull() {
 			c.bad(field, "field.not_null", nil)
 			return false
 		}
@@ -240,8 +240,6 @@ func (s *Service) applyPatch(c *checker, t, nt *Ticket, p TicketPatch) {
 		nt.AllowedRoles = c.roles("allowed_roles", p.AllowedRoles.Value)
 	}
 }
-
-func (o Optional[T]) isNull() bool { return o.Null }
 
 // positive refuses an id below 1 (never an entry) with the validator's message.
 func (c *checker) positive(field string, id int64) bool {
