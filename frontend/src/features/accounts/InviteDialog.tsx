@@ -8,12 +8,11 @@ import { api } from '../../api/endpoints';
 import type { AccessRole, InvitedUser } from '../../api/types';
 import { FormField } from '../newTicket/FormField';
 import { ModalDialog } from '../newTicket/ModalDialog';
-import { builtinRoles } from './filters';
 import { LinkBox } from './LinkBox';
 import { RoleChecks } from './RoleChecks';
-import { roleName } from './roles';
+import { RoleLocaleFields } from './RoleLocaleFields';
 import { inviteBody, serverErrors, validateInvite } from './userForm';
-import type { FieldErrors, InviteDraft, Locale } from './userForm';
+import type { FieldErrors, InviteDraft } from './userForm';
 
 interface Props {
   roles: AccessRole[];
@@ -23,7 +22,7 @@ interface Props {
 const fields = ['name', 'email', 'role', 'role_ids', 'locale'] as const;
 
 export function InviteDialog({ roles, onClose }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const [draft, setDraft] = useState<InviteDraft>({ name: '', email: '', role: 'agent', roleIds: [], locale: 'es' });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -54,10 +53,6 @@ export function InviteDialog({ roles, onClose }: Props) {
     return m === undefined ? undefined : m.startsWith('accounts.') ? t(m) : m;
   };
   const custom = roles.filter((r) => !r.builtin);
-  const builtinName = (key: string) => {
-    const r = roles.find((x) => x.builtin && x.key === key);
-    return r ? roleName(r, i18n.language) : key;
-  };
 
   return (
     <ModalDialog titleId="invite-title" onClose={onClose} testid="invite-dialog">
@@ -95,29 +90,9 @@ export function InviteDialog({ roles, onClose }: Props) {
                   onChange={(e) => setDraft({ ...draft, email: e.target.value })} />
               )}
             </FormField>
-            <div className="admin-form__pair">
-              <FormField id="invite-role" label={t('accounts.fields.role')} error={err('role')} hint={t('accounts.fields.roleHint')}>
-                {(c) => (
-                  <select {...c} data-testid="invite-role" value={draft.role}
-                    onChange={(e) => setDraft({ ...draft, role: e.target.value as InviteDraft['role'] })}>
-                    {builtinRoles.map((r) => (
-                      <option key={r} value={r}>
-                        {builtinName(r)}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </FormField>
-              <FormField id="invite-locale" label={t('accounts.fields.locale')} error={err('locale')}>
-                {(c) => (
-                  <select {...c} data-testid="invite-locale" value={draft.locale}
-                    onChange={(e) => setDraft({ ...draft, locale: e.target.value as Locale })}>
-                    <option value="es">{t('accounts.locale.es')}</option>
-                    <option value="en">{t('accounts.locale.en')}</option>
-                  </select>
-                )}
-              </FormField>
-            </div>
+            <RoleLocaleFields idPrefix="invite" roles={roles} role={draft.role} locale={draft.locale}
+              roleError={err('role')} localeError={err('locale')} roleHint={t('accounts.fields.roleHint')}
+              onRole={(role) => setDraft({ ...draft, role })} onLocale={(locale) => setDraft({ ...draft, locale })} />
             <RoleChecks idPrefix="invite" roles={custom} value={draft.roleIds} error={err('role_ids')}
               onChange={(roleIds) => setDraft({ ...draft, roleIds })} />
           </div>

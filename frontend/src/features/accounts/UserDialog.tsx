@@ -9,12 +9,11 @@ import type { AccessRole, AdminUser, UserLink } from '../../api/types';
 import { useSession } from '../auth/session';
 import { FormField } from '../newTicket/FormField';
 import { ModalDialog } from '../newTicket/ModalDialog';
-import { builtinRoles } from './filters';
 import { LinkBox } from './LinkBox';
 import { RoleChecks } from './RoleChecks';
-import { roleName } from './roles';
+import { RoleLocaleFields } from './RoleLocaleFields';
 import { conflictUser, editDraftOf, editPatch, serverErrors, validateEdit } from './userForm';
-import type { EditDraft, FieldErrors, Locale } from './userForm';
+import type { EditDraft, FieldErrors } from './userForm';
 
 interface Props {
   user: AdminUser;
@@ -25,7 +24,7 @@ interface Props {
 const fields = ['name', 'role', 'role_ids', 'locale', 'disabled'] as const;
 
 export function UserDialog({ user: initial, roles, onClose }: Props) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const { data: me } = useSession();
   const [user, setUser] = useState(initial);
@@ -86,10 +85,6 @@ export function UserDialog({ user: initial, roles, onClose }: Props) {
   };
   const disabled = user.status === 'disabled';
   const self = me?.id === user.id;
-  const builtinName = (key: string) => {
-    const r = roles.find((x) => x.builtin && x.key === key);
-    return r ? roleName(r, i18n.language) : key;
-  };
 
   return (
     <ModalDialog titleId="user-title" onClose={onClose} testid="user-dialog">
@@ -115,29 +110,9 @@ export function UserDialog({ user: initial, roles, onClose }: Props) {
                 onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
             )}
           </FormField>
-          <div className="admin-form__pair">
-            <FormField id="user-role" label={t('accounts.fields.role')} error={err('role')}>
-              {(c) => (
-                <select {...c} data-testid="user-role" value={draft.role}
-                  onChange={(e) => setDraft({ ...draft, role: e.target.value as EditDraft['role'] })}>
-                  {builtinRoles.map((r) => (
-                    <option key={r} value={r}>
-                      {builtinName(r)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </FormField>
-            <FormField id="user-locale" label={t('accounts.fields.locale')} error={err('locale')}>
-              {(c) => (
-                <select {...c} data-testid="user-locale" value={draft.locale}
-                  onChange={(e) => setDraft({ ...draft, locale: e.target.value as Locale })}>
-                  <option value="es">{t('accounts.locale.es')}</option>
-                  <option value="en">{t('accounts.locale.en')}</option>
-                </select>
-              )}
-            </FormField>
-          </div>
+          <RoleLocaleFields idPrefix="user" roles={roles} role={draft.role} locale={draft.locale}
+            roleError={err('role')} localeError={err('locale')}
+            onRole={(role) => setDraft({ ...draft, role })} onLocale={(locale) => setDraft({ ...draft, locale })} />
           <RoleChecks idPrefix="user" roles={roles.filter((r) => !r.builtin)} value={draft.roleIds} error={err('role_ids')}
             onChange={(roleIds) => setDraft({ ...draft, roleIds })} />
           {err('disabled') && (
