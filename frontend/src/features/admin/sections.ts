@@ -1,22 +1,32 @@
 // The admin area's sections (catalogs, users, roles), each shown to those holding its permission.
-import type { User } from '../../api/types';
+import type { CatalogKind, User } from '../../api/types';
 import { can } from '../auth/can';
+import { catalogKinds } from './kinds';
 
 export interface AdminSection {
   key: 'catalogs' | 'users' | 'roles';
   to: string;
-  perm: string;
+  /** perms: holding any of them opens the section. */
+  perms: readonly string[];
 }
 
 export const adminSections: readonly AdminSection[] = [
-  { key: 'catalogs', to: '/admin/catalogs/categories', perm: 'catalog.manage' },
-  { key: 'users', to: '/admin/users', perm: 'users.manage' },
-  { key: 'roles', to: '/admin/roles', perm: 'users.manage' },
+  { key: 'catalogs', to: '/admin/catalogs/categories', perms: ['catalog.manage', 'kb.manage'] },
+  { key: 'users', to: '/admin/users', perms: ['users.manage'] },
+  { key: 'roles', to: '/admin/roles', perms: ['users.manage'] },
 ];
 
-/** sectionsFor lists the sections a user may open. */
+/** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */
 export function sectionsFor(user: Pick<User, 'permissions'> | null | undefined): AdminSection[] {
-  return adminSections.filter((s) => can(user, s.perm));
+  return adminSections
+    .filter((s) => s.perms.some((p) => can(user, p)))
+    .map((s) => (s.key === 'catalogs' ? { ...s, to: `/admin/catalogs/${catalogKindsFor(user)[0] ?? 'categories'}` } : s));
+}
+
+/** catalogKindsFor lists the catalogs a user may manage: all with catalog.manage, the knowledge-base
+ * categories with kb.manage (as the server decides). */
+export function catalogKindsFor(user: Pick<User, 'permissions'> | null | undefined): CatalogKind[] {
+  return catalogKinds.filter((k) => can(user, k === 'kb-categories' ? 'kb.manage' : 'catalog.manage'));
 }
 
 /** adminHome is where the admin link leads a user: their first section, or null when they have none. */
