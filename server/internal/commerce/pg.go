@@ -129,6 +129,10 @@ func (PG) Movements(ctx context.Context, db bun.IDB, personID, cursor int64, lim
 	return items, next, nil
 }
 
+// Movements take clock_timestamp(), read after the balance lock, not now() (the start of a transaction
+// that may have waited for the lock): newest-first by created_at is then the order they were applied in,
+// and each one's balance_after follows from the one before.
+
 // lockBalance creates the person's balance row if missing and locks it for the rest of the transaction,
 // so concurrent movements on one person apply one after the other and the balance stays their sum.
 func lockBalance(ctx context.Context, tx bun.Tx, personID int64) (money int64, currency string, points int64, err error) {
@@ -201,8 +205,8 @@ func (PG) AddNote(ctx context.Context, db bun.IDB, n Note) (Movement, error) {
 			return err
 		}
 		out, err = scanMovement(tx.QueryRowContext(ctx, `INSERT INTO balance_movements
-			(person_id, kind, amount_minor, currency, balance_after, reason, note_reason_id, ticket_id, actor_id)
-			VALUES (?, 'money', ?, ?, ?, ?, ?, ?, ?) RETURNING `+movementCols,
+			(person_id, kind, amount_minor, currency, balance_after, reason, note_reason_id, ticket_id, actor_id, created_at)
+			VALUES (?, 'money', ?, ?, ?, ?, ?, ?, ?, clock_timestamp()) RETURNING `+movementCols,
 			n.PersonID, amount, n.Amount.Currency, after, n.Reason, n.NoteReasonID, n.TicketID, n.ActorID))
 		return err
 	})
@@ -244,8 +248,8 @@ func (PG) AddPoints(ctx context.Context, db bun.IDB, p Points) (Movement, error)
 			return err
 		}
 		out, err = scanMovement(tx.QueryRowContext(ctx, `INSERT INTO balance_movements
-			(person_id, kind, amount_minor, currency, balance_after, reason, ticket_id, actor_id)
-			VALUES (?, 'points', ?, NULL, ?, ?, ?, ?) RETURNING `+movementCols,
+			(person_id, kind, amount_minor, currency, balance_after, reason, ticket_id, actor_id, created_at)
+			VALUES (?, 'points', ?, NULL, ?, ?, ?, ?, clock_timestamp()) RETURNING `+movementCols,
 			p.PersonID, p.Points, after, p.Reason, p.TicketID, p.ActorID))
 		return err
 	})
