@@ -21,6 +21,7 @@ import (
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/commerce"
 	"github.com/atiende/atiende/server/internal/db"
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
@@ -47,6 +48,8 @@ type App struct {
 	Tickets *tickets.Service
 	// Accounts manages users, roles and set-password links.
 	Accounts *accounts.Service
+	// Commerce is the commerce data tickets act on: the built-in store, or an adapter replacing it.
+	Commerce commerce.Store
 	// Attachments holds the bytes of attached files.
 	Attachments attachments.Store
 
@@ -93,6 +96,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.People = people.NewStore(a.DB.Bun)
 	a.Persons = &people.Service{DB: a.DB.Bun}
 	a.Catalog = catalog.NewStore(a.DB.Bun)
+	a.Commerce = commerce.NewPG()
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
