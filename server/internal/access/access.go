@@ -55,7 +55,15 @@ func (s Subject) Has(p Perm) bool {
 	if s.UserID == 0 {
 		return false
 	}
-	return s.Role == Admin || s.Perms.Has(p)
+	return GrantsAll(s.Role) || s.Perms.Has(p)
+}
+
+// PermKeys lists the keys of every permission s holds, sorted (every key for the admin).
+func (s Subject) PermKeys() []string {
+	if GrantsAll(s.Role) {
+		return AllPermSet().Keys()
+	}
+	return s.Perms.Keys()
 }
 
 // TicketVis is what a receiver needs to decide whether a subject may see a ticket, carried by every
@@ -270,11 +278,11 @@ func GrantsAll(r Role) bool { return r == Admin }
 // AssignPerm is the permission a user must hold to be given tickets: those who may work them.
 const AssignPerm = TicketUpdate
 
-// CanBeAssigned reports whether a user holding these roles and permissions may be given tickets.
-func CanBeAssigned(r Role, ps PermSet) bool { return r == Admin || ps.Has(AssignPerm) }
+// CanBeAssigned reports whether a user may be given tickets (a disabled one or one without a login never).
+func CanBeAssigned(s Subject) bool { return s.Has(AssignPerm) }
 
-// Holds reports whether a user with this primary role and these permissions holds p (the admin holds all).
-func Holds(r Role, ps PermSet, p Perm) bool { return r == Admin || ps.Has(p) }
+// CanSuperviseQueues reports whether a user may be named a queue's supervisor.
+func CanSuperviseQueues(s Subject) bool { return s.Has(TicketViewQueue) }
 
 func containsID(sorted []int64, id int64) bool {
 	i := sort.Search(len(sorted), func(i int) bool { return sorted[i] >= id })

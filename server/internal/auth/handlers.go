@@ -44,16 +44,12 @@ type UserBody struct {
 }
 
 func sessionBody(u *people.User, s access.Subject) SessionBody {
-	perms := s.Perms.Keys()
-	if s.Role == access.Admin {
-		perms = access.AllPermSet().Keys()
-	}
 	roleIDs := s.RoleIDs
 	if roleIDs == nil {
 		roleIDs = []int64{}
 	}
 	return SessionBody{User: UserBody{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Locale: string(u.Locale),
-		RoleIDs: roleIDs, Permissions: perms}}
+		RoleIDs: roleIDs, Permissions: s.PermKeys()}}
 }
 
 func (h Handlers) login(c *fiber.Ctx) error {

@@ -94,24 +94,19 @@ func scanRef(ctx context.Context, q *bun.SelectQuery) (*EntryRef, error) {
 	return r, nil
 }
 
-// AllowedRoles returns the roles a ticket in this queue with this typification starts with: the union of
-// the queue's and the categories' roles, ascending.
-func (s *Store) AllowedRoles(ctx context.Context, db bun.IDB, queueID *int64, categoryIDs ...*int64) ([]int64, error) {
-	var ids []int64
-	var cats []int64
-	for _, c := range categoryIDs {
-		if c != nil {
-			cats = append(cats, *c)
-		}
-	}
-	q := db.NewSelect().ColumnExpr("DISTINCT x").
-		TableExpr("(SELECT role_ids FROM queues WHERE id = ? UNION ALL SELECT role_ids FROM categories WHERE id = ANY(?)) AS r", queueID, pgdialect.Array(cats)).
-		Join("CROSS JOIN unnest(r.role_ids) AS x").OrderExpr("x")
-	if err := q.Scan(ctx, &ids); err != nil {
+// allowedRolesSQL is the roles a ticket starts with, as an SQL array expression over its queue (%[1]s) and
+// typification (%[2]s, %[3]s): the union of the queue's and the categories' roles, ascending. One ticket's
+// (AllowedRoles) and a queue's or category's tickets' (recomputeAllowedRoles) come from the same text.
+const allowedRolesSQL = `ARRAY(SELECT DISTINCT x FROM (
+	SELECT q.role_ids FROM queues q WHERE q.id = %[1]s
+	UNION ALL SELECT c.role_ids FROM categories c WHERE c.id IN (%[2]s, %[3]s)) AS r, unnest(r.role_ids) AS x ORDER BY x)`
+
+// AllowedRoles returns the roles a ticket in this queue with this typification starts with.
+func (s *Store) AllowedRoles(ctx context.Context, db bun.IDB, queueID, categoryID, subcategoryID *int64) ([]int64, error) {
+	ids := []int64{}
+	expr := fmt.Sprintf(allowedRolesSQL, "?0::bigint", "?1::bigint", "?2::bigint")
+	if err := db.NewRaw("SELECT "+expr, queueID, categoryID, subcategoryID).Scan(ctx, pgdialect.Array(&ids)); err != nil {
 		return nil, fmt.Errorf("catalog: allowed roles: %w", err)
-	}
-	if ids == nil {
-		ids = []int64{}
 	}
 	return ids, nil
 }

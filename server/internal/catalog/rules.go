@@ -156,11 +156,11 @@ func checkQueue(ctx context.Context, tx bun.Tx, before, after *Queue) error {
 		if u == nil || u.DisabledAt != nil {
 			return errs.InvalidField("supervisor_ids", "catalog.supervisor_invalid", nil)
 		}
-		_, perms, err := store.Grants(ctx, tx, u)
+		subj, err := people.SubjectIn(ctx, tx, u)
 		if err != nil {
 			return err
 		}
-		if !access.Holds(u.Role, perms, access.TicketViewQueue) {
+		if !access.CanSuperviseQueues(subj) {
 			return errs.Newf(errs.Invalid, "error.invalid", nil).WithField("supervisor_ids", "catalog.supervisor_not_allowed",
 				map[string]any{"name": u.Name})
 		}
@@ -176,11 +176,8 @@ func recomputeAllowedRoles(ctx context.Context, tx bun.Tx, before, after []int64
 	if slices.Equal(before, after) {
 		return nil
 	}
-	_, err := tx.NewRaw(`UPDATE tickets t SET allowed_roles = ARRAY(
-			SELECT DISTINCT x FROM (SELECT q.role_ids FROM queues q WHERE q.id = t.queue_id
-			                        UNION ALL SELECT c.role_ids FROM categories c WHERE c.id IN (t.category_id, t.subcategory_id)) r,
-			                       unnest(r.role_ids) AS x ORDER BY x)
-		 WHERE `+where, args...).Exec(ctx)
+	_, err := tx.NewRaw("UPDATE tickets t SET allowed_roles = "+
+		fmt.Sprintf(allowedRolesSQL, "t.queue_id", "t.category_id", "t.subcategory_id")+" WHERE "+where, args...).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("catalog: allowed roles: %w", err)
 	}

@@ -40,15 +40,6 @@ func SubjectIn(ctx context.Context, db bun.IDB, u *User) (access.Subject, error)
 		RoleIDs: g.RoleIDs, Perms: access.PermSetOf(g.Perms), Queues: g.Queues}, nil
 }
 
-// Grants returns the role ids and permissions of a user (to decide whether they may be given tickets).
-func (s *Store) Grants(ctx context.Context, db bun.IDB, u *User) ([]int64, access.PermSet, error) {
-	var g grants
-	if err := db.NewRaw(grantsSQL, u.ID, string(u.Role)).Scan(ctx, &g); err != nil {
-		return nil, 0, fmt.Errorf("people: grants: %w", err)
-	}
-	return g.RoleIDs, access.PermSetOf(g.Perms), nil
-}
-
 // ActiveSubject returns the subject of an enabled user, and false when the user is gone or disabled (the
 // live hub asks it when a user's roles or state change).
 func (s *Store) ActiveSubject(ctx context.Context, id int64) (access.Subject, bool, error) {
@@ -65,15 +56,17 @@ func (s *Store) ActiveSubject(ctx context.Context, id int64) (access.Subject, bo
 
 // assignableSQL restricts users (aliased u) to those who may be given tickets: enabled, with a login,
 // and holding the permission access.AssignPerm through one of their roles (or the admin role).
-const assignableSQL = `u.disabled_at IS NULL AND u.password_hash <> '' AND (u.role = 'admin' OR EXISTS (
+// It is access.CanBeAssigned over a list: ?0 is access.AssignPerm's key, ?1 the role that holds every
+// permission (access.GrantsAll).
+const assignableSQL = `u.disabled_at IS NULL AND u.password_hash <> '' AND (u.role = ?1 OR EXISTS (
 	SELECT 1 FROM role_permissions rp JOIN roles r ON r.id = rp.role_id
-	 WHERE rp.permission = ? AND (r.key = u.role OR r.id IN (SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id))))`
+	 WHERE rp.permission = ?0 AND (r.key = u.role OR r.id IN (SELECT ur.role_id FROM user_roles ur WHERE ur.user_id = u.id))))`
 
 // Assignees lists the enabled users who can be given tickets, by name.
 func (s *Store) Assignees(ctx context.Context) ([]Ref, error) {
 	var refs []Ref
 	err := s.db.NewSelect().TableExpr("users AS u").Column("u.id", "u.name").
-		Where(assignableSQL, access.AssignPerm.Key()).OrderExpr("u.name, u.id").Scan(ctx, &refs)
+		Where(assignableSQL, access.AssignPerm.Key(), string(access.Admin)).OrderExpr("u.name, u.id").Scan(ctx, &refs)
 	if err != nil {
 		return nil, fmt.Errorf("people: assignees: %w", err)
 	}

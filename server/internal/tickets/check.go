@@ -124,12 +124,12 @@ func (c *checker) assignee(field string, id int64) {
 	if u == nil {
 		return
 	}
-	_, perms, err := c.s.People.Grants(c.ctx, c.db, u)
+	subj, err := people.SubjectIn(c.ctx, c.db, u)
 	if err != nil {
 		c.sys = err
 		return
 	}
-	if !access.CanBeAssigned(u.Role, perms) || u.DisabledAt != nil || u.PasswordHash == "" {
+	if !access.CanBeAssigned(subj) || u.DisabledAt != nil || u.PasswordHash == "" {
 		c.bad(field, "ticket.assignee_not_staff", nil)
 	}
 }

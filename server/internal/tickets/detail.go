@@ -45,19 +45,6 @@ type Can struct {
 	Fields []string `json:"fields"`
 }
 
-// editableFields lists the patch fields subj may change on a ticket with these visibility fields.
-func editableFields(subj access.Subject, v access.TicketVis) []string {
-	out := []string{}
-	var all TicketPatch
-	for _, f := range []string{"subject", "description", "priority_id", "channel_id", "category_id", "subcategory_id",
-		"order_number", "tags", "due_at", "requester_id", "affected_id", "queue_id", "assignee_id", "status_id", "allowed_roles"} {
-		if access.CanChange(subj, v, all.groupOf(f)) {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // TicketDetail is one ticket as its page shows it: the card and everything else.
 type TicketDetail struct {
 	Card

@@ -35,31 +35,39 @@ type TicketPatch struct {
 	AllowedRoles  Optional[[]int64]  `json:"allowed_roles"`
 }
 
-// fieldGroups maps each patch field to the group of fields one permission lets change.
-var fieldGroups = map[string]access.FieldGroup{
-	"subject": access.FieldsContent, "description": access.FieldsContent,
-	"priority_id": access.FieldsTypification, "channel_id": access.FieldsTypification,
-	"category_id": access.FieldsTypification, "subcategory_id": access.FieldsTypification,
-	"order_number": access.FieldsTypification, "tags": access.FieldsTypification, "due_at": access.FieldsTypification,
-	"requester_id": access.FieldsPeople, "affected_id": access.FieldsPeople,
-	"queue_id": access.FieldsAssignment, "assignee_id": access.FieldsAssignment,
-	"status_id": access.FieldsStatus, "allowed_roles": access.FieldsRoles,
+// patchField is one field of a PATCH: its name, the group of fields one permission lets change, and
+// whether a patch sets it.
+type patchField struct {
+	name  string
+	group access.FieldGroup
+	set   func(p *TicketPatch) bool
 }
 
-func (TicketPatch) groupOf(field string) access.FieldGroup { return fieldGroups[field] }
+// patchFields are the fields of a PATCH, in the order the ticket page lists them.
+var patchFields = []patchField{
+	{"subject", access.FieldsContent, func(p *TicketPatch) bool { return p.Subject.Set }},
+	{"description", access.FieldsContent, func(p *TicketPatch) bool { return p.Description.Set }},
+	{"priority_id", access.FieldsTypification, func(p *TicketPatch) bool { return p.PriorityID.Set }},
+	{"channel_id", access.FieldsTypification, func(p *TicketPatch) bool { return p.ChannelID.Set }},
+	{"category_id", access.FieldsTypification, func(p *TicketPatch) bool { return p.CategoryID.Set }},
+	{"subcategory_id", access.FieldsTypification, func(p *TicketPatch) bool { return p.SubcategoryID.Set }},
+	{"order_number", access.FieldsTypification, func(p *TicketPatch) bool { return p.OrderNumber.Set }},
+	{"tags", access.FieldsTypification, func(p *TicketPatch) bool { return p.Tags.Set }},
+	{"due_at", access.FieldsTypification, func(p *TicketPatch) bool { return p.DueAt.Set }},
+	{"requester_id", access.FieldsPeople, func(p *TicketPatch) bool { return p.RequesterID.Set }},
+	{"affected_id", access.FieldsPeople, func(p *TicketPatch) bool { return p.AffectedID.Set }},
+	{"queue_id", access.FieldsAssignment, func(p *TicketPatch) bool { return p.QueueID.Set }},
+	{"assignee_id", access.FieldsAssignment, func(p *TicketPatch) bool { return p.AssigneeID.Set }},
+	{"status_id", access.FieldsStatus, func(p *TicketPatch) bool { return p.StatusID.Set }},
+	{"allowed_roles", access.FieldsRoles, func(p *TicketPatch) bool { return p.AllowedRoles.Set }},
+}
 
-// groups names each field a patch sets with its group.
-func (p TicketPatch) groups() map[string]access.FieldGroup {
-	out := map[string]access.FieldGroup{}
-	for field, set := range map[string]bool{
-		"subject": p.Subject.Set, "description": p.Description.Set, "priority_id": p.PriorityID.Set,
-		"channel_id": p.ChannelID.Set, "category_id": p.CategoryID.Set, "subcategory_id": p.SubcategoryID.Set,
-		"order_number": p.OrderNumber.Set, "tags": p.Tags.Set, "due_at": p.DueAt.Set,
-		"requester_id": p.RequesterID.Set, "affected_id": p.AffectedID.Set, "queue_id": p.QueueID.Set,
-		"assignee_id": p.AssigneeID.Set, "status_id": p.StatusID.Set, "allowed_roles": p.AllowedRoles.Set,
-	} {
-		if set {
-			out[field] = fieldGroups[field]
+// editableFields lists the patch fields subj may change on a ticket with these visibility fields.
+func editableFields(subj access.Subject, v access.TicketVis) []string {
+	out := []string{}
+	for _, f := range patchFields {
+		if access.CanChange(subj, v, f.group) {
+			out = append(out, f.name)
 		}
 	}
 	return out
@@ -69,12 +77,12 @@ func (p TicketPatch) groups() map[string]access.FieldGroup {
 // may not change is refused, never silently ignored, and nothing of the patch is applied.
 func refuseFields(subj access.Subject, v access.TicketVis, p TicketPatch) error {
 	var e *errs.Error
-	for field, g := range p.groups() {
-		if !access.CanChange(subj, v, g) {
+	for _, f := range patchFields {
+		if f.set(&p) && !access.CanChange(subj, v, f.group) {
 			if e == nil {
 				e = errs.New(errs.Forbidden, "ticket.fields_forbidden")
 			}
-			e = e.WithField(field, "field.forbidden", nil)
+			e = e.WithField(f.name, "field.forbidden", nil)
 		}
 	}
 	if e != nil {
