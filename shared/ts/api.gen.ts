@@ -1427,6 +1427,16 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /**
+             * Format: int64
+             * @description The workflow version whose transitions the ticket follows (immutable; GET /workflow-versions/{id}).
+             */
+            workflow_version_id: number | null;
+            /**
+             * Format: date-time
+             * @description When the ticket entered its current status.
+             */
+            state_entered_at: string;
         };
         Column: {
             /** Format: int64 */

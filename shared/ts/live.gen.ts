@@ -30,6 +30,8 @@ export interface Card {
   version: number;
   created_at: string;
   updated_at: string;
+  workflow_version_id: number | null;
+  state_entered_at: string;
 }
 export interface UserRef {
   id: number;

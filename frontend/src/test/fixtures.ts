@@ -22,6 +22,8 @@ export function card(p: Partial<Card> & { id: number }): Card {
     version: 1,
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:00:00Z',
+    workflow_version_id: null,
+    state_entered_at: '2026-01-01T00:00:00Z',
     ...p,
   };
 }

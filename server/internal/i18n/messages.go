@@ -3,6 +3,8 @@ package i18n
 // messages holds every server message in every locale; a test checks both have the same keys.
 var messages = map[Locale]map[string]string{
 	ES: {
+		// Issue 5: workflows.
+		"workflow.not_a_state": "Este estado no es parte del flujo de trabajo del ticket.",
 		// Issue 4: permissions and visibility.
 		"export.number":                  "Número",
 		"export.subject":                 "Asunto",
@@ -212,6 +214,8 @@ var messages = map[Locale]map[string]string{
 		"commerce.backorder_over_owed":        "Del artículo {sku} se deben {owed} unidades; no se pueden dejar {quantity} pendientes.",
 	},
 	EN: {
+		// Issue 5: workflows.
+		"workflow.not_a_state": "This status is not part of the ticket's workflow.",
 		// Issue 4: permissions and visibility.
 		"export.number":                  "Number",
 		"export.subject":                 "Subject",

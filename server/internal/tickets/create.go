@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,7 +105,7 @@ func (s *Service) CreateTicket(ctx context.Context, subj access.Subject, req New
 				return fmt.Errorf("tickets: idempotency: %w", err)
 			}
 		}
-		d, err := s.createTicket(ctx, tx, subj, req)
+		d, err := s.createTicket(ctx, tx, subj, req, "")
 		if err != nil {
 			return err
 		}
@@ -132,7 +133,7 @@ func (s *Service) CreateTicket(ctx context.Context, subj access.Subject, req New
 	return out, nil
 }
 
-func (s *Service) createTicket(ctx context.Context, tx bun.Tx, subj access.Subject, req NewTicketRequest) (*TicketDetail, error) {
+func (s *Service) createTicket(ctx context.Context, tx bun.Tx, subj access.Subject, req NewTicketRequest, workflowKey string) (*TicketDetail, error) {
 	c := s.checker(ctx, tx)
 	n := NewTicket{Subject: c.subject("subject", req.Subject), Description: c.description("description", req.Description)}
 	if !access.CanCreateTicket(subj) {
@@ -185,8 +186,22 @@ func (s *Service) createTicket(ctx context.Context, tx bun.Tx, subj access.Subje
 		}
 	}
 	var status *catalog.EntryRef
+	var states []int64
+	if s.Flow != nil && !c.failed("category_id") && !c.failed("subcategory_id") {
+		v, start, st, err := s.Flow.Start(ctx, tx, n.CategoryID, n.SubcategoryID, workflowKey)
+		if err != nil {
+			return nil, err
+		}
+		n.WorkflowVersionID, states = &v, st
+		if req.StatusID == nil {
+			req.StatusID = &start
+		}
+	}
 	if req.StatusID != nil {
 		status = c.ref("status_id", catalog.RefStatuses, *req.StatusID)
+		if status != nil && states != nil && !slices.Contains(states, status.ID) {
+			c.bad("status_id", "workflow.not_a_state", nil)
+		}
 	} else {
 		st, err := s.Catalog.FirstStatus(ctx, tx, catalog.ToDo)
 		if err != nil {
@@ -267,6 +282,9 @@ func (s *Service) createTicket(ctx context.Context, tx bun.Tx, subj access.Subje
 	}
 	t, err := s.insert(ctx, tx, subj, n)
 	if err != nil {
+		return nil, err
+	}
+	if t, err = s.runHooks(ctx, tx, subj, nil, t, SourceUser); err != nil {
 		return nil, err
 	}
 	return s.detail(ctx, tx, subj, t)

@@ -2,7 +2,6 @@ package tickets
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -271,81 +270,13 @@ func (s *Service) Update(ctx context.Context, subj access.Subject, id int64, p T
 		if t.Version != p.Version {
 			return s.staleDetail(ctx, tx, subj, t)
 		}
-		if err := refuseFields(subj, t.Vis(), p); err != nil {
-			return err
-		}
-		if t.Tags == nil {
-			t.Tags = []string{}
-		}
-		if t.AllowedRoles == nil {
-			t.AllowedRoles = []int64{}
-		}
-		if t.Network == nil {
-			t.Network = []int64{}
-		}
-		nt := *t
-		c := s.checker(ctx, tx)
-		s.applyPatch(c, t, &nt, p)
-		if err := c.result(); err != nil {
-			return err
-		}
-		// Who may see the ticket follows its people, queue and typification: a new queue or typification
-		// starts from their roles again unless the same patch sets the roles explicitly.
-		if !same(idOf(nt.QueueID), idOf(t.QueueID)) || !same(idOf(nt.CategoryID), idOf(t.CategoryID)) ||
-			!same(idOf(nt.SubcategoryID), idOf(t.SubcategoryID)) {
-			if !p.AllowedRoles.Set {
-				if err := s.setAllowedRoles(ctx, tx, &nt); err != nil {
-					return err
-				}
-			}
-		}
-		var changes []change
-		var cols []string
-		for _, col := range columns {
-			if b, a := col.get(t), col.get(&nt); !same(b, a) {
-				changes = append(changes, change{col.name, b, a})
-				cols = append(cols, col.name)
-			}
-		}
-		if len(changes) == 0 {
-			out, err = s.detail(ctx, tx, subj, t)
-			return err
-		}
-		if !same(idOf(nt.RequesterID), idOf(t.RequesterID)) || !same(idOf(nt.AffectedID), idOf(t.AffectedID)) {
-			if err := s.setNetwork(ctx, tx, &nt); err != nil {
-				return err
-			}
-			if !slices.Equal(nt.Network, t.Network) {
-				cols = append(cols, "network")
-			}
-		}
-		if nt.StatusID != t.StatusID {
-			if err := s.checkWIPOf(ctx, tx, subj, nt.StatusID, t.StatusID); err != nil {
-				return err
-			}
-			// A status change puts the ticket at the top of its new column, as a move without a place does.
-			if nt.Rank, err = s.topRank(ctx, tx, nt.StatusID, t.ID); err != nil {
-				return fmt.Errorf("tickets: update: %w", err)
-			}
-			cols = append(cols, "rank")
-			if nt.Rank != t.Rank {
-				changes = append(changes, change{"rank", t.Rank, nt.Rank})
-			}
-		}
-		nt.Version = t.Version + 1
-		if _, err := tx.NewUpdate().Model(&nt).Column(append(cols, "version")...).Set("updated_at = now()").
-			WherePK().Returning("updated_at").Exec(ctx); err != nil {
-			return fmt.Errorf("tickets: update: %w", err)
-		}
-		if err := s.record(ctx, tx, t.ID, subj, changes); err != nil {
-			return err
-		}
-		if err := s.emitUpdated(ctx, tx, subj, t, &nt); err != nil {
+		nt, err := s.ApplyTx(ctx, tx, subj, t, p, ApplyOptions{Source: SourceUser})
+		if err != nil {
 			return err
 		}
 		// The editor may have just moved the ticket out of their own view (another queue, other roles):
 		// they still get the ticket as saved; the live stream then sends them its removal.
-		out, err = s.detail(ctx, tx, subj, &nt)
+		out, err = s.detail(ctx, tx, subj, nt)
 		return err
 	})
 	if err != nil {

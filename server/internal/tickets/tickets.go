@@ -47,6 +47,12 @@ type Ticket struct {
 	Version       int64      `bun:"version"`
 	CreatedAt     time.Time  `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt     time.Time  `bun:"updated_at,nullzero,default:now()"`
+	// WorkflowVersionID is the workflow version the ticket started in and keeps.
+	WorkflowVersionID *int64 `bun:"workflow_version_id"`
+	// StateEnteredAt is when the ticket entered its current status.
+	StateEnteredAt time.Time `bun:"state_entered_at,nullzero,default:now()"`
+	// CreatedBy is the user who created the ticket (nil for the system or an anonymous form).
+	CreatedBy *int64 `bun:"created_by"`
 }
 
 // Vis is the ticket's visibility fields, as access decides with them.
@@ -85,6 +91,9 @@ type Card struct {
 	Version       int64             `json:"version"`
 	CreatedAt     time.Time         `json:"created_at"`
 	UpdatedAt     time.Time         `json:"updated_at"`
+	// WorkflowVersionID names the workflow version whose transitions the ticket follows.
+	WorkflowVersionID *int64    `json:"workflow_version_id"`
+	StateEnteredAt    time.Time `json:"state_entered_at"`
 }
 
 // Service runs the ticket use cases.
@@ -92,6 +101,10 @@ type Service struct {
 	DB      *bun.DB
 	Catalog *catalog.Store
 	People  *people.Store
+	// Flow decides the workflow of tickets (nil: any status change is allowed).
+	Flow Flow
+	// Hooks run inside the transaction of every creation and change, in order.
+	Hooks []Hook
 }
 
 // cards turns tickets into cards, naming their assignees and requesters with one query.
@@ -113,7 +126,8 @@ func (s *Service) cards(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, e
 	for i, t := range ts {
 		out[i] = Card{ID: t.ID, Number: t.Number, Subject: t.Subject, StatusID: t.StatusID, PriorityID: t.PriorityID,
 			CategoryID: t.CategoryID, SubcategoryID: t.SubcategoryID, ChannelID: t.ChannelID, QueueID: t.QueueID,
-			AllowedRoles: t.AllowedRoles, Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC()}
+			AllowedRoles: t.AllowedRoles, Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
+			WorkflowVersionID: t.WorkflowVersionID, StateEnteredAt: t.StateEnteredAt.UTC()}
 		if out[i].AllowedRoles == nil {
 			out[i].AllowedRoles = []int64{}
 		}
@@ -211,8 +225,11 @@ func (s *Service) Move(ctx context.Context, subj access.Subject, id int64, req M
 		}
 		before := *t
 		t.StatusID, t.Rank, t.Version = st.ID, rank, t.Version+1
-		if _, err := tx.NewUpdate().Model(t).Column("status_id", "rank", "version").Set("updated_at = now()").
-			WherePK().Returning("updated_at").Exec(ctx); err != nil {
+		q := tx.NewUpdate().Model(t).Column("status_id", "rank", "version").Set("updated_at = now()")
+		if before.StatusID != t.StatusID {
+			q = q.Set("state_entered_at = now()")
+		}
+		if _, err := q.WherePK().Returning("updated_at, state_entered_at").Exec(ctx); err != nil {
 			return fmt.Errorf("tickets: move: %w", err)
 		}
 		changes := []change{}
@@ -228,8 +245,22 @@ func (s *Service) Move(ctx context.Context, subj access.Subject, id int64, req M
 		}
 		prev := *out
 		prev.StatusID, prev.Rank, prev.Version, prev.UpdatedAt = before.StatusID, before.Rank, before.Version, before.UpdatedAt.UTC()
-		return live.Append(ctx, tx, live.Event{Name: live.TicketMoved, TicketID: t.ID, Ticket: out, Previous: &prev,
-			Actor: &live.Actor{ID: subj.UserID, Name: subj.Name}, Vis: t.Vis()})
+		prev.StateEnteredAt = before.StateEnteredAt.UTC()
+		if err := live.Append(ctx, tx, live.Event{Name: live.TicketMoved, TicketID: t.ID, Ticket: out, Previous: &prev,
+			Actor: &live.Actor{ID: subj.UserID, Name: subj.Name}, Vis: t.Vis()}); err != nil {
+			return err
+		}
+		if before.StatusID == t.StatusID {
+			return nil
+		}
+		after, err := s.afterChange(ctx, tx, subj, &before, t, ApplyOptions{Source: SourceUser})
+		if err != nil {
+			return err
+		}
+		if after.Version != t.Version { // a workflow action or a rule changed it further
+			out, err = s.card(ctx, tx, after)
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -397,10 +428,20 @@ type NewTicket struct {
 	Tags          []string
 	DueAt         *time.Time
 	CreatedAt     time.Time // zero: now (the seed spreads tickets over past weeks)
+	// WorkflowVersionID is the workflow version the ticket follows (Flow.Start's answer).
+	WorkflowVersionID *int64
 }
 
-// Create inserts a ticket at the top of its column, with its history and event.
+// Create inserts a ticket at the top of its column, with its history and event, in the workflow its
+// typification maps to; it runs no hooks (the seed, fixtures and benchmarks use it).
 func (s *Service) Create(ctx context.Context, tx bun.Tx, subj access.Subject, n NewTicket) (*Card, error) {
+	if n.WorkflowVersionID == nil && s.Flow != nil {
+		v, _, _, err := s.Flow.Start(ctx, tx, n.CategoryID, n.SubcategoryID, "")
+		if err != nil {
+			return nil, err
+		}
+		n.WorkflowVersionID = &v
+	}
 	t, err := s.insert(ctx, tx, subj, n)
 	if err != nil {
 		return nil, err
@@ -420,14 +461,18 @@ func (s *Service) insert(ctx context.Context, tx bun.Tx, subj access.Subject, n 
 	t := &Ticket{Subject: n.Subject, Description: n.Description, StatusID: n.StatusID, PriorityID: n.PriorityID,
 		AssigneeID: n.AssigneeID, RequesterID: n.RequesterID, ChannelID: n.ChannelID, CategoryID: n.CategoryID,
 		SubcategoryID: n.SubcategoryID, QueueID: n.QueueID, AffectedID: n.AffectedID, OrderNumber: n.OrderNumber,
-		Tags: tags, DueAt: n.DueAt, Rank: rank, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt}
+		Tags: tags, DueAt: n.DueAt, Rank: rank, Version: 1, CreatedAt: n.CreatedAt, UpdatedAt: n.CreatedAt,
+		WorkflowVersionID: n.WorkflowVersionID, StateEnteredAt: n.CreatedAt}
+	if subj.UserID != 0 {
+		t.CreatedBy = &subj.UserID
+	}
 	if err := s.setNetwork(ctx, tx, t); err != nil {
 		return nil, err
 	}
 	if err := s.setAllowedRoles(ctx, tx, t); err != nil {
 		return nil, err
 	}
-	if _, err := tx.NewInsert().Model(t).Returning("id, number, created_at, updated_at").Exec(ctx); err != nil {
+	if _, err := tx.NewInsert().Model(t).Returning("id, number, created_at, updated_at, state_entered_at").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("tickets: create: %w", err)
 	}
 	created := map[string]any{"subject": t.Subject, "status_id": t.StatusID, "priority_id": t.PriorityID,
