@@ -25,6 +25,7 @@ import (
 	"github.com/atiende/atiende/server/internal/db"
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/shared/api"
 )
@@ -39,7 +40,11 @@ type App struct {
 	Relay  *live.Relay
 	// Presence tracks who views and who writes on each ticket.
 	Presence *live.Presence
-	Fiber    *fiber.App
+	// Online tracks who has a live connection, across instances.
+	Online *live.OnlineSet
+	// Queues runs queue operations and automatic assignment.
+	Queues *queue.Service
+	Fiber  *fiber.App
 
 	People  *people.Store
 	Persons *people.Service
@@ -120,6 +125,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		_, ok, err := a.People.ActiveSubject(ctx, uid)
 		return ok, err
 	}
+	a.Online = &live.OnlineSet{Redis: a.Redis, Prefix: cfg.RedisPrefix}
+	a.Hub.Online = a.Online
+	a.Queues = &queue.Service{DB: a.DB.Bun, Tickets: a.Tickets, Online: a.Online}
+	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Queues.Hook)
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	a.Fiber = a.router()

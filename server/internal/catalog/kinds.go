@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -70,7 +71,26 @@ type Queue struct {
 	RoleIDs []int64 `bun:"role_ids,array" json:"role_ids"`
 	// SupervisorIDs are the users who supervise the queue: they see all its tickets.
 	SupervisorIDs []int64 `bun:"supervisor_ids,array" json:"supervisor_ids"`
+	// MemberIDs are the users who take the queue's tickets (users who may be assigned).
+	MemberIDs []int64 `bun:"member_ids,array" json:"member_ids"`
+	// Assignment is how the queue's new tickets are handed out: one of Assignments.
+	Assignment string `bun:"assignment" json:"assignment"`
+	// MaxPerAgent caps the open tickets automatic assignment gives a member (nil: no cap).
+	MaxPerAgent *int `bun:"max_per_agent" json:"max_per_agent"`
 }
+
+// The assignment modes of a queue.
+const (
+	AssignManual      = "manual"       // members accept tickets themselves
+	AssignRoundRobin  = "round_robin"  // the next online member after the last one given a ticket
+	AssignLeastLoaded = "least_loaded" // the online member with the fewest open tickets
+)
+
+// Assignments lists the assignment modes.
+var Assignments = []string{AssignManual, AssignRoundRobin, AssignLeastLoaded}
+
+// MaxPerAgentLimit is the highest cap of open tickets per member a queue may set.
+const MaxPerAgentLimit = 1000
 
 // NoteKind says whether a note reason credits or debits the customer.
 type NoteKind string
@@ -182,6 +202,16 @@ func (q *Queue) clean(bad *errs.Error) {
 	q.Common.clean(bad)
 	q.RoleIDs = cleanIDs(bad, "role_ids", q.RoleIDs)
 	q.SupervisorIDs = cleanIDs(bad, "supervisor_ids", q.SupervisorIDs)
+	q.MemberIDs = cleanIDs(bad, "member_ids", q.MemberIDs)
+	if q.Assignment == "" {
+		q.Assignment = AssignManual
+	}
+	if !slices.Contains(Assignments, q.Assignment) {
+		bad.WithField("assignment", "catalog.assignment_invalid", nil)
+	}
+	if q.MaxPerAgent != nil && (*q.MaxPerAgent < 1 || *q.MaxPerAgent > MaxPerAgentLimit) {
+		bad.WithField("max_per_agent", "catalog.max_per_agent_range", map[string]any{"max": MaxPerAgentLimit})
+	}
 	if q.Level < 1 {
 		bad.WithField("level", "field.gte", map[string]any{"param": 1})
 	} else if q.Level > 9 {

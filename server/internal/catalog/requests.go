@@ -115,6 +115,10 @@ type QueueInput struct {
 	// RoleIDs and SupervisorIDs: see Queue.
 	RoleIDs       []int64 `json:"role_ids"`
 	SupervisorIDs []int64 `json:"supervisor_ids"`
+	// MemberIDs, Assignment and MaxPerAgent: see Queue (default: no members, manual, no cap).
+	MemberIDs   []int64 `json:"member_ids"`
+	Assignment  string  `json:"assignment"`
+	MaxPerAgent *int    `json:"max_per_agent"`
 }
 
 // QueuePatch changes a queue.
@@ -127,6 +131,10 @@ type QueuePatch struct {
 	// RoleIDs and SupervisorIDs replace the queue's lists when present.
 	RoleIDs       *[]int64 `json:"role_ids"`
 	SupervisorIDs *[]int64 `json:"supervisor_ids"`
+	// MemberIDs and Assignment replace the queue's when present; MaxPerAgent null lifts the cap.
+	MemberIDs   *[]int64      `json:"member_ids"`
+	Assignment  *string       `json:"assignment"`
+	MaxPerAgent Optional[int] `json:"max_per_agent"`
 }
 
 // NoteReasonInput creates a note reason.
@@ -259,7 +267,8 @@ func applyChannel(r *EntryPatch, c *Channel) { patchCommon(&c.Common, r.NameES, 
 
 func buildQueue(r *QueueInput) *Queue {
 	return &Queue{Common: newCommon(r.Key, r.NameES, r.NameEN, r.Position, r.Active), Level: *r.Level,
-		RoleIDs: r.RoleIDs, SupervisorIDs: r.SupervisorIDs}
+		RoleIDs: r.RoleIDs, SupervisorIDs: r.SupervisorIDs, MemberIDs: r.MemberIDs, Assignment: r.Assignment,
+		MaxPerAgent: r.MaxPerAgent}
 }
 
 func applyQueue(r *QueuePatch, q *Queue) {
@@ -267,6 +276,11 @@ func applyQueue(r *QueuePatch, q *Queue) {
 	set(&q.Level, r.Level)
 	set(&q.RoleIDs, r.RoleIDs)
 	set(&q.SupervisorIDs, r.SupervisorIDs)
+	set(&q.MemberIDs, r.MemberIDs)
+	set(&q.Assignment, r.Assignment)
+	if r.MaxPerAgent.Set {
+		q.MaxPerAgent = r.MaxPerAgent.Value
+	}
 }
 
 func buildNoteReason(r *NoteReasonInput) *NoteReason {

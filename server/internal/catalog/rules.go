@@ -137,6 +137,13 @@ func checkQueue(ctx context.Context, tx bun.Tx, before, after *Queue) error {
 			return err
 		}
 	}
+	var members []int64
+	if before != nil {
+		members = before.MemberIDs
+	}
+	if err := checkMembers(ctx, tx, members, after.MemberIDs); err != nil {
+		return err
+	}
 	var was []int64
 	if before != nil {
 		was = before.SupervisorIDs
@@ -166,6 +173,32 @@ func checkQueue(ctx context.Context, tx bun.Tx, before, after *Queue) error {
 		}
 	}
 	return live.AppendAccessChanged(ctx, tx, access.SortIDs(append(append([]int64{}, was...), after.SupervisorIDs...)))
+}
+
+// checkMembers refuses new queue members who may not be given tickets (access.CanBeAssigned), disabled
+// or without a login; members already there stay (their tickets do).
+func checkMembers(ctx context.Context, tx bun.Tx, was, now []int64) error {
+	store := people.NewStore(tx)
+	for _, id := range now {
+		if slices.Contains(was, id) {
+			continue
+		}
+		u, err := store.ByIDIn(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if u == nil || u.DisabledAt != nil || u.PasswordHash == "" {
+			return errs.InvalidField("member_ids", "catalog.member_invalid", nil)
+		}
+		subj, err := people.SubjectIn(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		if !access.CanBeAssigned(subj) {
+			return errs.InvalidField("member_ids", "catalog.member_not_allowed", map[string]any{"name": u.Name})
+		}
+	}
+	return nil
 }
 
 // recomputeAllowedRoles resets the allowed roles of the tickets matched by where to their queue's and

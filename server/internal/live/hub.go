@@ -28,6 +28,9 @@ type Hub struct {
 	// Active reports whether a user may still use the desk (enabled); nil means always. An access.changed
 	// asks it once per user with connections here, never per event.
 	Active func(ctx context.Context, userID int64) (bool, error)
+	// Online records who is connected, across instances (nil: not recorded).
+	Online *OnlineSet
+	online onlineState
 }
 
 // NewHub returns an empty hub.

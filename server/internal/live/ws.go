@@ -130,6 +130,7 @@ func (s *Server) serve(ws *fws.Conn) {
 		// The library recycles the connection when this returns: no write may still be under way.
 		w.wg.Wait()
 	}()
+	defer s.Hub.syncOnline(subj.UserID, false) // after the removal: offline when it was the last
 	defer s.Hub.remove(c)
 	if s.Presence != nil {
 		defer s.Presence.leave(c)
@@ -150,6 +151,7 @@ func (s *Server) serve(ws *fws.Conn) {
 		}
 		switch msg.Type {
 		case "ping":
+			s.Hub.syncOnline(subj.UserID, true)
 			c.mu.Lock()
 			c.queueLocked([]byte(`{"type":"pong"}`))
 			c.mu.Unlock()
@@ -199,6 +201,7 @@ func (s *Server) handshake(ws *fws.Conn, c *Client) bool {
 	}
 	c.topics = hello.Topics
 	s.Hub.add(c)
+	s.Hub.syncOnline(c.subject.UserID, false)
 	return s.resume(c, hello.After)
 }
 
