@@ -44,18 +44,16 @@ func CanQueueOp(s Subject, op QueueOp, q QueueRole, isAssignee bool) bool {
 	if s.UserID == 0 || !CanBeAssigned(s) {
 		return false
 	}
-	if GrantsAll(s.Role) {
-		return true
-	}
+	admin := GrantsAll(s.Role)
 	switch op {
 	case QueueAccept, QueueTransfer:
-		return q.Member || q.Supervisor
+		return admin || q.Member || q.Supervisor
 	case QueueDispatch:
-		return isAssignee
+		return admin || isAssignee
 	case QueueReject, QueueEscalate:
-		return q.Member || q.Supervisor || isAssignee
+		return admin || q.Member || q.Supervisor || isAssignee
 	case QueueAssign, QueueYank:
-		return q.Supervisor
+		return admin || q.Supervisor
 	}
 	return false
 }
