@@ -11,6 +11,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/app"
+	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/testutil"
@@ -26,6 +27,9 @@ type desk struct {
 	ids    map[string]int64 // users by email
 	queues map[string]int64 // queues by key
 	cats   map[string]int64 // categories by key
+	// channel is the phone channel, for tickets staff create.
+	channel int64
+	present []string // users marked online
 }
 
 func newDesk(t *testing.T) *desk {
@@ -47,6 +51,7 @@ func newDesk(t *testing.T) *desk {
 	for _, r := range d.rows("SELECT key, id FROM categories") {
 		d.cats[r[0].(string)] = r[1].(int64)
 	}
+	d.scan(&d.channel, "SELECT id FROM channels WHERE key = 'phone'")
 	d.exec("UPDATE queues SET supervisor_ids = ARRAY[$1::bigint] WHERE key = 'level_1'", d.ids["sup1@x.test"])
 	d.exec("UPDATE queues SET supervisor_ids = ARRAY[$1::bigint] WHERE key = 'level_2'", d.ids["sup2@x.test"])
 	d.exec("UPDATE queues SET member_ids = ARRAY[$1::bigint] WHERE key = 'level_1'", d.ids["agent1@x.test"])
@@ -130,10 +135,20 @@ func (d *desk) ticket(queueID, assigneeID, creatorID int64) int64 {
 // create creates a ticket as the admin through the API's creation path (hooks run: automatic assignment).
 func (d *desk) create(queueID int64, categoryID int64, subcategoryID *int64) int64 {
 	d.t.Helper()
+	id, err := d.tryCreate(queueID, categoryID, subcategoryID)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return id
+}
+
+func (d *desk) tryCreate(queueID int64, categoryID int64, subcategoryID *int64) (int64, error) {
 	admin := d.f.Subject("admin@x.test")
 	var id int64
 	err := d.a.DB.Bun.RunInTx(context.Background(), nil, func(ctx context.Context, tx bun.Tx) error {
-		req := tickets.NewTicketRequest{Subject: "Auto", CategoryID: categoryID, SubcategoryID: subcategoryID}
+		requester := d.ids["customer@x.test"]
+		req := tickets.NewTicketRequest{Subject: "Auto", CategoryID: categoryID, SubcategoryID: subcategoryID,
+			ChannelID: &d.channel, RequesterID: &requester}
 		if queueID != 0 {
 			req.QueueID = &queueID
 		}
@@ -143,10 +158,10 @@ func (d *desk) create(queueID int64, categoryID int64, subcategoryID *int64) int
 		}
 		return err
 	})
-	if err != nil {
-		d.t.Fatal(err)
+	if e, ok := errs.As(err); ok {
+		return 0, fmt.Errorf("create: %v %v", e, e.Fields)
 	}
-	return id
+	return id, err
 }
 
 // state is what a refused operation must leave untouched.
@@ -188,8 +203,11 @@ func (d *desk) lastOp(id int64) map[string]any {
 	return m
 }
 
+// online marks users online as their live connections do (the real presence set in the test's Redis);
+// createMany keeps them online as their clients' pings would.
 func (d *desk) online(emails ...string) {
 	d.t.Helper()
+	d.present = append(d.present, emails...)
 	for _, e := range emails {
 		if err := d.a.Online.Touch(context.Background(), d.ids[e]); err != nil {
 			d.t.Fatal(err)
