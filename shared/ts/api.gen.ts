@@ -1288,6 +1288,68 @@ export interface paths {
         patch: operations["updatePersonContact"];
         trace?: never;
     };
+    "/tickets/{ticketId}/queue-ops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Moves a ticket between a person's work in progress and the queues.
+         * @description `accept` (a member or supervisor of the ticket's queue: assignee = me), `dispatch` (my ticket:
+         *     into `queue_id`, unassigned, then automatic assignment), `reject` (`reason` required: out of its
+         *     queue, back to its creator when they may be assigned, with an internal note), `transfer` (members
+         *     and supervisors of the current queue: into another `queue_id`, unassigned, then automatic
+         *     assignment), `assign` (supervisors: `assignee_id`), `yank` (supervisors: unassigned, stays in its
+         *     queue), `escalate` (into the active queue of the next higher level, unassigned, then automatic
+         *     assignment; 422 at the top). The admin may do every operation. Each writes a `queue_op` history
+         *     row and a `ticket.updated` event; an operation that changes nothing writes nothing.
+         */
+        post: operations["queueOp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/work": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My work in progress, my queues' waiting tickets and the members of the queues I supervise. */
+        get: operations["getMyWork"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/default-managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who gets new tickets first, per category and queue (catalog.manage). */
+        get: operations["listDefaultManagers"];
+        /** Replaces every default manager row (catalog.manage); a bad row refuses the whole list. */
+        put: operations["replaceDefaultManagers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1801,6 +1863,11 @@ export interface components {
             role_ids: number[];
             /** @description Users who supervise the queue and see all its tickets (they need ticket.view_queue). */
             supervisor_ids: number[];
+            /** @description Users who take the queue's tickets (they must be able to be assigned tickets). */
+            member_ids: number[];
+            assignment: components["schemas"]["QueueAssignment"];
+            /** @description Cap of open tickets automatic assignment gives a member; null: none. */
+            max_per_agent: number | null;
         };
         NoteReason: {
             /** Format: int64 */
@@ -1949,6 +2016,11 @@ export interface components {
             role_ids?: number[];
             /** @description Users who supervise the queue and see all its tickets (they need ticket.view_queue). */
             supervisor_ids?: number[];
+            /** @description Users who take the queue's tickets (they must be able to be assigned tickets). */
+            member_ids?: number[];
+            assignment?: components["schemas"]["QueueAssignment"];
+            /** @description Cap of open tickets automatic assignment gives a member; null: none. */
+            max_per_agent?: number | null;
         };
         QueuePatch: {
             /** Format: int64 */
@@ -1961,6 +2033,11 @@ export interface components {
             role_ids?: number[];
             /** @description Users who supervise the queue and see all its tickets (they need ticket.view_queue). */
             supervisor_ids?: number[];
+            /** @description Users who take the queue's tickets (they must be able to be assigned tickets). */
+            member_ids?: number[];
+            assignment?: components["schemas"]["QueueAssignment"];
+            /** @description Cap of open tickets automatic assignment gives a member; null: none. */
+            max_per_agent?: number | null;
         };
         NewNoteReason: {
             /** @description Default: a unique slug of name_en. */
@@ -2266,6 +2343,83 @@ export interface components {
         };
         PersonConflict: components["schemas"]["ErrorBody"] & {
             current: components["schemas"]["Person"];
+        };
+        /**
+         * @description How a queue's new tickets are handed out among its online members.
+         * @enum {string}
+         */
+        QueueAssignment: "manual" | "round_robin" | "least_loaded";
+        QueueOpRequest: {
+            /** @enum {string} */
+            op: "accept" | "dispatch" | "reject" | "transfer" | "assign" | "yank" | "escalate";
+            /** Format: int64 */
+            version: number;
+            /**
+             * Format: int64
+             * @description dispatch and transfer: the target queue.
+             */
+            queue_id?: number;
+            /**
+             * Format: int64
+             * @description assign: who gets the ticket.
+             */
+            assignee_id?: number;
+            /** @description reject: required. */
+            reason?: string;
+        };
+        MyWork: {
+            /** @description Tickets assigned to me that are not done, oldest first (at most 200). */
+            wip: components["schemas"]["Card"][];
+            /** @description The queues I am a member or supervisor of. */
+            queues: components["schemas"]["QueueWork"][];
+            /** @description The members of the queues I supervise. */
+            members: components["schemas"]["QueueMemberLoad"][];
+        };
+        QueueWork: {
+            /** Format: int64 */
+            queue_id: number;
+            /** @description Unassigned tickets of the queue that are not done and I see. */
+            waiting: number;
+            /** @description The oldest 50 of them. */
+            items: components["schemas"]["Card"][];
+        };
+        QueueMemberLoad: {
+            /** Format: int64 */
+            queue_id: number;
+            user: components["schemas"]["UserRef"];
+            /** @description Has a live connection on any instance. */
+            online: boolean;
+            /** @description Tickets assigned to them that are not done */
+            open: number;
+        };
+        DefaultManager: {
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: int64
+             * @description A category or subcategory; null matches any.
+             */
+            category_id: number | null;
+            /**
+             * Format: int64
+             * @description Null matches any.
+             */
+            queue_id: number | null;
+            /** Format: int64 */
+            user_id: number;
+        };
+        DefaultManagerList: {
+            items: components["schemas"]["DefaultManager"][];
+        };
+        DefaultManagersReplace: {
+            items: {
+                /** Format: int64 */
+                category_id?: number | null;
+                /** Format: int64 */
+                queue_id?: number | null;
+                /** Format: int64 */
+                user_id: number;
+            }[];
         };
     };
     responses: {
@@ -5131,6 +5285,117 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    queueOp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueueOpRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The ticket changed since `version`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    getMyWork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My work. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyWork"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    listDefaultManagers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every row. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultManagerList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    replaceDefaultManagers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefaultManagersReplace"];
+            };
+        };
+        responses: {
+            /** @description Every row as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultManagerList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };
