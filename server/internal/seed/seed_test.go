@@ -148,3 +148,31 @@ func TestDemoLoginsSeeTheirTickets(t *testing.T) {
 	}
 	t.Logf("visible sets: %v", sizes)
 }
+
+// The demo's agents are members of the queues their roles work, and the first level deals by turns.
+func TestSeedQueueMembers(t *testing.T) {
+	dbURL := testutil.DB(t)
+	redisURL, prefix := testutil.Redis(t)
+	a := testutil.Start(t, testutil.Config(dbURL, redisURL, prefix))
+	if _, err := seed.Run(t.Context(), a.DB.Bun, a.People, a.Tickets, 0); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := a.DB.Pool.Query(t.Context(), `SELECT q.key || ':' || q.assignment || ':' || coalesce(string_agg(u.email, ',' ORDER BY u.email), '')
+		FROM queues q LEFT JOIN queue_members m ON m.queue_id = q.id LEFT JOIN users u ON u.id = m.user_id GROUP BY q.id ORDER BY q.level`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	want := []string{"level_1:round_robin:agent1@atiende.test,agent2@atiende.test", "level_2:manual:agent1@atiende.test,agent2@atiende.test",
+		"level_3:manual:agent2@atiende.test"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("queues and members %v, want %v", got, want)
+	}
+}
