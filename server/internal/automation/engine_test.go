@@ -123,7 +123,7 @@ func TestRuleConditionsAndActions(t *testing.T) {
 			},
 			patch: map[string]any{"subject": "Sigue igual"}, check: unchanged},
 		{name: "changed status_id → set_allowed_roles", conds: []any{cond("changed", "eq", "status_id")},
-			acts: []any{act("set_allowed_roles", []int64{roles["supervisor"], roles["agent"]})},
+			acts:  []any{act("set_allowed_roles", []int64{roles["supervisor"], roles["agent"]})},
 			patch: map[string]any{"status_id": st["waiting"]}, fires: true,
 			check: func(t *testing.T, _, r ticketRow) {
 				want := []int64{min(roles["supervisor"], roles["agent"]), max(roles["supervisor"], roles["agent"])}
