@@ -7,6 +7,7 @@
 #   make bench-board  bin/atiende bench board
 #   make bench-tickets bin/atiende bench tickets (1,000,000 tickets; the records table)
 #   make bench-access bin/atiende bench access (100,000-person genealogy, 1,000,000 tickets; visibility)
+#   make bench-workflow bin/atiende bench workflow (2,000 status moves over HTTP with 100 active rules)
 #   make gen          regenerate code from shared/ (npm run gen)
 #
 # With DATABASE_URL and REDIS_URL both set, those servers are used and nothing is started.
@@ -32,7 +33,7 @@ NPM_CI := if [[ ! -d node_modules || package-lock.json -nt node_modules/.package
 
 GO_BUILD := go build -tags embed -o $(BIN) ./server/cmd/atiende
 
-.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets bench-access test test-fuzz \
+.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets bench-access bench-workflow test test-fuzz \
 	test-services test-vet test-go test-npm-ci test-check-gen test-typecheck test-lint test-vitest \
 	test-web-build test-go-build test-e2e
 
@@ -79,8 +80,11 @@ bench-tickets: ensure build services
 bench-access: ensure build services
 	$(SVC_ENV) exec $(BIN) bench access
 
+bench-workflow: ensure build services
+	$(SVC_ENV) exec $(BIN) bench workflow
+
 bench: ensure build services
-	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets && $(BIN) bench access
+	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets && $(BIN) bench access && $(BIN) bench workflow
 
 # ---------------------------------------------------------------- test
 # Each stage records .data/results/stage-<name>.passed or .failed for scripts/summarize.mjs;

@@ -1350,6 +1350,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/automation-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every automation rule in order (catalog.manage). */
+        get: operations["listAutomationRules"];
+        put?: never;
+        /** Add a rule at the end of the order (catalog.manage). */
+        post: operations["createAutomationRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/automation-rules/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Put every rule in a new order (catalog.manage); `ids` names each rule once. */
+        put: operations["reorderAutomationRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/automation-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a rule (catalog.manage), based on its `version`. */
+        put: operations["updateAutomationRule"];
+        post?: never;
+        /** Delete a rule at a version (catalog.manage); the rules after it move up. */
+        delete: operations["deleteAutomationRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The macros in order; active ones for those with canned.use, all of them for catalog.manage. */
+        get: operations["listMacros"];
+        put?: never;
+        /** Add a macro at the end of the list (catalog.manage). */
+        post: operations["createMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/macros/{macroId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a macro (catalog.manage), based on its `version`. */
+        put: operations["updateMacro"];
+        post?: never;
+        /** Delete a macro at a version (catalog.manage). */
+        delete: operations["deleteMacro"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/macros/{macroId}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply an active macro to up to 100 tickets (canned.use), each in its own transaction with the caller's own permissions: the reply (filled for each ticket, in its requester's language) and notes first, then the field changes (the status through the workflow), then the notifications. A ticket that fails is left untouched and says why; the others are applied. */
+        post: operations["applyMacro"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first, 30 per page, and how many are unread. */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark some of my notifications (`ids`, at most 100) or all of them (`all`) read. */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2420,6 +2560,128 @@ export interface components {
                 /** Format: int64 */
                 user_id: number;
             }[];
+        };
+        /** @description One test of a rule. Fields and operators: `subject`, `description` (contains / not_contains a text, case and accent insensitive); `channel_id`, `category_id`, `subcategory_id`, `priority_id`, `queue_id`, `status_id`, `assignee_id` (eq / neq an id, in / not_in a list of ids, is_empty with no value); `tags` (contains a tag); `minutes_in_state` (gt / lt a number of minutes); `changed` (eq a field name: true when this change changed that field; on creation, when it was given a value). */
+        AutomationCondition: {
+            /** @enum {string} */
+            field: "subject" | "description" | "channel_id" | "category_id" | "subcategory_id" | "priority_id" | "queue_id" | "status_id" | "assignee_id" | "tags" | "minutes_in_state" | "changed";
+            /** @enum {string} */
+            op: "contains" | "not_contains" | "eq" | "neq" | "in" | "not_in" | "is_empty" | "gt" | "lt";
+            /** @description A text, an id, a list of ids, a number of minutes or a field name, as the field asks; absent for is_empty. */
+            value?: unknown;
+        };
+        /** @description One thing a rule or a macro does. `set_priority`, `set_status` (an id; the status goes through the ticket's workflow), `set_queue`, `set_assignee` (an id, or null to clear), `add_tag`, `remove_tag` (a tag), `set_allowed_roles` (role ids), `add_note` (an internal note's text), `notify` (`{to, text_es, text_en}`; to is requester, assignee, queue_supervisors or user:<id>; {{ticket.number}} and {{ticket.subject}} are filled in the texts). */
+        AutomationAction: {
+            /** @enum {string} */
+            kind: "set_priority" | "set_queue" | "set_assignee" | "set_status" | "add_tag" | "remove_tag" | "set_allowed_roles" | "add_note" | "notify";
+            value: unknown;
+        };
+        AutomationRuleInput: {
+            name: string;
+            active: boolean;
+            /** @description Runs when a ticket is created. */
+            on_create: boolean;
+            /** @description Runs when a ticket changes (a rule's own change included). */
+            on_update: boolean;
+            /** @enum {string} */
+            match: "all" | "any";
+            conditions?: components["schemas"]["AutomationCondition"][];
+            actions: components["schemas"]["AutomationAction"][];
+        };
+        AutomationRuleUpdate: components["schemas"]["AutomationRuleInput"] & {
+            /** Format: int64 */
+            version: number;
+        };
+        /** @description A rule. Active rules run in `position` order after every creation or change of a ticket; each firing writes a history row (field `rule`, after `{id, name}`; a refused action adds one with `action` and `refused: {es, en}`). In one chain of changes a rule fires at most once per ticket, and chains stop 5 deep. */
+        AutomationRule: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            position: number;
+            active: boolean;
+            on_create: boolean;
+            on_update: boolean;
+            /** @enum {string} */
+            match: "all" | "any";
+            conditions: components["schemas"]["AutomationCondition"][];
+            actions: components["schemas"]["AutomationAction"][];
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AutomationRuleList: {
+            items: components["schemas"]["AutomationRule"][];
+        };
+        AutomationRuleConflict: components["schemas"]["ErrorBody"] & {
+            current: components["schemas"]["AutomationRule"];
+        };
+        /** @description A macro replies with a canned response (`canned_id`) or its own `reply` text (not both), and/or applies actions. */
+        MacroInput: {
+            name: string;
+            description?: string;
+            /** Format: int64 */
+            canned_id?: number | null;
+            /** @description Markdown with the canned-response placeholders. */
+            reply?: string;
+            actions?: components["schemas"]["AutomationAction"][];
+            active: boolean;
+        };
+        MacroUpdate: components["schemas"]["MacroInput"] & {
+            /** Format: int64 */
+            version: number;
+        };
+        Macro: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            description: string;
+            /** Format: int64 */
+            canned_id: number | null;
+            reply: string;
+            actions: components["schemas"]["AutomationAction"][];
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            position: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        MacroConflict: components["schemas"]["ErrorBody"] & {
+            current: components["schemas"]["Macro"];
+        };
+        MacroApplyResult: {
+            /** Format: int64 */
+            ticket_id: number;
+            ok: boolean;
+            /** @description Why this ticket was left alone */
+            error?: string;
+            ticket?: components["schemas"]["Card"];
+        };
+        Notification: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            ticket_id: number | null;
+            /** @enum {string} */
+            kind: "rule" | "workflow" | "macro";
+            title: {
+                es: string;
+                en: string;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        NotificationList: {
+            items: components["schemas"]["Notification"][];
+            unread: number;
+            has_more: boolean;
         };
     };
     responses: {
@@ -5396,6 +5658,380 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listAutomationRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they run. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createAutomationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The new rule. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderAutomationRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description The rules in their new order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    updateAutomationRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AutomationRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The rule after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRule"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The rule changed since `version`; `current` is the stored rule. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteAutomationRule: {
+        parameters: {
+            query: {
+                version: number;
+            };
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The rule changed since `version`; `current` is the stored rule. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutomationRuleConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    listMacros: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The macros. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Macro"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MacroInput"];
+            };
+        };
+        responses: {
+            /** @description The new macro. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Macro"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    updateMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macroId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MacroUpdate"];
+            };
+        };
+        responses: {
+            /** @description The macro after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Macro"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The macro changed since `version`; `current` is the stored macro. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteMacro: {
+        parameters: {
+            query: {
+                version: number;
+            };
+            header?: never;
+            path: {
+                macroId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The macro changed since `version`; `current` is the stored macro. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    applyMacro: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macroId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ticket_ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description One result per ticket, in the order asked (duplicates dropped). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: components["schemas"]["MacroApplyResult"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description The id of the last notification of the previous page. */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids?: number[];
+                    all?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description How many of my notifications stay unread. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unread: number;
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };

@@ -3,7 +3,12 @@
 
 export type ClientMessage = ResumeMessage | PingMessage | WatchMessage | PresenceMessage;
 export type EventName =
-  'ticket.created' | 'ticket.updated' | 'ticket.moved' | 'ticket.commented' | 'catalog.changed';
+  | 'ticket.created'
+  | 'ticket.updated'
+  | 'ticket.moved'
+  | 'ticket.commented'
+  | 'catalog.changed'
+  | 'notification.created';
 export type ServerMessage =
   EventMessage | RemoveMessage | ReadyMessage | ReloadMessage | PongMessage | ErrorMessage | PresenceFrame;
 
@@ -99,7 +104,7 @@ export interface ErrorMessage {
   message: string;
 }
 /**
- * Server → client: a change to a ticket the user may see (its `ticket` state after the change), a reply or internal note on a watched ticket (`ticket.commented`, with `comment`; internal notes only to staff), or a change to a configurable list (`catalog.changed`, with `catalog` and `ticket` null; every connection).
+ * Server → client: a change to a ticket the user may see (its `ticket` state after the change), a reply or internal note on a watched ticket (`ticket.commented`, with `comment`; internal notes only to staff), a change to a configurable list (`catalog.changed`, with `catalog` and `ticket` null; every connection), or a notification for this user (`notification.created`, with `notification` and `ticket` null; only its recipient's connections receive it).
  */
 export interface EventMessage {
   type: 'event';
@@ -118,6 +123,24 @@ export interface EventMessage {
    * The catalog that changed, as in the API path /catalog/{catalog}.
    */
   catalog?: string;
+  notification?: Notification;
+}
+/**
+ * The same shape as Notification in shared/api/openapi.yaml: a notification for the receiving user (a rule or a workflow transition left it).
+ */
+export interface Notification {
+  id: number;
+  ticket_id: number | null;
+  /**
+   * What left it: rule, workflow or macro.
+   */
+  kind: string;
+  title: {
+    es: string;
+    en: string;
+  };
+  created_at: string;
+  read_at: string | null;
 }
 export interface PongMessage {
   type: 'pong';

@@ -25,6 +25,7 @@ commands:
   bench board      board query benchmark (generates tickets)
   bench tickets    records table benchmark (generates 1,000,000 tickets)
   bench access     visibility benchmark (a 100,000-person genealogy, 1,000,000 tickets, filtered live fan-out)
+  bench workflow   status moves through the HTTP API with 100 active automation rules
 
 configuration comes from the environment: DATABASE_URL, REDIS_URL, ATIENDE_ADDR (see README.md)`
 
@@ -88,7 +89,7 @@ func run(args []string) error {
 		return nil
 	case "bench":
 		if len(args) == 0 {
-			return errors.New("bench: which one? live, board, tickets or access")
+			return errors.New("bench: which one? live, board, tickets, access or workflow")
 		}
 		return bench.Run(ctx, cfg, log, args[0], args[1:])
 	}

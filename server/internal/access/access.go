@@ -243,6 +243,14 @@ func CanUseCannedResponses(s Subject) bool { return s.Has(CannedUse) }
 // queues, note reasons, canned responses) and read their change history.
 func CanManageCatalogs(s Subject) bool { return s.Has(CatalogManage) }
 
+// CanManageAutomation reports whether s may create, change, reorder and delete automation rules and
+// macros: those who manage the catalogs.
+func CanManageAutomation(s Subject) bool { return s.Has(CatalogManage) }
+
+// CanUseMacros reports whether s may list the active macros and apply them to tickets (each change still
+// needs s's own permissions on each ticket): those who may use canned responses.
+func CanUseMacros(s Subject) bool { return s.Has(CannedUse) }
+
 // CanManageKB reports whether s may change the knowledge base and its categories.
 func CanManageKB(s Subject) bool { return s.Has(KBManage) }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/atiende/atiende/server/internal/accounts"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
+	"github.com/atiende/atiende/server/internal/automation"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/commerce"
 	"github.com/atiende/atiende/server/internal/db"
@@ -57,6 +58,8 @@ type App struct {
 	Commerce commerce.Store
 	// Attachments holds the bytes of attached files.
 	Attachments attachments.Store
+	// Automation runs rules (a ticket hook), macros and notifications.
+	Automation *automation.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -111,6 +114,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		_, err := a.Tickets.RefreshNetwork(ctx, tx, subj, ids)
 		return err
 	}
+	a.Automation = &automation.Service{DB: a.DB.Bun, Tickets: a.Tickets, Catalog: a.Catalog, People: a.People}
+	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Automation.Hook)
 	a.Accounts = &accounts.Service{DB: a.DB.Bun, Auth: a.Auth, People: a.People}
 	if cfg.AttachmentsS3 != nil {
 		if a.Attachments, err = attachments.NewS3(ctx, *cfg.AttachmentsS3); err != nil {

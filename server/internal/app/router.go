@@ -9,6 +9,7 @@ import (
 	"github.com/atiende/atiende/server/internal/accounts"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
+	"github.com/atiende/atiende/server/internal/automation"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
@@ -84,6 +85,7 @@ func (a *App) router() *fiber.App {
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	queue.Handlers{Service: a.Queues, Subject: auth.Subject}.Register(private)
+	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

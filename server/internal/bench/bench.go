@@ -41,8 +41,10 @@ func Run(ctx context.Context, cfg app.Config, log *slog.Logger, name string, arg
 		run = runTickets
 	case "access":
 		run = runAccess
+	case "workflow":
+		run = runWorkflow
 	default:
-		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access)", name)
+		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access, workflow)", name)
 	}
 	// Other work on the machine skews the figures: say how busy it was.
 	fmt.Printf("load average before: %s\n", loadAverage())

@@ -33,10 +33,12 @@ const (
 	// queues they supervise, a disable). No client receives it: each instance reloads those users'
 	// connections, closing a disabled user's and telling the others to reload their views.
 	AccessChanged Name = "access.changed"
+	// NotificationCreated is a notification for some users (Event.To); only their connections receive it.
+	NotificationCreated Name = "notification.created"
 )
 
 // Names lists every event name clients receive; a test checks it against the live message schema.
-var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented, CatalogChanged}
+var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented, CatalogChanged, NotificationCreated}
 
 // notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
 const notifyChannel = "atiende_events"
@@ -60,6 +62,12 @@ type Event struct {
 	Internal bool              // an internal note: only those who may read internal notes receive it
 	Catalog  string            // the catalog of a catalog.changed (no ticket)
 	Users    []int64           // the users of an access.changed
+
+	// To, when not empty, targets the event at these users: only their connections receive it, whatever
+	// the ticket's visibility.
+	To []int64
+	// Notification is the notification of a notification.created.
+	Notification any
 }
 
 // payload is the stored and published form of an event, without its seq.
@@ -76,6 +84,9 @@ type payload struct {
 	Internal bool              `json:"internal,omitempty"`
 	Catalog  string            `json:"catalog,omitempty"`
 	Users    []int64           `json:"users,omitempty"`
+
+	To           []int64         `json:"to,omitempty"`
+	Notification json.RawMessage `json:"notification,omitempty"`
 }
 
 // AppendAccessChanged records, in the caller's transaction, that what these users may see or do changed;
@@ -106,9 +117,15 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 			return fmt.Errorf("live: append: %w", err)
 		}
 	}
+	var notification json.RawMessage
+	if ev.Notification != nil {
+		if notification, err = json.Marshal(ev.Notification); err != nil {
+			return fmt.Errorf("live: append: %w", err)
+		}
+	}
 	p, err := json.Marshal(payload{Name: ev.Name, At: time.Now().UTC(), TicketID: ev.TicketID, Ticket: ticket,
 		Previous: previous, Actor: ev.Actor, Vis: ev.Vis, PrevVis: ev.PrevVis, Comment: comment,
-		Internal: ev.Internal, Catalog: ev.Catalog, Users: ev.Users})
+		Internal: ev.Internal, Catalog: ev.Catalog, Users: ev.Users, To: ev.To, Notification: notification})
 	if err != nil {
 		return fmt.Errorf("live: append: %w", err)
 	}
@@ -150,7 +167,8 @@ type Message struct {
 	Internal bool
 	Catalog  string
 	Users    []int64
-	body     []byte // {"seq":…,"name":…,"at":…,"ticket":…,"actor":…}
+	To       []int64 // the only users who receive it, when not empty
+	body     []byte  // {"seq":…,"name":…,"at":…,"ticket":…,"actor":…}
 }
 
 type wireEnvelope struct {
@@ -167,6 +185,8 @@ type clientBody struct {
 	Actor    *Actor          `json:"actor"`
 	Comment  json.RawMessage `json:"comment,omitempty"`
 	Catalog  string          `json:"catalog,omitempty"`
+
+	Notification json.RawMessage `json:"notification,omitempty"`
 }
 
 // parseEnvelope decodes an envelope into a Message.
@@ -187,10 +207,10 @@ func parseEnvelope(b []byte) (*Message, error) {
 		ticket = json.RawMessage("null")
 	}
 	body, err := json.Marshal(clientBody{Seq: w.Seq, Name: w.Name, At: w.At, Ticket: ticket, Previous: previous,
-		Actor: w.Actor, Comment: w.Comment, Catalog: w.Catalog})
+		Actor: w.Actor, Comment: w.Comment, Catalog: w.Catalog, Notification: w.Notification})
 	if err != nil {
 		return nil, err
 	}
 	return &Message{Seq: w.Seq, Name: w.Name, TicketID: w.TicketID, Vis: w.Vis, PrevVis: w.PrevVis,
-		Internal: w.Internal, Catalog: w.Catalog, Users: w.Users, body: body}, nil
+		Internal: w.Internal, Catalog: w.Catalog, Users: w.Users, To: w.To, body: body}, nil
 }

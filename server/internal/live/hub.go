@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -56,6 +57,12 @@ func (h *Hub) Publish(m *Message) {
 					cs = append(cs, c)
 				}
 				go h.accessChanged(uid, cs)
+			}
+		}
+	case len(m.To) > 0:
+		for _, uid := range m.To {
+			for c := range h.users[uid] {
+				c.offer(m)
 			}
 		}
 	case m.Catalog != "":
@@ -355,6 +362,12 @@ func (c *Client) kickLocked() {
 // ticket the client may not see and could not see before either.
 func (c *Client) frameFor(m *Message) []byte {
 	if m.Seq <= c.lastSent {
+		return nil
+	}
+	if len(m.To) > 0 { // targeted at users: theirs alone, never anyone else's (resumes come through here too)
+		if slices.Contains(m.To, c.subject.UserID) {
+			return eventFrame(m, c.lastSent)
+		}
 		return nil
 	}
 	if m.Catalog != "" {

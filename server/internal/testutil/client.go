@@ -201,7 +201,9 @@ type Frame struct {
 	Message  string          `json:"message"`
 	Comment  json.RawMessage `json:"comment"`
 	Catalog  string          `json:"catalog"`
-	Viewers  []struct {
+	// Notification is the notification of a notification.created.
+	Notification json.RawMessage `json:"notification"`
+	Viewers      []struct {
 		ID     int64  `json:"id"`
 		Name   string `json:"name"`
 		Typing bool   `json:"typing"`

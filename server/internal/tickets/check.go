@@ -160,6 +160,12 @@ func (c *checker) orderNumber(field, s string) string {
 	return s
 }
 
+// NormalTag returns a tag as tickets store it (trimmed, lower case) and whether it is a valid tag.
+func NormalTag(tag string) (string, bool) {
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	return tag, tagRe.MatchString(tag)
+}
+
 // tags lower-cases and deduplicates tags, keeping their order.
 func (c *checker) tags(field string, in []string) []string {
 	out := make([]string, 0, len(in))

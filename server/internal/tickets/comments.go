@@ -248,13 +248,24 @@ func (s *Service) RenderCanned(ctx context.Context, subj access.Subject, ticketI
 	if cr == nil || !cr.Active {
 		return "", errs.New(errs.NotFound, "canned.not_found")
 	}
+	return s.fillReply(ctx, subj, t, i18n.Locale(req.Locale), cr.BodyES, cr.BodyEN)
+}
+
+// FillReply fills a reply written in both languages for t, as a canned response is (a macro's reply):
+// the body in the requester's locale (else the agent's) with the placeholders filled from the ticket,
+// its requester and the acting agent.
+func (s *Service) FillReply(ctx context.Context, subj access.Subject, t *Ticket, bodyES, bodyEN string) (string, error) {
+	return s.fillReply(ctx, subj, t, "", bodyES, bodyEN)
+}
+
+func (s *Service) fillReply(ctx context.Context, subj access.Subject, t *Ticket, locale i18n.Locale, bodyES, bodyEN string) (string, error) {
 	var requester *people.User
 	if t.RequesterID != nil {
+		var err error
 		if requester, err = s.People.ByID(ctx, *t.RequesterID); err != nil {
 			return "", err
 		}
 	}
-	locale := i18n.Locale(req.Locale)
 	switch {
 	case locale != "":
 	case requester != nil && requester.Locale != "":
@@ -275,7 +286,11 @@ func (s *Service) RenderCanned(ctx context.Context, subj access.Subject, ticketI
 	} else {
 		values["requester.name"], values["requester.email"] = "", ""
 	}
-	return fillPlaceholders(cr.Body(locale), values), nil
+	body := bodyES
+	if locale == i18n.EN {
+		body = bodyEN
+	}
+	return fillPlaceholders(body, values), nil
 }
 
 // placeholder is {{ name.field }}, white space inside the braces tolerated.
