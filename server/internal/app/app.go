@@ -26,6 +26,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/workflow"
 	"github.com/atiende/atiende/shared/api"
 )
 
@@ -52,6 +53,8 @@ type App struct {
 	Commerce commerce.Store
 	// Attachments holds the bytes of attached files.
 	Attachments attachments.Store
+	// Workflows decides tickets' workflows and runs their transitions.
+	Workflows *workflow.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -100,6 +103,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
+	a.Workflows = &workflow.Service{DB: a.DB.Bun, Tickets: a.Tickets, Commerce: a.Commerce}
+	a.Tickets.Flow = a.Workflows
 	// A genealogy move recomputes the network of the moved persons' tickets and tells the consultants
 	// who gain or lose them, in the move's transaction.
 	a.Persons.NetworkChanged = func(ctx context.Context, tx bun.IDB, subj access.Subject, ids []int64) error {

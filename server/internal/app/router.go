@@ -16,6 +16,7 @@ import (
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/web"
+	"github.com/atiende/atiende/server/internal/workflow"
 )
 
 // BodyLimit is the largest JSON request body accepted (httpx.Decode enforces it). The server reads
@@ -82,6 +83,7 @@ func (a *App) router() *fiber.App {
 	people.PersonHandlers{Service: a.Persons, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
+	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))
