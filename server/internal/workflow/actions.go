@@ -113,7 +113,9 @@ func customer(t *tickets.Ticket) (int64, error) {
 }
 
 // moneyOut is money as history and the SPA show it.
-func moneyOut(m commerce.Money) MoneyInput { return MoneyInput{Amount: m.Decimal(), Currency: m.Currency} }
+func moneyOut(m commerce.Money) MoneyInput {
+	return MoneyInput{Amount: m.Decimal(), Currency: m.Currency}
+}
 
 // domain runs a commerce action in the ticket's transaction through the commerce store.
 func (s *Service) domain(ctx context.Context, tx bun.Tx, subj access.Subject, t *tickets.Ticket, action string, in inputs) (map[string]any, error) {

@@ -169,17 +169,17 @@ type transitionRow struct {
 
 // Option is a transition offered on a ticket, as its page shows it.
 type Option struct {
-	Key             string        `json:"key"`
-	Name            string        `json:"name"`
-	NameES          string        `json:"name_es"`
-	NameEN          string        `json:"name_en"`
-	ToStatusID      int64         `json:"to_status_id"`
-	Allowed         bool          `json:"allowed"`
-	Reason          *errs.Msg     `json:"-"`
-	ReasonText      *string       `json:"reason"`
-	Fields          []Field       `json:"fields"`
-	CommentRequired bool          `json:"comment_required"`
-	Confirm         bool          `json:"confirm"`
+	Key             string    `json:"key"`
+	Name            string    `json:"name"`
+	NameES          string    `json:"name_es"`
+	NameEN          string    `json:"name_en"`
+	ToStatusID      int64     `json:"to_status_id"`
+	Allowed         bool      `json:"allowed"`
+	Reason          *errs.Msg `json:"-"`
+	ReasonText      *string   `json:"reason"`
+	Fields          []Field   `json:"fields"`
+	CommentRequired bool      `json:"comment_required"`
+	Confirm         bool      `json:"confirm"`
 }
 
 // Options lists the transitions from a ticket's state, each saying whether subj may take it and why not.
