@@ -460,7 +460,7 @@ func TestWorkflowAdminAndVersions(t *testing.T) {
 	}
 	st, b = admin.Do("GET", "/api/v1/catalog", nil)
 	if st != 200 || !strings.Contains(string(b), fmt.Sprintf(`"workflow_id":%d`, creditNote.ID)) {
-		t.Fatalf("catalog categories carry workflow_id: %d", st)
+		t.Fatalf("catalog categories carry workflow_id: %d %.3000s", st, b)
 	}
 	// A created workflow, and the board filtered to it.
 	refused(t, a, admin, "POST", "/api/v1/workflows", map[string]any{"key": "Bad Key", "name_es": "x", "name_en": "y", "definition": def}, 422, "key",
