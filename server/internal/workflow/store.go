@@ -24,6 +24,10 @@ import (
 // GenericKey is the workflow of tickets whose typification maps to none.
 const GenericKey = "generic"
 
+// GenericStatusKeys are the statuses of the built-in generic workflow, as a new install has it: the seed
+// and the benchmarks spread and move tickets among these.
+var GenericStatusKeys = []string{"unattended", "in_progress", "waiting", "resolved", "closed"}
+
 // CreditRequestKey is the workflow of credit studies.
 const CreditRequestKey = "credit_request"
 
