@@ -7,3 +7,7 @@ ALTER TABLE categories DROP COLUMN workflow_id;
 ALTER TABLE workflows DROP CONSTRAINT workflows_current_version_fk;
 --bun:split
 DROP TABLE workflow_versions, workflows;
+--bun:split
+-- The built-ins' statuses go when no ticket uses them.
+DELETE FROM statuses s WHERE s.key IN ('data_review', 'missing_data', 'credit_decision', 'credit_accepted', 'credit_denied', 'rejected')
+   AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.status_id = s.id);

@@ -1490,6 +1490,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every workflow with its current definition and mapped categories (staff). */
+        get: operations["listWorkflows"];
+        put?: never;
+        /** Creates a workflow with its first version (catalog.manage). */
+        post: operations["createWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        /** One workflow (staff). */
+        get: operations["getWorkflow"];
+        /** Saves names, activity and a new version of the definition (catalog.manage); tickets keep their version. */
+        put: operations["updateWorkflow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflowId}/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Maps exactly these categories to the workflow (catalog.manage); a category moves from its previous workflow. */
+        put: operations["setWorkflowCategories"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflows/{workflowId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        /** Time in state, frequent transitions and tickets over their state's limit (ticket.view_all or catalog.manage). */
+        get: operations["getWorkflowMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/workflow-versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One immutable workflow version (staff, or anyone who sees a ticket that follows it); cache it forever. */
+        get: operations["getWorkflowVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        /** The transitions from the ticket's state, each saying whether the user may take it and why not. */
+        get: operations["listTicketTransitions"];
+        put?: never;
+        /**
+         * Takes a transition with its fields and comment (an internal note); runs its actions.
+         * @description 422 with `fields.transition` when the transition does not leave the ticket's state, `fields.<key>` for
+         *     a missing or invalid field (`fields.amount`), `fields.comment` when a comment is required. 403 when
+         *     the user's role may not take it. `after_id` is accepted but the card goes to the top of its new column.
+         */
+        post: operations["takeTicketTransition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for a credit study; opens a ticket in the credit_request workflow.
+         * @description A consultant asks for themselves (person_id omitted or their own); staff name the person.
+         */
+        post: operations["createCreditRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1927,6 +2065,11 @@ export interface components {
             position?: number;
         };
         Category: {
+            /**
+             * Format: int64
+             * @description The workflow its new tickets follow (null: the parent's, else the generic one); set with PUT /workflows/{id}/categories.
+             */
+            readonly workflow_id: number | null;
             /** Format: int64 */
             id: number;
             key: string;
@@ -2683,6 +2826,192 @@ export interface components {
             unread: number;
             has_more: boolean;
         };
+        WorkflowState: {
+            /** Format: int64 */
+            status_id: number;
+            start: boolean;
+            final: boolean;
+            limit_minutes: number | null;
+            x: number;
+            y: number;
+        };
+        WorkflowField: {
+            /** @enum {string} */
+            key: "priority_id" | "queue_id" | "assignee_id" | "category_id" | "subcategory_id" | "due_at" | "order_number" | "amount" | "note_reason_id" | "credit_limit" | "credit_type" | "reason";
+            required: boolean;
+        };
+        WorkflowAction: {
+            /** @enum {string} */
+            kind: "set_field" | "notify" | "domain";
+            /**
+             * @description domain only.
+             * @enum {string}
+             */
+            action?: "credit_note" | "backorder" | "credit_limit";
+            /**
+             * @description set_field only.
+             * @enum {string}
+             */
+            field?: "priority_id" | "queue_id" | "assignee_id" | "tags_add" | "allowed_roles";
+            /** @description set_field only: an id (or null for queue/assignee), a list of tags or of role ids. */
+            value?: unknown;
+            /**
+             * @description notify only.
+             * @enum {string}
+             */
+            to?: "requester" | "assignee" | "queue_supervisors";
+        };
+        WorkflowTransition: {
+            key: string;
+            name_es: string;
+            name_en: string;
+            from: number[];
+            /** Format: int64 */
+            to: number;
+            roles: number[];
+            perms: string[];
+            fields: components["schemas"]["WorkflowField"][];
+            comment_required: boolean;
+            confirm: boolean;
+            actions: components["schemas"]["WorkflowAction"][];
+        };
+        WorkflowDefinition: {
+            states: components["schemas"]["WorkflowState"][];
+            transitions: components["schemas"]["WorkflowTransition"][];
+        };
+        Workflow: {
+            /** Format: int64 */
+            id: number;
+            key: string;
+            name_es: string;
+            name_en: string;
+            description_es: string;
+            description_en: string;
+            builtin: boolean;
+            active: boolean;
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            current_version_id: number | null;
+            /** Format: date-time */
+            updated_at: string;
+            category_ids: number[];
+            definition: components["schemas"]["WorkflowDefinition"] | null;
+        };
+        WorkflowCreate: {
+            key: string;
+            name_es: string;
+            name_en: string;
+            description_es?: string;
+            description_en?: string;
+            definition: components["schemas"]["WorkflowDefinition"];
+        };
+        WorkflowUpdate: {
+            name_es: string;
+            name_en: string;
+            description_es?: string;
+            description_en?: string;
+            active?: boolean;
+            definition: components["schemas"]["WorkflowDefinition"];
+            /** Format: int64 */
+            version: number;
+        };
+        WorkflowCategories: {
+            category_ids: number[];
+            /** Format: int64 */
+            version: number;
+        };
+        WorkflowConflict: {
+            error: components["schemas"]["Error"];
+            current: components["schemas"]["Workflow"];
+        };
+        WorkflowVersion: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            workflow_id: number;
+            number: number;
+            definition: components["schemas"]["WorkflowDefinition"];
+            workflow_key: string;
+            name_es: string;
+            name_en: string;
+        };
+        TransitionOption: {
+            key: string;
+            /** @description In the user's language. */
+            name: string;
+            name_es: string;
+            name_en: string;
+            /** Format: int64 */
+            to_status_id: number;
+            allowed: boolean;
+            /** @description Why the user may not take it, in their language. */
+            reason: string | null;
+            fields: components["schemas"]["WorkflowField"][];
+            comment_required: boolean;
+            confirm: boolean;
+        };
+        MoneyInput: {
+            /** @description Decimal with a dot, no grouping, e.g. "125000.50". */
+            amount: string;
+            /** @description ISO 4217 code. */
+            currency: string;
+        };
+        TransitionRequest: {
+            transition: string;
+            /** Format: int64 */
+            version: number;
+            /** @description By field key: ids as integers, amount and credit_limit as MoneyInput, the rest as strings. */
+            fields?: {
+                [key: string]: unknown;
+            };
+            comment?: string;
+            /** Format: int64 */
+            after_id?: number | null;
+        };
+        CreditRequest: {
+            /** Format: int64 */
+            person_id?: number | null;
+            amount: components["schemas"]["MoneyInput"];
+            reason: string;
+        };
+        StateMetric: {
+            /** Format: int64 */
+            status_id: number;
+            /**
+             * Format: int64
+             * @description Tickets that left the state in the period.
+             */
+            count: number;
+            avg_seconds: number;
+            p90_seconds: number;
+        };
+        WorkflowMetrics: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            states: components["schemas"]["StateMetric"][];
+            transitions: {
+                key: string;
+                name_es: string;
+                name_en: string;
+                /** Format: int64 */
+                count: number;
+            }[];
+            over_limit: {
+                /** Format: int64 */
+                count: number;
+                items: {
+                    ticket: components["schemas"]["TicketRef"];
+                    /** Format: int64 */
+                    status_id: number;
+                    /** Format: date-time */
+                    since: string;
+                    limit_minutes: number;
+                }[];
+            };
+        };
     };
     responses: {
         /** @description An error. */
@@ -2746,6 +3075,7 @@ export interface components {
         PersonId: number;
         /** @description Rows per page, 1 to 100 (default 50). */
         PersonLimit: number;
+        WorkflowId: number;
     };
     requestBodies: never;
     headers: never;
@@ -4178,6 +4508,8 @@ export interface operations {
                 q?: components["parameters"]["Query"];
                 /** @description Cards per column page, 1 to 200 (default 50). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Only that workflow's tickets, in the columns of its current version's states. */
+                workflow_id?: number;
             };
             header?: never;
             path?: never;
@@ -6032,6 +6364,312 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflows, built-ins first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Workflow"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowCreate"];
+            };
+        };
+        responses: {
+            /** @description The new workflow. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowUpdate"];
+            };
+        };
+        responses: {
+            /** @description The workflow with its new current version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The workflow changed since `version`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    setWorkflowCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowCategories"];
+            };
+        };
+        responses: {
+            /** @description The workflow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The workflow changed since `version`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    getWorkflowMetrics: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, UTC); default 29 days before `to`. */
+                from?: string;
+                /** @description Last day, inclusive (`YYYY-MM-DD`, UTC); default today. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                workflowId: components["parameters"]["WorkflowId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowMetrics"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getWorkflowVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                versionId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowVersion"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listTicketTransitions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transitions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TransitionOption"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    takeTicketTransition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the transition and its actions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The ticket changed since `version`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    createCreditRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreditRequest"];
+            };
+        };
+        responses: {
+            /** @description The new ticket. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };

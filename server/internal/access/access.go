@@ -337,3 +337,40 @@ func SortIDs(ids []int64) []int64 {
 	}
 	return out[:w]
 }
+
+// CanTransition reports whether s may take a workflow transition limited to some roles and permissions:
+// it needs ticket.move, and then, when the transition names roles or permissions, one of those roles or
+// one of those permissions; the admin always may.
+func CanTransition(s Subject, roleIDs []int64, perms []Perm) bool {
+	if !s.Has(TicketMove) {
+		return false
+	}
+	if GrantsAll(s.Role) || (len(roleIDs) == 0 && len(perms) == 0) {
+		return true
+	}
+	for _, r := range roleIDs {
+		if containsID(s.RoleIDs, r) {
+			return true
+		}
+	}
+	for _, p := range perms {
+		if s.Has(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanSeeWorkflows reports whether s may read the workflows and their versions (those who work tickets
+// and those who manage the catalogs).
+func CanSeeWorkflows(s Subject) bool { return s.Has(TicketCommentInternal) || s.Has(CatalogManage) }
+
+// CanSeeWorkflowMetrics reports whether s may see a workflow's blueprint metrics: counts over every
+// ticket of the workflow, for those who see all tickets or manage the catalogs.
+func CanSeeWorkflowMetrics(s Subject) bool { return s.Has(TicketViewAll) || s.Has(CatalogManage) }
+
+// CanRequestCredit reports whether s may ask for a credit study: a consultant for themselves (those who
+// see their network), or staff who open tickets for others, for any person.
+func CanRequestCredit(s Subject) bool {
+	return s.Has(TicketCreate) && (s.Has(TicketViewNetwork) || s.Has(TicketCreateFor))
+}

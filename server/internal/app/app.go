@@ -28,6 +28,7 @@ import (
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/workflow"
 	"github.com/atiende/atiende/shared/api"
 )
 
@@ -60,6 +61,8 @@ type App struct {
 	Attachments attachments.Store
 	// Automation runs rules (a ticket hook), macros and notifications.
 	Automation *automation.Service
+	// Workflows decides tickets' workflows and runs their transitions.
+	Workflows *workflow.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -108,6 +111,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Auth = &auth.Service{DB: a.DB.Bun, People: a.People, Redis: a.Redis, KeyPrefix: cfg.RedisPrefix,
 		SessionTTL: cfg.SessionTTL, MaxPerIP: cfg.LoginMaxPerIP, MaxPerEmail: cfg.LoginMaxPerMail, Window: cfg.LoginWindow}
 	a.Tickets = &tickets.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People}
+	a.Workflows = &workflow.Service{DB: a.DB.Bun, Tickets: a.Tickets, Commerce: a.Commerce}
+	a.Tickets.Flow = a.Workflows
 	// A genealogy move recomputes the network of the moved persons' tickets and tells the consultants
 	// who gain or lose them, in the move's transaction.
 	a.Persons.NetworkChanged = func(ctx context.Context, tx bun.IDB, subj access.Subject, ids []int64) error {
@@ -116,6 +121,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Automation = &automation.Service{DB: a.DB.Bun, Tickets: a.Tickets, Catalog: a.Catalog, People: a.People}
 	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Automation.Hook)
+	a.Workflows.Notifier = a.Automation
 	a.Accounts = &accounts.Service{DB: a.DB.Bun, Auth: a.Auth, People: a.People}
 	if cfg.AttachmentsS3 != nil {
 		if a.Attachments, err = attachments.NewS3(ctx, *cfg.AttachmentsS3); err != nil {

@@ -95,8 +95,10 @@ func TestMoveWritesHistoryAndEvent(t *testing.T) {
 		hs = append(hs, h)
 	}
 	agentID := f.Users["agent1@x.test"].ID
-	if len(hs) != 2 || hs[0].Field != "status_id" || hs[0].Before != strconv.FormatInt(f.Statuses[0], 10) ||
-		hs[0].After != strconv.FormatInt(f.Statuses[2], 10) || hs[0].Actor != agentID || hs[1].Field != "rank" {
+	// The generic workflow's transition into the new status is recorded with the move.
+	if len(hs) != 3 || hs[0].Field != "status_id" || hs[0].Before != strconv.FormatInt(f.Statuses[0], 10) ||
+		hs[0].After != strconv.FormatInt(f.Statuses[2], 10) || hs[0].Actor != agentID || hs[1].Field != "rank" ||
+		hs[2].Field != "transition" || !strings.Contains(hs[2].After, `"key": "wait"`) {
 		t.Fatalf("history rows: %+v", hs)
 	}
 	var name string
@@ -113,8 +115,8 @@ func TestMoveWritesHistoryAndEvent(t *testing.T) {
 		t.Fatalf("event %s %s", name, payload)
 	}
 	after := snap(t, a, id)
-	if after.history != before.history+2 || after.events != before.events+1 {
-		t.Fatalf("a move must write 2 history rows and 1 event: %+v → %+v", before, after)
+	if after.history != before.history+3 || after.events != before.events+1 {
+		t.Fatalf("a move must write 3 history rows (status, rank, transition) and 1 event: %+v → %+v", before, after)
 	}
 }
 
@@ -404,7 +406,11 @@ func TestBoardColumnsCountsAndPages(t *testing.T) {
 		}
 	}
 	_ = json.Unmarshal(body, &b)
-	if len(b.Columns) != len(f.Statuses) || b.Columns[0].Count != 7 || len(b.Columns[0].Cards) != 3 || b.Columns[0].NextCursor == nil {
+	var active int
+	if err := a.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM statuses WHERE active`).Scan(&active); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Columns) != active || b.Columns[0].Count != 7 || len(b.Columns[0].Cards) != 3 || b.Columns[0].NextCursor == nil {
 		t.Fatalf("board: %s", body)
 	}
 	seen := map[int64]bool{}

@@ -18,6 +18,7 @@ import (
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/web"
+	"github.com/atiende/atiende/server/internal/workflow"
 )
 
 // BodyLimit is the largest JSON request body accepted (httpx.Decode enforces it). The server reads
@@ -86,6 +87,7 @@ func (a *App) router() *fiber.App {
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	queue.Handlers{Service: a.Queues, Subject: auth.Subject}.Register(private)
 	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
+	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"github.com/uptrace/bun"
+
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -23,6 +25,7 @@ import (
 	"github.com/atiende/atiende/server/internal/app"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/workflow"
 )
 
 const (
@@ -611,7 +614,7 @@ func measureFanout(ctx context.Context, a *app.App, g *genealogy, o accessOption
 		vis[t.id] = v
 	}
 	var statuses []int64
-	if err := a.DB.Bun.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statuses); err != nil {
+	if err := a.DB.Bun.NewSelect().Table("statuses").Column("id").Where("key IN (?)", bun.In(workflow.GenericStatusKeys)).OrderExpr("id").Scan(ctx, &statuses); err != nil {
 		return 0, err
 	}
 

@@ -22,6 +22,7 @@ import (
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/seed"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/workflow"
 )
 
 const (
@@ -178,7 +179,7 @@ func seedBoardUsers(ctx context.Context, a *app.App, nAgents int) (*people.User,
 func generateTickets(ctx context.Context, a *app.App, n int, agents []int64) error {
 	// In the order the migration inserts them, which statusWeights and priorityWeights follow.
 	var statuses, priorities []int64
-	if err := a.DB.Bun.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statuses); err != nil {
+	if err := a.DB.Bun.NewSelect().Table("statuses").Column("id").Where("key IN (?)", bun.In(workflow.GenericStatusKeys)).OrderExpr("id").Scan(ctx, &statuses); err != nil {
 		return err
 	}
 	if err := a.DB.Bun.NewSelect().Table("priorities").Column("id").OrderExpr("id").Scan(ctx, &priorities); err != nil {

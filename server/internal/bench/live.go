@@ -30,6 +30,7 @@ import (
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/seed"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/workflow"
 )
 
 const (
@@ -240,7 +241,7 @@ func seedLive(ctx context.Context, a *app.App, n int) (*people.User, []*benchTic
 		if err := a.People.Create(ctx, tx, agent); err != nil {
 			return err
 		}
-		if err := tx.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statuses); err != nil {
+		if err := tx.NewSelect().Table("statuses").Column("id").Where("key IN (?)", bun.In(workflow.GenericStatusKeys)).OrderExpr("id").Scan(ctx, &statuses); err != nil {
 			return err
 		}
 		if err := tx.NewSelect().Table("priorities").Column("id").OrderExpr("id").Scan(ctx, &priorities); err != nil {

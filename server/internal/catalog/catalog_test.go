@@ -23,6 +23,27 @@ func start(t *testing.T, n int) (*app.App, *testutil.Fixture) {
 	return a, testutil.Seed(t, a, n)
 }
 
+// workflowStatuses are the statuses the built-in workflows add to the five defaults.
+var workflowStatuses = []string{"data_review", "missing_data", "credit_decision", "credit_accepted", "credit_denied", "rejected"}
+
+// withoutWorkflow detaches the tickets from their workflow, for tests that move them into statuses they
+// create (no workflow has those as states; a ticket without a workflow may go anywhere).
+func withoutWorkflow(t *testing.T, a *app.App) {
+	t.Helper()
+	if _, err := a.DB.Pool.Exec(context.Background(), `UPDATE tickets SET workflow_version_id = NULL`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// onlyDefaultStatuses removes the built-in workflows' statuses (no ticket uses them yet), for tests
+// whose rules are stated over the five default statuses: places in a group, the last TO DO status.
+func onlyDefaultStatuses(t *testing.T, a *app.App) {
+	t.Helper()
+	if _, err := a.DB.Pool.Exec(context.Background(), `DELETE FROM statuses WHERE key = ANY($1)`, workflowStatuses); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type errorBody struct {
 	Error struct {
 		Code    string            `json:"code"`
@@ -213,7 +234,8 @@ func TestNewInstallHasTheDefaults(t *testing.T) {
 			t.Fatalf("queue %d: %+v", i, q)
 		}
 	}
-	wantStatuses := []string{"unattended", "in_progress", "waiting", "resolved", "closed"}
+	wantStatuses := []string{"unattended", "data_review", "in_progress", "waiting", "missing_data", "credit_decision",
+		"resolved", "closed", "credit_accepted", "credit_denied", "rejected"}
 	if got := keys(cs.Statuses); !reflect.DeepEqual(got, wantStatuses) {
 		t.Fatalf("statuses in board order %v, want %v", got, wantStatuses)
 	}
@@ -278,7 +300,7 @@ func TestNewInstallHasTheDefaults(t *testing.T) {
 	// The board's lists keep answering with the active entries only.
 	var sts struct{ Statuses []catalog.Status }
 	call(t, testutil.Login(t, a, "admin@x.test"), "GET", "/api/v1/catalog/statuses", nil, 200, &sts)
-	if len(sts.Statuses) != 5 || sts.Statuses[0].InUse != 4 {
+	if len(sts.Statuses) != 11 || sts.Statuses[0].InUse != 4 {
 		t.Fatalf("GET /catalog/statuses: %+v", sts.Statuses)
 	}
 }
@@ -341,6 +363,7 @@ func TestOnlyAdminsChangeCatalogs(t *testing.T) {
 
 func TestCreateEntries(t *testing.T) {
 	a, f := start(t, 0)
+	onlyDefaultStatuses(t, a)
 	admin := testutil.Login(t, a, "admin@x.test")
 	adminID := f.Users["admin@x.test"].ID
 	cs := get(t, admin)
@@ -448,6 +471,7 @@ func TestCreateEntries(t *testing.T) {
 
 func TestBadInputIsRefusedInBothLanguagesAndWritesNothing(t *testing.T) {
 	a, _ := start(t, 2)
+	onlyDefaultStatuses(t, a)
 	admin := testutil.Login(t, a, "admin@x.test")
 	cs := get(t, admin)
 	phone := find(t, cs.Channels, "phone")
@@ -613,6 +637,7 @@ func TestBadInputIsRefusedInBothLanguagesAndWritesNothing(t *testing.T) {
 
 func TestUpdateEntries(t *testing.T) {
 	a, f := start(t, 0)
+	onlyDefaultStatuses(t, a)
 	admin := testutil.Login(t, a, "admin@x.test")
 	cs := get(t, admin)
 	path := func(kind string, id int64) string { return fmt.Sprintf("/api/v1/catalog/%s/%d", kind, id) }
@@ -732,6 +757,7 @@ func TestUpdateEntries(t *testing.T) {
 
 func TestUsedEntriesAreDeactivatedNotDeleted(t *testing.T) {
 	a, f := start(t, 2)
+	withoutWorkflow(t, a)
 	admin := testutil.Login(t, a, "admin@x.test")
 	cs := get(t, admin)
 	path := func(kind string, id int64) string { return fmt.Sprintf("/api/v1/catalog/%s/%d", kind, id) }
@@ -824,6 +850,8 @@ func TestUsedEntriesAreDeactivatedNotDeleted(t *testing.T) {
 
 func TestStatusRules(t *testing.T) {
 	a, f := start(t, 3)
+	onlyDefaultStatuses(t, a)
+	withoutWorkflow(t, a)
 	admin := testutil.Login(t, a, "admin@x.test")
 	cs := get(t, admin)
 	path := func(id int64) string { return fmt.Sprintf("/api/v1/catalog/statuses/%d", id) }
@@ -977,6 +1005,7 @@ func TestPrioritySchemes(t *testing.T) {
 
 func TestReorder(t *testing.T) {
 	a, f := start(t, 0)
+	onlyDefaultStatuses(t, a)
 	admin := testutil.Login(t, a, "admin@x.test")
 	cs := get(t, admin)
 

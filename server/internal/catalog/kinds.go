@@ -47,6 +47,9 @@ type Category struct {
 	DescriptionEN string `bun:"description_en" json:"description_en"`
 	// RoleIDs are roles that see the tickets of this typification (with the queue's, a ticket's allowed roles).
 	RoleIDs []int64 `bun:"role_ids,array" json:"role_ids"`
+	// WorkflowID is the workflow its new tickets follow (nil: the parent's, else the generic one). The
+	// workflow package maps it; a catalog edit writes back the value it read under its row lock.
+	WorkflowID *int64 `bun:"workflow_id" json:"workflow_id"`
 }
 
 // KBCategory is a section of the knowledge base.

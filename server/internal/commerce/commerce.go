@@ -51,6 +51,8 @@ type Store interface {
 	Orders(ctx context.Context, db bun.IDB, personID, cursor int64, limit int) (items []Order, next int64, err error)
 	// Order returns one order with its items and what is owed of each.
 	Order(ctx context.Context, db bun.IDB, id int64) (Order, error)
+	// OrderByNumber returns one order, named by its number, with its items and what is owed of each.
+	OrderByNumber(ctx context.Context, db bun.IDB, number string) (Order, error)
 	// CreateOrder creates an order with its items.
 	CreateOrder(ctx context.Context, db bun.IDB, o NewOrder) (Order, error)
 	// CreateBackorder creates a backorder for what is still owed of some of an order's items.

@@ -374,6 +374,19 @@ func (p PG) Order(ctx context.Context, db bun.IDB, id int64) (Order, error) {
 	return o, nil
 }
 
+// OrderByNumber returns the order with a number, with its items; none is not found.
+func (p PG) OrderByNumber(ctx context.Context, db bun.IDB, number string) (Order, error) {
+	var id int64
+	err := db.QueryRowContext(ctx, "SELECT id FROM orders WHERE number = ?", strings.TrimSpace(number)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Order{}, errs.InvalidField("order_number", "commerce.order_not_found", nil)
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("commerce: order by number: %w", err)
+	}
+	return p.Order(ctx, db, id)
+}
+
 func (PG) order(ctx context.Context, db bun.IDB, id int64, lock bool) (Order, error) {
 	q := "SELECT " + orderCols + " FROM orders WHERE id = ?"
 	if lock {

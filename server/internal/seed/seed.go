@@ -15,6 +15,7 @@ import (
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/workflow"
 )
 
 // DemoPassword is the password of every demo login.
@@ -98,7 +99,7 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 			return err
 		}
 		var statusIDs, priorityIDs []int64
-		if err := tx.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &statusIDs); err != nil {
+		if err := tx.NewSelect().Table("statuses").Column("id").Where("key IN (?)", bun.In(workflow.GenericStatusKeys)).OrderExpr("id").Scan(ctx, &statusIDs); err != nil {
 			return err
 		}
 		if err := tx.NewSelect().Table("priorities").Column("id").OrderExpr("id").Scan(ctx, &priorityIDs); err != nil {

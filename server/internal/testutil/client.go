@@ -37,7 +37,7 @@ var hashOnce = sync.OnceValue(func() string {
 
 // Fixture is a small desk: the default catalogs, users per role and tickets in the first status.
 type Fixture struct {
-	Statuses   []int64 // in board order
+	Statuses   []int64 // the generic workflow's, in board order
 	Priorities []int64
 	Users      map[string]*people.User // by email
 	Tickets    []int64
@@ -71,7 +71,10 @@ func Seed(t testing.TB, a *app.App, n int) *Fixture {
 			}
 			f.Users[u.email] = usr
 		}
+		// The generic workflow's statuses: every move among them is allowed, as on a desk without workflows.
 		if err := tx.NewSelect().Table("statuses").Column("id").
+			Where(`id IN (SELECT (st ->> 'status_id')::bigint FROM workflows w JOIN workflow_versions v ON v.id = w.current_version_id,
+				jsonb_array_elements(v.definition -> 'states') st WHERE w.key = 'generic')`).
 			OrderExpr("CASE grp WHEN 'todo' THEN 0 WHEN 'doing' THEN 1 ELSE 2 END, position, id").Scan(ctx, &f.Statuses); err != nil {
 			return err
 		}

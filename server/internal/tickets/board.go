@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/live"
 )
@@ -20,12 +22,13 @@ type BoardFilter struct {
 	AssigneeID int64 // 0: any
 	Unassigned bool
 	PriorityID int64 // 0: any
+	WorkflowID int64 // 0: any; else that workflow's tickets, in its current states' columns
 	Text       string
 	Limit      int
 }
 
 func (f BoardFilter) onlyPriority() bool {
-	return f.AssigneeID == 0 && !f.Unassigned && f.Text == ""
+	return f.AssigneeID == 0 && !f.Unassigned && f.Text == "" && f.WorkflowID == 0
 }
 
 func (f BoardFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
@@ -37,6 +40,9 @@ func (f BoardFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	}
 	if f.PriorityID != 0 {
 		q = q.Where("t.priority_id = ?", f.PriorityID)
+	}
+	if f.WorkflowID != 0 {
+		q = q.Where("t.workflow_version_id IN (SELECT id FROM workflow_versions WHERE workflow_id = ?)", f.WorkflowID)
 	}
 	if f.Text != "" {
 		like := "%" + escapeLike(f.Text) + "%"
@@ -81,6 +87,11 @@ func (s *Service) Board(ctx context.Context, subj access.Subject, f BoardFilter)
 	if err != nil {
 		return nil, err
 	}
+	if f.WorkflowID != 0 {
+		if statuses, err = s.workflowColumns(ctx, f.WorkflowID, statuses); err != nil {
+			return nil, err
+		}
+	}
 	ids := make([]int64, len(statuses))
 	for i, st := range statuses {
 		ids[i] = st.ID
@@ -99,6 +110,24 @@ func (s *Service) Board(ctx context.Context, subj access.Subject, f BoardFilter)
 		b.Columns[i] = Column{StatusID: st.ID, Count: counts[st.ID], Cards: cards, NextCursor: next}
 	}
 	return b, nil
+}
+
+// workflowColumns keeps the statuses that are states of a workflow's current version.
+func (s *Service) workflowColumns(ctx context.Context, workflowID int64, statuses []catalog.Status) ([]catalog.Status, error) {
+	var ids []int64
+	err := s.DB.NewSelect().TableExpr("workflows AS w").Join("JOIN workflow_versions v ON v.id = w.current_version_id").
+		Join("CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'states') AS st").
+		ColumnExpr("(st ->> 'status_id')::bigint").Where("w.id = ?", workflowID).Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: board workflow: %w", err)
+	}
+	out := []catalog.Status{}
+	for _, st := range statuses {
+		if slices.Contains(ids, st.ID) {
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }
 
 // firstPages reads the first Limit+1 tickets of every column in one query.

@@ -67,6 +67,13 @@ func filter(c *fiber.Ctx, subj access.Subject) (BoardFilter, error) {
 		}
 		f.PriorityID = id
 	}
+	if w := c.Query("workflow_id"); w != "" {
+		id, err := strconv.ParseInt(w, 10, 64)
+		if err != nil || id <= 0 {
+			bad.WithField("workflow_id", "field.type", map[string]any{"type": "integer"})
+		}
+		f.WorkflowID = id
+	}
 	f.Text = strings.TrimSpace(c.Query("q"))
 	if utf8.RuneCountInString(f.Text) > maxText || !utf8.ValidString(f.Text) {
 		bad.WithField("q", "field.max", map[string]any{"param": maxText})

@@ -159,7 +159,7 @@ func TestPatchStatusStaleNoopAndLive(t *testing.T) {
 	for _, r := range h[1:] {
 		fields = append(fields, r.Field)
 	}
-	if strings.Join(fields, ",") != "subject,status_id,rank" {
+	if strings.Join(fields, ",") != "subject,status_id,rank,transition" {
 		t.Fatalf("history fields: %v", fields)
 	}
 	evs := watcher.WaitEvents(1, 5*time.Second)
