@@ -88,6 +88,13 @@ export function withPeople(l: Lookups, people: readonly UserRef[]): Lookups {
   return { ...l, person: (id) => names.get(id) ?? l.person(id) };
 }
 
+/** transitionText names a workflow transition of the history (`{key,name_es,name_en}`). */
+export function transitionText(v: unknown, lang: string): string {
+  if (!isRecord(v)) return '—';
+  const name = lang === 'en' ? v.name_en : v.name_es;
+  return typeof name === 'string' && name !== '' ? name : typeof v.key === 'string' ? v.key : '—';
+}
+
 /** actionText says a workflow action of the history (`{"action":"credit_note","movement_id":…,"amount":…}`). */
 export function actionText(v: unknown, l: Lookups): string {
   if (!isRecord(v) || typeof v.action !== 'string') return '—';
@@ -138,7 +145,7 @@ export function formatHistory(items: readonly HistoryEntry[], l: Lookups): Histo
       }
       // Workflows (issue 5, FW): the transition's name; a domain action in words.
       case 'transition':
-        line.after = isRecord(e.after) ? String((l.lang === 'en' ? e.after.name_en : e.after.name_es) ?? e.after.key ?? '—') : '—';
+        line.after = transitionText(e.after, l.lang);
         break;
       case 'action':
         line.after = actionText(e.after, l);
