@@ -121,7 +121,7 @@ export interface TicketTransition {
   name: string;
   to_status_id: number;
   allowed: boolean;
-  reason: string;
+  reason: string | null;
   fields: TransitionField[];
   comment_required: boolean;
   confirm: boolean;

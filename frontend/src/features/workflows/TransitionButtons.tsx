@@ -44,7 +44,7 @@ export function TransitionButtons({ ticket, onDone }: Props) {
               data-testid={`transition-${tr.key}`}
               aria-disabled={!tr.allowed || direct.isPending}
               aria-describedby={!tr.allowed && tr.reason ? reasonId : undefined}
-              title={!tr.allowed ? tr.reason : undefined}
+              title={!tr.allowed ? (tr.reason ?? undefined) : undefined}
               onClick={() => {
                 if (!tr.allowed || direct.isPending) return;
                 if (needsInput(tr)) setOpen(tr);
