@@ -19,6 +19,9 @@ const RolesPage = lazy(() => import('./features/accounts/RolesPage'));
 const SetPasswordPage = lazy(() => import('./features/accounts/SetPasswordPage'));
 const PeoplePage = lazy(() => import('./features/people/PeoplePage'));
 const PersonPage = lazy(() => import('./features/people/PersonPage'));
+// Workflows (issue 5, FW).
+const WorkflowsPage = lazy(() => import('./features/workflows/WorkflowsPage'));
+const WorkflowMetricsPage = lazy(() => import('./features/workflows/MetricsPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -137,6 +140,23 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <RolesPage />
+                  </Suspense>
+                }
+              />
+              {/* Workflows (issue 5, FW) */}
+              <Route
+                path="admin/workflows/:workflowId?"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <WorkflowsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/workflows/:workflowId/metrics"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <WorkflowMetricsPage />
                   </Suspense>
                 }
               />

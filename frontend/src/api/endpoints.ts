@@ -16,7 +16,6 @@ import type {
   UserLink,
   Attachment,
   Board,
-  BoardQuery,
   Card,
   CardPage,
   CatalogChangeList,
@@ -60,6 +59,19 @@ import type {
   PersonPatch,
   PersonQuery,
 } from './types';
+// Workflows (issue 5, FW): hand-written shapes until the OpenAPI lands.
+import type {
+  BoardQueryWithWorkflow,
+  CreditRequest,
+  NewWorkflow,
+  TicketTransition,
+  TransitionRequest,
+  Workflow,
+  WorkflowCategories,
+  WorkflowMetrics,
+  WorkflowUpdate,
+  WorkflowVersion,
+} from './issue5';
 
 export const api = {
   me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal),
@@ -70,8 +82,8 @@ export const api = {
   priorities: (signal?: AbortSignal) =>
     request<{ priorities: Priority[] }>('GET', '/catalog/priorities', undefined, signal),
   users: (signal?: AbortSignal) => request<{ users: UserRef[] }>('GET', '/users', undefined, signal),
-  board: (q: BoardQuery, signal?: AbortSignal) => request<Board>('GET', withQuery('/board', q), undefined, signal),
-  columnPage: (statusId: number, cursor: string, q: BoardQuery, signal?: AbortSignal) =>
+  board: (q: BoardQueryWithWorkflow, signal?: AbortSignal) => request<Board>('GET', withQuery('/board', q), undefined, signal),
+  columnPage: (statusId: number, cursor: string, q: BoardQueryWithWorkflow, signal?: AbortSignal) =>
     request<CardPage>('GET', withQuery(`/board/columns/${statusId}/cards`, { ...q, cursor }), undefined, signal),
   move: (ticketId: number, body: MoveRequest) => request<Card>('POST', `/tickets/${ticketId}/move`, body),
 
@@ -147,4 +159,19 @@ export const api = {
   updateContact: (id: number, contactId: number, body: ContactPatch) =>
     request<Contact>('PATCH', `/persons/${id}/contacts/${contactId}`, body),
   deleteContact: (id: number, contactId: number) => request<undefined>('DELETE', `/persons/${id}/contacts/${contactId}`),
+
+  // Workflows (issue 5, FW): admin editor, metrics, versions for the board, ticket transitions, credit requests.
+  workflows: (signal?: AbortSignal) => request<{ items: Workflow[] }>('GET', '/workflows', undefined, signal),
+  workflow: (id: number, signal?: AbortSignal) => request<Workflow>('GET', `/workflows/${id}`, undefined, signal),
+  createWorkflow: (body: NewWorkflow) => request<Workflow>('POST', '/workflows', body),
+  updateWorkflow: (id: number, body: WorkflowUpdate) => request<Workflow>('PUT', `/workflows/${id}`, body),
+  setWorkflowCategories: (id: number, body: WorkflowCategories) => request<Workflow>('PUT', `/workflows/${id}/categories`, body),
+  workflowVersion: (id: number, signal?: AbortSignal) =>
+    request<WorkflowVersion>('GET', `/workflow-versions/${id}`, undefined, signal),
+  workflowMetrics: (id: number, q: { from?: string; to?: string }, signal?: AbortSignal) =>
+    request<WorkflowMetrics>('GET', withQuery(`/workflows/${id}/metrics`, q), undefined, signal),
+  ticketTransitions: (id: number, signal?: AbortSignal) =>
+    request<{ items: TicketTransition[] }>('GET', `/tickets/${id}/transitions`, undefined, signal),
+  transitionTicket: (id: number, body: TransitionRequest) => request<TicketDetail>('POST', `/tickets/${id}/transitions`, body),
+  createCreditRequest: (body: CreditRequest) => request<TicketDetail>('POST', '/credit-requests', body),
 };

@@ -4,16 +4,19 @@ import { can } from '../auth/can';
 import { catalogKinds } from './kinds';
 
 export interface AdminSection {
-  key: 'catalogs' | 'users' | 'roles';
+  key: 'catalogs' | 'users' | 'roles' | 'workflows';
   to: string;
   /** perms: holding any of them opens the section. */
   perms: readonly string[];
+  /** label is the i18n key of its name (default `accounts.sections.<key>`). */
+  label?: string;
 }
 
 export const adminSections: readonly AdminSection[] = [
   { key: 'catalogs', to: '/admin/catalogs/categories', perms: ['catalog.manage', 'kb.manage'] },
   { key: 'users', to: '/admin/users', perms: ['users.manage'] },
   { key: 'roles', to: '/admin/roles', perms: ['users.manage'] },
+  { key: 'workflows', to: '/admin/workflows', perms: ['catalog.manage'], label: 'workflows.nav' },
 ];
 
 /** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */

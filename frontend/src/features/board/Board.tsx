@@ -5,7 +5,15 @@ import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Priority, Status, StatusGroup } from '../../api/types';
 import { useLive } from '../../live/useLive';
+import type { TicketTransition } from '../../api/issue5';
 import { useCan } from '../auth/can';
+import { useSession } from '../auth/session';
+import { acceptance, subjectOf } from '../workflows/allowed';
+import type { Acceptance } from '../workflows/allowed';
+import { acceptanceText } from '../workflows/reasons';
+import { TransitionDialog } from '../workflows/TransitionDialog';
+import { transitionFromDefinition } from '../workflows/transitionForm';
+import { useWorkflowVersions } from '../workflows/useWorkflows';
 import { useLiveStatus } from '../layout/liveStatus';
 import { useToast } from '../toast/toast';
 import { BoardColumn } from './BoardColumn';
@@ -92,6 +100,24 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
   const [drag, setDrag] = useState<DragState | null>(null);
   const columns = useMemo(() => withDrag(snap.board?.columns ?? [], drag), [snap.board, drag]);
 
+  // Workflows (issue 5): the versions of the loaded cards (immutable, cached forever) say which
+  // columns a dragged card may enter; a drop needing input opens the transition dialog.
+  const { data: user } = useSession();
+  const subject = useMemo(() => subjectOf(user), [user]);
+  const versionIds = useMemo(() => {
+    const ids = new Set<number>();
+    for (const c of snap.board?.columns ?? []) for (const card of c.cards) if (card.workflow_version_id !== null) ids.add(card.workflow_version_id);
+    return [...ids].sort((a, b) => a - b);
+  }, [snap.board]);
+  const versions = useWorkflowVersions(versionIds);
+  const [pending, setPending] = useState<{ cardId: number; number: number; version: number; transition: TicketTransition; afterId: number | null } | null>(null);
+  const origin = drag !== null && snap.board !== null ? locateIn(snap.board.columns, drag.id) : null;
+  const acceptFor = (to: number): Acceptance | null => {
+    if (origin === null) return null;
+    const v = origin.card.workflow_version_id;
+    return acceptance(origin.statusId, to, v === null ? null : versions.get(v)?.definition, subject);
+  };
+
   const sensors = useSensors(
     useSensor(MousePointerSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
@@ -144,6 +170,11 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     const to = statusOfDroppable(columns, over.id);
     const at = locateIn(columns, drag.id);
     if (to === null || at === null || at.statusId === to) return;
+    // A column that refuses the card: the card stays (back in its own column).
+    if (acceptFor(to)?.kind === 'refused') {
+      if (origin !== null && at.statusId !== origin.statusId) setDrag({ id: drag.id, to: origin.statusId, index: origin.index });
+      return;
+    }
     const target = columns.find((c) => c.statusId === to);
     if (!target) return;
     let index = target.cards.length;
@@ -162,6 +193,22 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     const id = active.id;
     const at = locateIn(columns, id);
     if (at === null) return;
+    const overStatus = statusOfDroppable(columns, over.id);
+    const verdict = overStatus === null ? null : acceptFor(overStatus);
+    // A drop on a column that refuses the card does nothing (the column said why during the drag).
+    if (verdict?.kind === 'refused') return;
+    if (verdict?.kind === 'input' && origin !== null) {
+      const col = columns.find((c) => c.statusId === at.statusId);
+      const afterId = at.statusId === overStatus ? (col?.cards[at.index - 1]?.id ?? null) : null;
+      setPending({
+        cardId: id,
+        number: origin.card.number,
+        version: origin.card.version,
+        transition: transitionFromDefinition(verdict.transition, lang),
+        afterId,
+      });
+      return;
+    }
     let index = at.index;
     if (typeof over.id === 'number' && over.id !== id) {
       const col = columns.find((c) => c.statusId === at.statusId);
@@ -174,6 +221,17 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
   };
 
   const active = drag !== null ? locateIn(columns, drag.id) : null;
+  const columnAccept = (statusId: number) => {
+    const a = acceptFor(statusId);
+    if (a === null || origin === null) return undefined;
+    const name = (sid: number) => {
+      const s = statusById.get(sid);
+      return s ? labelOf(s, lang) : String(sid);
+    };
+    const v = origin.card.workflow_version_id === null ? undefined : versions.get(origin.card.workflow_version_id);
+    const text = acceptanceText(a, { workflow: v ? labelOf(v, lang) : '', from: name(origin.statusId), to: name(statusId), lang }, t);
+    return { kind: a.kind, text };
+  };
 
   return (
     <DndContext
@@ -199,6 +257,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
                   now={now}
                   loadingMore={snap.loadingMore.has(column.statusId)}
                   canMove={canMove}
+                  accept={columnAccept(column.statusId)}
                   onLoadMore={(sid) => {
                     store.loadMore(sid).catch((err: unknown) => toast.show(err instanceof Error ? err.message : t('errors.unknown')));
                   }}
@@ -208,6 +267,20 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
           </section>
         ))}
       </div>
+      {pending !== null && (
+        <TransitionDialog
+          ticketId={pending.cardId}
+          ticketNumber={pending.number}
+          version={pending.version}
+          transition={pending.transition}
+          afterId={pending.afterId}
+          onClose={() => setPending(null)}
+          onDone={(detail) => {
+            setPending(null);
+            store.accept(detail);
+          }}
+        />
+      )}
       <DragOverlay>
         {active ? (
           <div className="card card--overlay">

@@ -26,9 +26,11 @@ interface Props {
   /** canMove: cards may be dragged (ticket.move). */
   canMove: boolean;
   onLoadMore: (statusId: number) => void;
+  /** accept: during a drag, whether this column takes the card (issue 5 workflows), with its words. */
+  accept?: { kind: 'same' | 'allowed' | 'input' | 'refused' | 'unknown'; text: string | null } | undefined;
 }
 
-export function BoardColumn({ column, status, priorities, now, loadingMore, canMove, onLoadMore }: Props) {
+export function BoardColumn({ column, status, priorities, now, loadingMore, canMove, onLoadMore, accept }: Props) {
   const { t, i18n } = useTranslation();
   const { setNodeRef, isOver } = useDroppable({ id: columnDropId(column.statusId), data: { statusId: column.statusId } });
   const scrollRef = useRef<HTMLDivElement | null>(null);
@@ -48,9 +50,23 @@ export function BoardColumn({ column, status, priorities, now, loadingMore, canM
   const headingId = `column-title-${column.statusId}`;
   const ids = column.cards.map((c) => c.id);
   const shown = column.cards.slice(win.start, win.end);
+  const acceptId = `column-accept-${column.statusId}`;
+  const classes = ['column', isOver && accept?.kind !== 'refused' ? 'column--over' : '', accept ? `column--${accept.kind}` : ''].filter(Boolean).join(' ');
 
   return (
-    <section className={isOver ? 'column column--over' : 'column'} data-testid={`column-${status.key}`} aria-labelledby={headingId}>
+    <section
+      className={classes}
+      data-testid={`column-${status.key}`}
+      data-accept={accept?.kind}
+      aria-labelledby={headingId}
+      aria-describedby={accept?.text ? acceptId : undefined}
+      title={accept?.text ?? undefined}
+    >
+      {accept?.text && (
+        <span id={acceptId} className="visually-hidden" data-testid={`column-reason-${status.key}`}>
+          {accept.text}
+        </span>
+      )}
       <header className="column__head">
         <span className="column__dot" style={{ background: status.color }} aria-hidden="true" />
         <h3 className="column__name" id={headingId}>

@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { useCan } from '../auth/can';
 import { useSession } from '../auth/session';
+import { useWorkflows } from '../workflows/useWorkflows';
 import { Board } from './Board';
 import { BoardToolbar } from './BoardToolbar';
 import { useAssignees, usePriorities, useStatuses } from './catalog';
@@ -16,6 +18,8 @@ export default function BoardPage() {
   const statuses = useStatuses();
   const priorities = usePriorities();
   const users = useAssignees();
+  // The workflow filter, for staff (GET /workflows is theirs).
+  const workflows = useWorkflows(useCan('ticket.comment_internal'));
   const catalogError = statuses.error ?? priorities.error;
 
   return (
@@ -25,6 +29,7 @@ export default function BoardPage() {
         filters={filters}
         priorities={priorities.data ?? []}
         users={users.data ?? []}
+        workflows={workflows.data ?? []}
         onChange={(f) => setParams((p) => searchWithFilters(p, f), { replace: true })}
       />
       {catalogError ? (

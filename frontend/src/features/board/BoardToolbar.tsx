@@ -8,6 +8,8 @@ interface Props {
   filters: BoardFilters;
   priorities: readonly Priority[];
   users: readonly UserRef[];
+  /** workflows: the choices of the workflow filter (none: no filter shown). */
+  workflows?: readonly { id: number; name_es: string; name_en: string }[];
   onChange: (f: Partial<BoardFilters>) => void;
 }
 
@@ -46,9 +48,9 @@ function SearchBox({ value, onCommit }: { value: string; onCommit: (q: string) =
   );
 }
 
-export function BoardToolbar({ filters, priorities, users, onChange }: Props) {
+export function BoardToolbar({ filters, priorities, users, workflows = [], onChange }: Props) {
   const { t, i18n } = useTranslation();
-  const any = filters.assignee !== null || filters.priority !== null || filters.q !== '';
+  const any = filters.assignee !== null || filters.priority !== null || filters.q !== '' || Boolean(filters.workflow);
   return (
     <div className="toolbar" role="toolbar" aria-label={t('filters.label')}>
       <label className="toggle">
@@ -88,9 +90,26 @@ export function BoardToolbar({ filters, priorities, users, onChange }: Props) {
           ))}
         </select>
       </label>
+      {workflows.length > 0 && (
+        <label className="toolbar__field">
+          <span className="toolbar__label">{t('workflows.board.filter')}</span>
+          <select
+            data-testid="filter-workflow"
+            value={filters.workflow ? String(filters.workflow) : ''}
+            onChange={(e) => onChange({ workflow: e.target.value ? Number(e.target.value) : null })}
+          >
+            <option value="">{t('workflows.board.any')}</option>
+            {workflows.map((w) => (
+              <option key={w.id} value={String(w.id)}>
+                {labelOf(w, i18n.language)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <SearchBox value={filters.q} onCommit={(q) => onChange({ q })} />
       {any && (
-        <button type="button" className="btn btn--subtle" onClick={() => onChange({ assignee: null, priority: null, q: '' })}>
+        <button type="button" className="btn btn--subtle" onClick={() => onChange({ assignee: null, priority: null, q: '', workflow: null })}>
           {t('filters.clear')}
         </button>
       )}

@@ -8,6 +8,8 @@ export interface BoardFilters {
   assignee: string | null;
   priority: number | null;
   q: string;
+  /** workflow: only that workflow's tickets and states' columns (issue 5; GET /board?workflow_id=). */
+  workflow?: number | null;
 }
 
 export const noFilters: BoardFilters = { assignee: null, priority: null, q: '' };

@@ -2,7 +2,8 @@
 // the board, applies live changes, loads further pages and runs optimistic moves.
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
-import type { BoardQuery, Card, Conflict } from '../../api/types';
+import type { BoardQueryWithWorkflow } from '../../api/issue5';
+import type { Card, Conflict } from '../../api/types';
 import type { LiveChange } from '../../live/client';
 import { appendPage, applyCard, findCard, fromBoard, moveLocal, removeCard } from './boardState';
 import type { BoardFilters, BoardState } from './boardState';
@@ -21,8 +22,9 @@ export interface BoardStoreDeps {
 }
 
 /** toQuery turns the filters into the API query. */
-export function toQuery(f: BoardFilters): BoardQuery {
-  const q: BoardQuery = {};
+export function toQuery(f: BoardFilters): BoardQueryWithWorkflow {
+  const q: BoardQueryWithWorkflow = {};
+  if (f.workflow) q.workflow_id = f.workflow;
   if (f.assignee) q.assignee = f.assignee;
   if (f.priority !== null) q.priority = f.priority;
   if (f.q.trim() !== '') q.q = f.q.trim();
@@ -41,6 +43,8 @@ export class BoardStore {
   private readonly listeners = new Set<() => void>();
   private loadAbort: AbortController | null = null;
   private onUncertain: (() => void) | null = null;
+  /** versions: the workflow versions of the cards loaded under a workflow filter (issue 5). */
+  private readonly versions = new Set<number>();
 
   constructor(filters: BoardFilters, meId: number | null, deps: BoardStoreDeps = { api }) {
     this.filters = filters;
@@ -81,6 +85,7 @@ export class BoardStore {
       const b = await this.deps.api.board(toQuery(this.filters), ctl.signal);
       if (ctl.signal.aborted) throw new DOMException('aborted', 'AbortError');
       this.set({ phase: 'ready', error: null, board: fromBoard(b), seq: b.seq, loadingMore: new Set() });
+      for (const c of b.columns) for (const card of c.cards) if (card.workflow_version_id !== null) this.versions.add(card.workflow_version_id);
       return b.seq;
     } catch (err) {
       if (!ctl.signal.aborted && this.snap.board === null) {
@@ -101,8 +106,19 @@ export class BoardStore {
     if (board === null) return;
     if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
     else if (msg.ticket === null || msg.name === 'ticket.commented' || msg.name === 'catalog.changed') return;
-    else this.setBoard(applyCard(board, msg.ticket, { filters: this.filters, meId: this.meId, event: msg.name, previous: msg.previous }));
+    else if (this.filters.workflow && !board.known.has(msg.ticket.id) && !this.versions.has(msg.ticket.workflow_version_id ?? -1)) {
+      // Filtered by workflow, a ticket of a version the board has not seen may belong to another
+      // workflow: the server decides, on a reload.
+      this.onUncertain?.();
+    } else this.setBoard(applyCard(board, msg.ticket, { filters: this.filters, meId: this.meId, event: msg.name, previous: msg.previous }));
   };
+
+  /** accept places a card the server returned (e.g. after a transition) at once; the live echo that
+   * follows changes nothing. */
+  accept(card: Card): void {
+    const board = this.snap.board;
+    if (board !== null) this.setBoard(applyCard(board, card, { filters: this.filters, meId: this.meId }));
+  }
 
   /** loadMore fetches the next page of a column. */
   async loadMore(statusId: number): Promise<void> {

@@ -5,10 +5,12 @@ import type { BoardFilters } from './boardState';
 export function filtersFromSearch(sp: URLSearchParams): BoardFilters {
   const assignee = sp.get('assignee');
   const priority = Number(sp.get('priority'));
+  const workflow = Number(sp.get('workflow_id'));
   return {
     assignee: assignee && /^(me|none|[0-9]+)$/.test(assignee) ? assignee : null,
     priority: Number.isInteger(priority) && priority > 0 ? priority : null,
     q: (sp.get('q') ?? '').slice(0, 200),
+    ...(Number.isInteger(workflow) && workflow > 0 ? { workflow } : {}),
   };
 }
 
@@ -19,5 +21,6 @@ export function searchWithFilters(sp: URLSearchParams, f: Partial<BoardFilters>)
   if ('assignee' in f) set('assignee', f.assignee ?? null);
   if ('priority' in f) set('priority', f.priority === null || f.priority === undefined ? null : String(f.priority));
   if ('q' in f) set('q', f.q ?? null);
+  if ('workflow' in f) set('workflow_id', f.workflow ? String(f.workflow) : null);
   return out;
 }

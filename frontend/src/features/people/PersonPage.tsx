@@ -9,6 +9,7 @@ import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { Person } from '../../api/types';
 import { useCan } from '../auth/can';
+import { CreditRequestButton } from '../workflows/CreditRequestButton';
 import { ContactsPanel } from './ContactsPanel';
 import { DownlineTree } from './DownlineTree';
 import { PersonFields } from './PersonFields';
@@ -60,6 +61,7 @@ export default function PersonPage() {
         <Link className="btn btn--subtle person-page__tickets" to={`/tickets?requester=${p.id}`} data-testid="person-tickets">
           {t('people.tickets')}
         </Link>
+        <CreditRequestButton person={p} />
       </div>
       <div className="person-page__grid">
         <Profile key={p.version} person={p} canManage={canManage} />

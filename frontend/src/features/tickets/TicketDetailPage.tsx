@@ -9,6 +9,7 @@ import { useLive } from '../../live/useLive';
 import { useCan } from '../auth/can';
 import { invalidateCatalogs } from '../catalog/useCatalogs';
 import { useLiveStatus } from '../layout/liveStatus';
+import { TransitionButtons } from '../workflows/TransitionButtons';
 import { AttachmentsTab } from './AttachmentsTab';
 import { Composer } from './Composer';
 import { ConflictPanel } from './ConflictPanel';
@@ -265,6 +266,7 @@ function TicketView({ id }: { id: number }) {
           {who.typing !== null && <p className="presence__line presence__line--typing">{who.typing}</p>}
         </div>
       </header>
+      <TransitionButtons ticket={ticket} onDone={(d) => store.adopt(d)} />
       {c !== null && <ConflictPanel conflict={c} store={store} lookups={lk.lookups} />}
       <div className="ticket-layout">
         <div className="ticket-main">

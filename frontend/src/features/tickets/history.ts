@@ -64,6 +64,10 @@ export function fieldLabel(field: string, t: TFunction): string {
     case 'attachment':
     case 'rank':
       return t(`ticket.history.events.${field}`);
+    // Workflows (issue 5, FW).
+    case 'transition':
+    case 'action':
+      return t(`workflows.history.${field}`);
     default:
       return field;
   }
@@ -82,6 +86,22 @@ export function withPeople(l: Lookups, people: readonly UserRef[]): Lookups {
   if (people.length === 0) return l;
   const names = new Map(people.map((p) => [p.id, p.name]));
   return { ...l, person: (id) => names.get(id) ?? l.person(id) };
+}
+
+/** transitionText names a workflow transition of the history (`{key,name_es,name_en}`). */
+export function transitionText(v: unknown, lang: string): string {
+  if (!isRecord(v)) return '—';
+  const name = lang === 'en' ? v.name_en : v.name_es;
+  return typeof name === 'string' && name !== '' ? name : typeof v.key === 'string' ? v.key : '—';
+}
+
+/** actionText says a workflow action of the history (`{"action":"credit_note","movement_id":…,"amount":…}`). */
+export function actionText(v: unknown, l: Lookups): string {
+  if (!isRecord(v) || typeof v.action !== 'string') return '—';
+  const name = l.t(`workflows.actions.${v.action}`, { defaultValue: v.action });
+  const a = v.amount;
+  const amount = isRecord(a) && typeof a.amount === 'string' ? `${a.amount} ${typeof a.currency === 'string' ? a.currency : ''}`.trim() : typeof a === 'string' ? a : '';
+  return amount ? `${name}: ${amount}` : name;
 }
 
 /** HistoryLine is one history entry ready to show. */
@@ -123,6 +143,13 @@ export function formatHistory(items: readonly HistoryEntry[], l: Lookups): Histo
         line.after = isRecord(a) && typeof a.filename === 'string' ? `${a.filename}${typeof a.size === 'number' ? ` (${formatBytes(a.size, l.lang)})` : ''}` : '—';
         break;
       }
+      // Workflows (issue 5, FW): the transition's name; a domain action in words.
+      case 'transition':
+        line.after = transitionText(e.after, l.lang);
+        break;
+      case 'action':
+        line.after = actionText(e.after, l);
+        break;
       default:
         line.before = formatValue(e.field, e.before, l);
         line.after = formatValue(e.field, e.after, l);

@@ -1,0 +1,162 @@
+// Issue 5 [workflows] (FW): the API shapes of workflows, workflow versions, ticket transitions, workflow
+// metrics and credit requests, written by hand from /work/issue5-api.md section 1. They move to the
+// generated types (shared/ts/api.gen.ts, aliased in ./types.ts) once the OpenAPI of the workflow
+// backend lands; until then they mirror the contract exactly.
+import type { BoardQuery, TicketRef } from './types';
+
+/** WorkflowState is one state of a definition: a status, drawn at (x, y). */
+export interface WorkflowState {
+  status_id: number;
+  start: boolean;
+  final: boolean;
+  /** limit_minutes: null or 1…525600. */
+  limit_minutes: number | null;
+  x: number;
+  y: number;
+}
+
+/** TransitionFieldKey is one of the fixed inputs a transition may ask for. */
+export type TransitionFieldKey =
+  | 'priority_id'
+  | 'queue_id'
+  | 'assignee_id'
+  | 'category_id'
+  | 'subcategory_id'
+  | 'due_at'
+  | 'order_number'
+  | 'amount'
+  | 'note_reason_id'
+  | 'credit_limit'
+  | 'credit_type'
+  | 'reason';
+
+export interface TransitionField {
+  key: TransitionFieldKey;
+  required: boolean;
+}
+
+export type SetFieldName = 'priority_id' | 'queue_id' | 'assignee_id' | 'tags_add' | 'allowed_roles';
+export type NotifyTarget = 'requester' | 'assignee' | 'queue_supervisors';
+export type DomainAction = 'credit_note' | 'backorder' | 'credit_limit';
+
+export type WorkflowAction =
+  | { kind: 'domain'; action: DomainAction }
+  | { kind: 'set_field'; field: SetFieldName; value: unknown }
+  | { kind: 'notify'; to: NotifyTarget };
+
+export interface WorkflowTransition {
+  key: string;
+  name_es: string;
+  name_en: string;
+  from: number[];
+  to: number;
+  /** roles and perms empty: anyone who may move tickets. */
+  roles: number[];
+  perms: string[];
+  fields: TransitionField[];
+  comment_required: boolean;
+  confirm: boolean;
+  actions: WorkflowAction[];
+}
+
+export interface WorkflowDefinition {
+  states: WorkflowState[];
+  transitions: WorkflowTransition[];
+}
+
+/** Workflow is an entry of GET /workflows. */
+export interface Workflow {
+  id: number;
+  key: string;
+  name_es: string;
+  name_en: string;
+  description_es: string;
+  description_en: string;
+  builtin: boolean;
+  active: boolean;
+  version: number;
+  current_version_id: number;
+  category_ids: number[];
+  definition: WorkflowDefinition;
+}
+
+export interface NewWorkflow {
+  key: string;
+  name_es: string;
+  name_en: string;
+  description_es: string;
+  description_en: string;
+  definition: WorkflowDefinition;
+}
+
+export interface WorkflowUpdate {
+  name_es: string;
+  name_en: string;
+  description_es: string;
+  description_en: string;
+  active: boolean;
+  definition: WorkflowDefinition;
+  version: number;
+}
+
+export interface WorkflowCategories {
+  category_ids: number[];
+  version: number;
+}
+
+/** WorkflowVersion is GET /workflow-versions/{id}: immutable, cached forever. */
+export interface WorkflowVersion {
+  id: number;
+  workflow_id: number;
+  number: number;
+  definition: WorkflowDefinition;
+  workflow_key: string;
+  name_es: string;
+  name_en: string;
+}
+
+/** TicketTransition is one entry of GET /tickets/{id}/transitions. */
+export interface TicketTransition {
+  key: string;
+  name: string;
+  to_status_id: number;
+  allowed: boolean;
+  reason: string | null;
+  fields: TransitionField[];
+  comment_required: boolean;
+  confirm: boolean;
+}
+
+/** Money is an amount as a decimal string with its currency. */
+export interface Money {
+  amount: string;
+  currency: string;
+}
+
+export type TransitionFieldValue = Money | number | string | null;
+
+export interface TransitionRequest {
+  transition: string;
+  version: number;
+  fields: Partial<Record<TransitionFieldKey, TransitionFieldValue>>;
+  comment: string;
+  after_id?: number | null;
+}
+
+export interface WorkflowMetrics {
+  states: { status_id: number; count: number; avg_seconds: number; p90_seconds: number }[];
+  transitions: { key: string; name_es: string; name_en: string; count: number }[];
+  over_limit: {
+    count: number;
+    items: { ticket: Pick<TicketRef, 'id' | 'number' | 'subject'>; status_id: number; since: string; limit_minutes: number }[];
+  };
+}
+
+export interface CreditRequest {
+  person_id?: number;
+  amount: Money;
+  reason: string;
+}
+
+/** BoardQueryWithWorkflow is GET /board's query with the workflow filter of issue 5. */
+export type BoardQueryWithWorkflow = BoardQuery & { workflow_id?: number };
