@@ -22,7 +22,7 @@ export function AdminNav({ children }: { children?: ReactNode }) {
               data-testid={`admin-section-${s.key}`}
               className={pathname.startsWith(s.to.replace(/\/categories$/, '')) ? 'admin__kind admin__kind--on' : 'admin__kind'}
             >
-              {t(`accounts.sections.${s.key}`)}
+              {t(s.labelKey ?? `accounts.sections.${s.key}`)}
             </NavLink>
             {s.key === 'catalogs' && children}
           </li>

@@ -3,7 +3,14 @@ import { adminHome, catalogKindsFor, sectionsFor } from './sections';
 
 describe('admin sections', () => {
   it('follow the permissions', () => {
-    expect(sectionsFor({ permissions: ['catalog.manage', 'users.manage'] }).map((s) => s.key)).toEqual(['catalogs', 'users', 'roles']);
+    expect(sectionsFor({ permissions: ['catalog.manage', 'users.manage'] }).map((s) => s.key)).toEqual([
+      'catalogs',
+      'users',
+      'roles',
+      'default-managers',
+      'rules',
+      'macros',
+    ]);
     expect(sectionsFor({ permissions: ['users.manage'] }).map((s) => s.key)).toEqual(['users', 'roles']);
     expect(adminHome({ permissions: ['users.manage'] })).toBe('/admin/users');
     expect(adminHome({ permissions: ['ticket.create'] })).toBeNull();

@@ -4,16 +4,22 @@ import { can } from '../auth/can';
 import { catalogKinds } from './kinds';
 
 export interface AdminSection {
-  key: 'catalogs' | 'users' | 'roles';
+  key: 'catalogs' | 'users' | 'roles' | 'default-managers' | 'rules' | 'macros';
   to: string;
   /** perms: holding any of them opens the section. */
   perms: readonly string[];
+  /** labelKey is the i18n key of the section's name; default `accounts.sections.<key>`. */
+  labelKey?: string;
 }
 
 export const adminSections: readonly AdminSection[] = [
   { key: 'catalogs', to: '/admin/catalogs/categories', perms: ['catalog.manage', 'kb.manage'] },
   { key: 'users', to: '/admin/users', perms: ['users.manage'] },
   { key: 'roles', to: '/admin/roles', perms: ['users.manage'] },
+  // Queues, automation rules and macros (issue 5, FQ).
+  { key: 'default-managers', to: '/admin/default-managers', perms: ['catalog.manage'], labelKey: 'queues.managers.section' },
+  { key: 'rules', to: '/admin/rules', perms: ['catalog.manage'], labelKey: 'automation.rules.section' },
+  { key: 'macros', to: '/admin/macros', perms: ['catalog.manage'], labelKey: 'automation.macros.section' },
 ];
 
 /** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */
