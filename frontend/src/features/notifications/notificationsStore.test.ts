@@ -53,7 +53,7 @@ describe('notifications store', () => {
     expect(store.getSnapshot().items.every((x) => x.read_at !== null)).toBe(true);
   });
 
-  it('refetches on a notification event, by name, and ignores the rest', async () => {
+  it('refetches on a notification event, by name, and ignores the rest', () => {
     const { store, list } = make([{ items: [], unread: 0 }]);
     expect(isNotificationEvent(ev('notification.created'))).toBe(true);
     expect(isNotificationEvent(ev('ticket.updated'))).toBe(false);
