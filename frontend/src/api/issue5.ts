@@ -184,6 +184,8 @@ export interface Notification {
 export interface NotificationList {
   items: Notification[];
   unread: number;
+  /** has_more: an older page exists. */
+  has_more?: boolean;
 }
 
 export type NotificationsRead = { ids: number[] } | { all: true };

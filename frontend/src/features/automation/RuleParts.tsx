@@ -68,7 +68,7 @@ function Text({ id, label, value, onChange, error, testid, area, number }: { id:
           id={id}
           className="input"
           type={number ? 'number' : 'text'}
-          min={number ? 1 : undefined}
+          min={number ? 0 : undefined}
           inputMode={number ? 'numeric' : undefined}
           data-testid={testid}
           value={value}

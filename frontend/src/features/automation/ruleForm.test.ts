@@ -77,7 +77,7 @@ describe('rule editor: validation', () => {
     const d: RuleDraft = {
       ...emptyRule(),
       name: 'x',
-      conditions: [newCondition('subject'), { ...newCondition('minutes_in_state'), value: '0' }, { ...newCondition('queue_id'), op: 'in' }, { ...newCondition('assignee_id'), op: 'is_empty' }],
+      conditions: [newCondition('subject'), { ...newCondition('minutes_in_state'), value: '-1' }, { ...newCondition('queue_id'), op: 'in' }, { ...newCondition('assignee_id'), op: 'is_empty' }],
       actions: [newAction('set_priority'), { ...newAction('notify'), notify: { to: 'user', userId: '', text_es: 'a', text_en: '' } }, newAction('set_allowed_roles')],
     };
     expect(validateRule(d)).toEqual({
@@ -130,7 +130,7 @@ describe('rule editor: server errors and order', () => {
   it('shows the server errors on the inputs it names, the rest above', () => {
     const d = ruleDraft(stored);
     const { byPath, other } = splitServerErrors(
-      { name: 'Taken', 'conditions[1].value': 'No such queue', 'actions[2].value.text_en': 'Too long', 'conditions[9].value': 'x', position: 'y' },
+      { name: 'Taken', 'conditions[1].value[1]': 'No such queue', 'actions[2].value.text_en': 'Too long', 'conditions[9].value': 'x', position: 'y' },
       (p) => editorPath(d, p),
     );
     expect(byPath).toEqual({ name: 'Taken', 'conditions[1].value': 'No such queue', 'actions[2].value.text_en': 'Too long' });

@@ -100,9 +100,12 @@ export const changeableFields: readonly string[] = [
   'channel_id',
   'queue_id',
   'assignee_id',
+  'requester_id',
+  'affected_id',
+  'order_number',
   'tags',
-  'allowed_roles',
   'due_at',
+  'allowed_roles',
 ];
 
 export const actionKinds: readonly ActionKind[] = [
@@ -293,8 +296,14 @@ export function macroDraft(m: Macro): MacroDraft {
 export type Errors = Record<string, string>;
 
 const intPattern = /^\d+$/;
-export const maxName = 120;
-export const maxText = 2000;
+// The server's limits (automation/check.go).
+export const maxName = 80;
+/** maxMatchText: a text condition's value; maxNote: an internal note; maxNotify: a notification's text. */
+export const maxMatchText = 200;
+export const maxNote = 5000;
+export const maxNotify = 200;
+export const maxMinutes = 525_600;
+export const maxText = maxNote;
 
 function checkCondition(c: ConditionDraft, path: string, errors: Errors): void {
   const type = conditionValueType(c.field, c.op);
@@ -306,8 +315,8 @@ function checkCondition(c: ConditionDraft, path: string, errors: Errors): void {
   }
   const v = c.value.trim();
   if (v === '') errors[`${path}.value`] = 'required';
-  else if (type === 'minutes' && !(intPattern.test(v) && Number(v) >= 1)) errors[`${path}.value`] = 'minutes';
-  else if (v.length > maxText) errors[`${path}.value`] = 'tooLong';
+  else if (type === 'minutes' && !(intPattern.test(v) && Number(v) <= maxMinutes)) errors[`${path}.value`] = 'minutes';
+  else if (type === 'text' && v.length > maxMatchText) errors[`${path}.value`] = 'tooLong';
 }
 
 function checkAction(a: ActionDraft, path: string, errors: Errors): void {
@@ -318,13 +327,13 @@ function checkAction(a: ActionDraft, path: string, errors: Errors): void {
     for (const f of ['text_es', 'text_en'] as const) {
       const n = a.notify[f].trim().length;
       if (n === 0) errors[`${path}.value.${f}`] = 'required';
-      else if (n > maxText) errors[`${path}.value.${f}`] = 'tooLong';
+      else if (n > maxNotify) errors[`${path}.value.${f}`] = 'tooLong';
     }
     return;
   }
   const v = a.value.trim();
   if (v === '') errors[`${path}.value`] = 'required';
-  else if (v.length > maxText) errors[`${path}.value`] = 'tooLong';
+  else if (v.length > (a.kind === 'add_note' ? maxNote : maxMatchText)) errors[`${path}.value`] = 'tooLong';
 }
 
 function checkName(name: string, errors: Errors): void {
@@ -412,11 +421,18 @@ export function macroBody(d: MacroDraft, version?: number): MacroInput {
   return body;
 }
 
+/** editorPathOf is where the editor shows a server error path: an id inside a list (`conditions[0].value[2]`)
+ * shows on the list's value. */
+export function editorPathOf(path: string): string {
+  return path.replace(/^((?:conditions|actions)\[\d+\]\.value)\[\d+\]$/, '$1');
+}
+
 /** splitServerErrors keeps the server's field errors whose path the editor shows and lists the rest. */
 export function splitServerErrors(fields: Record<string, string>, shown: (path: string) => boolean): { byPath: Errors; other: string[] } {
   const byPath: Errors = {};
   const other: string[] = [];
-  for (const [path, message] of Object.entries(fields)) {
+  for (const [raw, message] of Object.entries(fields)) {
+    const path = editorPathOf(raw);
     if (shown(path)) byPath[path] = message;
     else other.push(message);
   }

@@ -64,7 +64,7 @@ export class NotificationsStore {
     try {
       const page = await this.deps.list(null);
       if (gen !== this.generation) return;
-      this.set({ items: page.items, unread: page.unread, more: page.items.length >= pageSize, loading: false });
+      this.set({ items: page.items, unread: page.unread, more: page.has_more ?? page.items.length >= pageSize, loading: false });
     } catch (err) {
       if (gen !== this.generation) return;
       this.set({ loading: false, error: err instanceof Error ? err.message : String(err) });
@@ -84,7 +84,7 @@ export class NotificationsStore {
       this.set({
         items: [...this.snap.items, ...page.items.filter((n) => !have.has(n.id))],
         unread: page.unread,
-        more: page.items.length >= pageSize,
+        more: page.has_more ?? page.items.length >= pageSize,
         loading: false,
       });
     } catch (err) {

@@ -11,6 +11,7 @@ import { MenuButton } from './MenuButton';
 import { QueueOpDialog } from './QueueOpDialog';
 import type { Choice } from './QueueOpDialog';
 import { allowedOps } from './queueOps';
+import { mayBeAssigned } from './work';
 
 interface Props {
   ticket: TicketDetail;
@@ -27,7 +28,7 @@ export function QueueMenu({ ticket, onSaved }: Props) {
   const queues = (catalogs.data?.queues ?? []) as QueueEntry[];
   const queue = queues.find((q) => q.id === ticket.queue_id);
   const meId = user?.id ?? null;
-  const ops = allowedOps({ queueId: ticket.queue_id, assigneeId: ticket.assignee?.id ?? null }, queue, meId, user?.role === 'admin');
+  const ops = allowedOps({ queueId: ticket.queue_id, assigneeId: ticket.assignee?.id ?? null }, queue, meId, user?.role === 'admin', mayBeAssigned(user));
 
   const queueChoices: Choice[] = queues
     .filter((q) => q.active && (op !== 'transfer' || q.id !== ticket.queue_id))

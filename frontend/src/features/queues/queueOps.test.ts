@@ -17,7 +17,7 @@ const table: Record<QueueOp, string[]> = {
   accept: ['member', 'supervisor', 'admin'],
   dispatch: ['assignee', 'admin'],
   transfer: ['member', 'supervisor', 'admin'],
-  escalate: ['member', 'supervisor', 'admin'],
+  escalate: ['member', 'supervisor', 'assignee', 'admin'],
   reject: ['member', 'supervisor', 'assignee', 'admin'],
   assign: ['supervisor', 'admin'],
   yank: ['supervisor', 'admin'],
@@ -34,6 +34,12 @@ describe('canQueueOp', () => {
   }
 });
 
+describe('canQueueOp: only those who may be assigned', () => {
+  it('refuses every operation to a user without ticket.update, even an admin-like flag', () => {
+    for (const op of queueOps) expect(canQueueOp(op, { ...none, supervisor: true, admin: true, assignable: false })).toBe(false);
+  });
+});
+
 describe('queue ops on a ticket', () => {
   it('offers accept to a member of the queue, not once the ticket is theirs', () => {
     const q = { member_ids: [5], supervisor_ids: [] };
@@ -47,7 +53,7 @@ describe('queue ops on a ticket', () => {
   });
   it('offers nothing of a queue to a stranger, only dispatch to the assignee of a ticket out of any queue', () => {
     expect(allowedOps({ queueId: 1, assigneeId: 3 }, { member_ids: [], supervisor_ids: [] }, 5, false)).toEqual([]);
-    expect(allowedOps({ queueId: null, assigneeId: 5 }, undefined, 5, false)).toEqual(['dispatch']);
+    expect(allowedOps({ queueId: null, assigneeId: 5 }, undefined, 5, false)).toEqual(['dispatch', 'reject']);
     expect(opApplies('accept', { queueId: null, assigneeId: null }, 5)).toBe(false);
   });
   it('says what each operation asks for, and checks a rejection reason', () => {

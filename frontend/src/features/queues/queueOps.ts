@@ -12,21 +12,25 @@ export interface QueueRole {
   assignee: boolean;
   /** admin: the admin may do every operation. */
   admin: boolean;
+  /** assignable: the user may be given tickets (holds ticket.update); nobody else does queue operations.
+   * Left out: assumed. */
+  assignable?: boolean;
 }
 
 export const queueOps: readonly QueueOp[] = ['accept', 'dispatch', 'transfer', 'escalate', 'reject', 'assign', 'yank'];
 
 /** canQueueOp is the access rule of one operation (who may), apart from the ticket's state. */
 export function canQueueOp(op: QueueOp, r: QueueRole): boolean {
+  if (r.assignable === false) return false;
   if (r.admin) return true;
   switch (op) {
     case 'accept':
     case 'transfer':
-    case 'escalate':
       return r.member || r.supervisor;
     case 'dispatch':
       return r.assignee;
     case 'reject':
+    case 'escalate':
       return r.assignee || r.member || r.supervisor;
     case 'assign':
     case 'yank':
@@ -47,11 +51,11 @@ export function opApplies(op: QueueOp, t: TicketQueueState, meId: number | null)
     case 'accept':
       return inQueue && (meId === null || t.assigneeId !== meId);
     case 'dispatch':
+    case 'reject':
       return true;
     case 'transfer':
     case 'escalate':
     case 'assign':
-    case 'reject':
       return inQueue;
     case 'yank':
       return inQueue && t.assigneeId !== null;
@@ -65,9 +69,10 @@ export interface QueueFacts {
 }
 
 /** roleOn is the user's QueueRole for a ticket. */
-export function roleOn(t: TicketQueueState, queue: QueueFacts | undefined, meId: number | null, admin: boolean): QueueRole {
+export function roleOn(t: TicketQueueState, queue: QueueFacts | undefined, meId: number | null, admin: boolean, assignable = true): QueueRole {
   const me = meId ?? -1;
   return {
+    assignable,
     member: queue?.member_ids?.includes(me) ?? false,
     supervisor: queue?.supervisor_ids?.includes(me) ?? false,
     assignee: meId !== null && t.assigneeId === meId,
@@ -76,8 +81,8 @@ export function roleOn(t: TicketQueueState, queue: QueueFacts | undefined, meId:
 }
 
 /** allowedOps lists the operations to offer on a ticket, in menu order. */
-export function allowedOps(t: TicketQueueState, queue: QueueFacts | undefined, meId: number | null, admin: boolean): QueueOp[] {
-  const r = roleOn(t, queue, meId, admin);
+export function allowedOps(t: TicketQueueState, queue: QueueFacts | undefined, meId: number | null, admin: boolean, assignable = true): QueueOp[] {
+  const r = roleOn(t, queue, meId, admin, assignable);
   return queueOps.filter((op) => canQueueOp(op, r) && opApplies(op, t, meId));
 }
 
