@@ -22,6 +22,11 @@ const PersonPage = lazy(() => import('./features/people/PersonPage'));
 // Workflows (issue 5, FW).
 const WorkflowsPage = lazy(() => import('./features/workflows/WorkflowsPage'));
 const WorkflowMetricsPage = lazy(() => import('./features/workflows/MetricsPage'));
+// Queues, automation rules and macros (issue 5, FQ).
+const WorkPage = lazy(() => import('./features/queues/WorkPage'));
+const DefaultManagersPage = lazy(() => import('./features/queues/DefaultManagersPage'));
+const RulesPage = lazy(() => import('./features/automation/RulesPage'));
+const MacrosPage = lazy(() => import('./features/automation/MacrosPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -140,6 +145,39 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <RolesPage />
+                  </Suspense>
+                }
+              />
+              {/* Queues, automation rules and macros (issue 5, FQ). */}
+              <Route
+                path="work"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <WorkPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/default-managers"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <DefaultManagersPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/rules"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <RulesPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/macros"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <MacrosPage />
                   </Suspense>
                 }
               />

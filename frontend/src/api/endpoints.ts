@@ -72,6 +72,20 @@ import type {
   WorkflowUpdate,
   WorkflowVersion,
 } from './issue5';
+// Queues, automation rules, macros and notifications (issue 5, FQ).
+import type {
+  AutomationRule,
+  AutomationRuleInput,
+  DefaultManager,
+  DefaultManagerList,
+  Macro,
+  MacroApplyResponse,
+  MacroInput,
+  NotificationList,
+  NotificationsRead,
+  QueueOpRequest,
+  Work,
+} from './issue5';
 
 export const api = {
   me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal),
@@ -174,4 +188,24 @@ export const api = {
     request<{ items: TicketTransition[] }>('GET', `/tickets/${id}/transitions`, undefined, signal),
   transitionTicket: (id: number, body: TransitionRequest) => request<TicketDetail>('POST', `/tickets/${id}/transitions`, body),
   createCreditRequest: (body: CreditRequest) => request<TicketDetail>('POST', '/credit-requests', body),
+  // Queues, automation rules, macros and notifications (issue 5, FQ).
+  work: (signal?: AbortSignal) => request<Work>('GET', '/queues/work', undefined, signal),
+  queueOp: (ticketId: number, body: QueueOpRequest) => request<TicketDetail>('POST', `/tickets/${ticketId}/queue-ops`, body),
+  defaultManagers: (signal?: AbortSignal) => request<DefaultManagerList>('GET', '/default-managers', undefined, signal),
+  saveDefaultManagers: (items: DefaultManager[]) => request<DefaultManagerList>('PUT', '/default-managers', { items }),
+  rules: (signal?: AbortSignal) => request<{ items: AutomationRule[] }>('GET', '/automation-rules', undefined, signal),
+  createRule: (body: AutomationRuleInput) => request<AutomationRule>('POST', '/automation-rules', body),
+  updateRule: (id: number, body: AutomationRuleInput) => request<AutomationRule>('PUT', `/automation-rules/${id}`, body),
+  deleteRule: (id: number, version: number) =>
+    request<undefined>('DELETE', withQuery(`/automation-rules/${id}`, { version })),
+  reorderRules: (ids: number[]) => request<{ items: AutomationRule[] }>('PUT', '/automation-rules/order', { ids }),
+  macros: (signal?: AbortSignal) => request<{ items: Macro[] }>('GET', '/macros', undefined, signal),
+  createMacro: (body: MacroInput) => request<Macro>('POST', '/macros', body),
+  updateMacro: (id: number, body: MacroInput) => request<Macro>('PUT', `/macros/${id}`, body),
+  deleteMacro: (id: number, version: number) => request<undefined>('DELETE', withQuery(`/macros/${id}`, { version })),
+  applyMacro: (id: number, ticketIds: number[]) =>
+    request<MacroApplyResponse>('POST', `/macros/${id}/apply`, { ticket_ids: ticketIds }),
+  notifications: (before: number | null, signal?: AbortSignal) =>
+    request<NotificationList>('GET', withQuery('/notifications', { before }), undefined, signal),
+  readNotifications: (body: NotificationsRead) => request<undefined>('POST', '/notifications/read', body),
 };

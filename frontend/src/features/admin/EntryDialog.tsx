@@ -72,11 +72,17 @@ export function EntryDialog({ kind, editing, categories, onClose }: Props) {
     withSupervisors ? (staff.data ?? []).map((u): IdOption => ({ id: u.id, label: u.name })) : [],
     values.supervisor_ids,
   );
+  // A queue's assignment settings (issue 5, FQ): members are chosen among the assignable users.
+  const withMembers = fields.has('member_ids');
+  const memberChoices = withMissing(
+    withMembers ? (staff.data ?? []).map((u): IdOption => ({ id: u.id, label: u.name })) : [],
+    values.member_ids,
+  );
   const words = { yes: t('admin.yes'), no: t('admin.no'), empty: t('admin.none') };
   /** shown says a conflicting value in words (ids by name). */
   const shown = (f: FieldName, v: Values[FieldName]): string => {
     if (Array.isArray(v)) {
-      const names = labelsOf(f === 'role_ids' ? roleChoices : supervisorChoices, v);
+      const names = labelsOf(f === 'role_ids' ? roleChoices : f === 'member_ids' ? memberChoices : supervisorChoices, v);
       return names.length === 0 ? t('admin.none') : names.join(', ');
     }
     return formatValue(v, words);
@@ -449,6 +455,53 @@ export function EntryDialog({ kind, editing, categories, onClose }: Props) {
               hint={t('access.catalog.supervisorsHint')}
               empty={staff.isPending ? t('common.loading') : t('access.catalog.noStaff')}
             />
+          )}
+          {withMembers && (
+            <>
+              <IdMultiSelect
+                id={id('member_ids')}
+                testid="admin-f-member_ids"
+                legend={t('queues.fields.member_ids')}
+                options={memberChoices}
+                value={values.member_ids}
+                onChange={(ids) => set('member_ids', ids)}
+                error={errorOf('member_ids') ?? (staff.error ? staff.error.message : undefined)}
+                hint={t('queues.fields.membersHint')}
+                empty={staff.isPending ? t('common.loading') : t('access.catalog.noStaff')}
+              />
+              <div className="admin-form__pair">
+                <FormField id={id('assignment')} label={t('queues.fields.assignment')} error={errorOf('assignment')}>
+                  {(p) => (
+                    <select
+                      {...p}
+                      data-testid="admin-f-assignment"
+                      value={values.assignment}
+                      onChange={(e) => set('assignment', e.target.value as Values['assignment'])}
+                    >
+                      {(['manual', 'round_robin', 'least_loaded'] as const).map((m) => (
+                        <option key={m} value={m}>
+                          {t(`queues.modes.${m}`)}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </FormField>
+                <FormField id={id('max_per_agent')} label={t('queues.fields.max_per_agent')} error={errorOf('max_per_agent')} hint={t('queues.fields.capHint')}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      type="number"
+                      min={1}
+                      step={1}
+                      inputMode="numeric"
+                      data-testid="admin-f-max_per_agent"
+                      value={values.max_per_agent}
+                      onChange={(e) => set('max_per_agent', e.target.value)}
+                    />
+                  )}
+                </FormField>
+              </div>
+            </>
           )}
           {priority && (
             <p className="admin-form__key">

@@ -42,6 +42,7 @@ const sub: Category = {
   version: 2,
   in_use: 0,
   role_ids: [],
+  workflow_id: null,
 };
 
 function v(p: Partial<Values>): Values {
@@ -53,7 +54,7 @@ describe('admin entry form: fields', () => {
     expect(fieldsOf('statuses', 'create')).toEqual(['key', 'name_es', 'name_en', 'group', 'color', 'wip_limit', 'pauses_sla']);
     expect(fieldsOf('statuses', 'edit')).toEqual(['name_es', 'name_en', 'group', 'color', 'wip_limit', 'pauses_sla']);
     expect(fieldsOf('categories', 'edit')).toEqual(['name_es', 'name_en', 'parent_id', 'description_es', 'description_en', 'role_ids']);
-    expect(fieldsOf('queues', 'edit')).toEqual(['name_es', 'name_en', 'level', 'role_ids', 'supervisor_ids']);
+    expect(fieldsOf('queues', 'edit')).toEqual(['name_es', 'name_en', 'level', 'role_ids', 'supervisor_ids', 'member_ids', 'assignment', 'max_per_agent']);
     expect(fieldsOf('priorities', 'edit')).toEqual(['name_es', 'name_en', 'color']);
     expect(fieldsOf('canned-responses', 'create')).toContain('body_en');
     expect(fieldsOf('channels', 'edit')).toEqual(['name_es', 'name_en']);
@@ -167,6 +168,9 @@ describe('admin entry form: roles and supervisors', () => {
     in_use: 0,
     role_ids: [9, 3],
     supervisor_ids: [12],
+    member_ids: [],
+    assignment: 'manual',
+    max_per_agent: null,
   };
 
   it('fills the form with sorted id sets', () => {
@@ -257,6 +261,29 @@ describe('admin stale edit', () => {
     expect(reapply('canned-responses', o, { ...o, body_en: 'Hello' }, { ...c, body_es: 'Buenas', version: 2 })).toEqual({
       version: 2,
       body_en: 'Hello',
+    });
+  });
+});
+
+describe('admin entry form: queue assignment settings (issue 5, FQ)', () => {
+  const queue = {
+    id: 4, key: 'l1', name_es: 'Nivel 1', name_en: 'Level 1', level: 1, position: 1, active: true, version: 2, in_use: 0,
+    role_ids: [], supervisor_ids: [], member_ids: [8, 3], assignment: 'round_robin', max_per_agent: 5,
+  } as unknown as Parameters<typeof valuesOf>[0];
+  it('reads members, mode and cap, and sends only what changed', () => {
+    const o = valuesOf(queue);
+    expect(o).toMatchObject({ member_ids: [3, 8], assignment: 'round_robin', max_per_agent: '5' });
+    expect(patchBody('queues', o, { ...o, max_per_agent: '' }, 2)).toEqual({ version: 2, max_per_agent: null });
+    expect(patchBody('queues', o, { ...o, assignment: 'least_loaded', member_ids: [3] }, 2)).toEqual({ version: 2, member_ids: [3], assignment: 'least_loaded' });
+  });
+  it('checks the cap: empty or a whole number from 1', () => {
+    const o = valuesOf(queue);
+    expect(validate('queues', 'edit', { ...o, max_per_agent: '0' }).max_per_agent).toEqual({ key: 'wipLimit' });
+    expect(validate('queues', 'edit', { ...o, max_per_agent: '' }).max_per_agent).toBeUndefined();
+  });
+  it('creates with the server defaults left out', () => {
+    expect(createBody('queues', { ...emptyValues(), name_es: 'A', name_en: 'A', member_ids: [2], assignment: 'least_loaded', max_per_agent: '3' })).toEqual({
+      name_es: 'A', name_en: 'A', level: 1, member_ids: [2], assignment: 'least_loaded', max_per_agent: 3,
     });
   });
 });

@@ -1,6 +1,7 @@
 // The catalog entry form: which fields each catalog has, the values as the inputs hold them, the same
 // checks the server makes, and the create and partial-edit bodies sent to the API.
 import { normalizeIds, sameIds } from '../roles/roleOptions';
+import type { AssignmentMode } from '../../api/issue5';
 import type {
   AnyCatalogEntry,
   CatalogKind,
@@ -26,13 +27,21 @@ export type FieldName =
   | 'body_es'
   | 'body_en'
   | 'role_ids'
-  | 'supervisor_ids';
+  | 'supervisor_ids'
+  // A queue's assignment settings (issue 5, FQ).
+  | 'member_ids'
+  | 'assignment'
+  | 'max_per_agent';
 
 /** idListFields are the fields holding sets of ids (roles, supervisors). */
-export const idListFields: readonly FieldName[] = ['role_ids', 'supervisor_ids'];
+export const idListFields: readonly FieldName[] = ['role_ids', 'supervisor_ids', 'member_ids'];
+
+/** queueSettingFields are a queue's assignment settings (issue 5, FQ), named in the queues namespace. */
+const queueSettingFields = new Set<FieldName>(['member_ids', 'assignment', 'max_per_agent']);
 
 /** fieldLabelKey is the i18n key of a field's name (the access fields live in the access namespace). */
 export function fieldLabelKey(f: FieldName): string {
+  if (queueSettingFields.has(f)) return `queues.fields.${f}`;
   return f === 'role_ids' || f === 'supervisor_ids' ? `access.fields.${f}` : `admin.fields.${f}`;
 }
 
@@ -58,6 +67,11 @@ export interface Values {
   role_ids: number[];
   /** supervisor_ids: users who supervise a queue, ascending. */
   supervisor_ids: number[];
+  /** member_ids: the queue's members (who accept its tickets and are assigned them), ascending. */
+  member_ids: number[];
+  assignment: AssignmentMode;
+  /** max_per_agent: '' for no cap. */
+  max_per_agent: string;
 }
 
 /** Mode: a new entry, or an edit of an existing one. */
@@ -69,7 +83,7 @@ const kindFields: Record<CatalogKind, FieldName[]> = {
   statuses: ['group', 'color', 'wip_limit', 'pauses_sla'],
   priorities: ['color'],
   channels: [],
-  queues: ['level', 'role_ids', 'supervisor_ids'],
+  queues: ['level', 'role_ids', 'supervisor_ids', 'member_ids', 'assignment', 'max_per_agent'],
   'note-reasons': ['kind'],
   'canned-responses': ['body_es', 'body_en'],
 };
@@ -98,6 +112,9 @@ export function emptyValues(parentId: number | null = null): Values {
     body_en: '',
     role_ids: [],
     supervisor_ids: [],
+    member_ids: [],
+    assignment: 'manual',
+    max_per_agent: '',
   };
 }
 
@@ -126,6 +143,11 @@ export function valuesOf(entry: AnyCatalogEntry): Values {
   }
   if ('role_ids' in entry) v.role_ids = normalizeIds(entry.role_ids);
   if ('supervisor_ids' in entry) v.supervisor_ids = normalizeIds(entry.supervisor_ids);
+  // A queue's assignment settings (issue 5, FQ): absent until the backend sends them.
+  const q = entry as Partial<{ member_ids: number[]; assignment: AssignmentMode; max_per_agent: number | null }>;
+  if (Array.isArray(q.member_ids)) v.member_ids = normalizeIds(q.member_ids);
+  if (q.assignment) v.assignment = q.assignment;
+  if (q.max_per_agent !== undefined) v.max_per_agent = q.max_per_agent === null ? '' : String(q.max_per_agent);
   return v;
 }
 
@@ -199,6 +221,11 @@ export function validate(kind: CatalogKind, mode: Mode, v: Values): Errors {
         if (!colorPattern.test(v.color)) set(f, { key: 'color' });
         break;
       case 'wip_limit':
+      case 'max_per_agent':
+        if (f === 'max_per_agent') {
+          if (v.max_per_agent.trim() !== '' && !(intPattern.test(v.max_per_agent.trim()) && Number(v.max_per_agent) >= 1)) set(f, { key: 'wipLimit' });
+          break;
+        }
         if (v.wip_limit.trim() !== '' && !(intPattern.test(v.wip_limit.trim()) && Number(v.wip_limit) >= 1)) {
           set(f, { key: 'wipLimit' });
         }
@@ -224,6 +251,8 @@ export function validate(kind: CatalogKind, mode: Mode, v: Values): Errors {
       case 'kind':
       case 'role_ids':
       case 'supervisor_ids':
+      case 'member_ids':
+      case 'assignment':
         // Chosen from lists; the server checks that each still exists.
         break;
     }
@@ -238,6 +267,8 @@ function fieldValue(f: FieldName, v: Values): unknown {
       return v.parent_id === '' ? null : Number(v.parent_id);
     case 'wip_limit':
       return v.wip_limit.trim() === '' ? null : Number(v.wip_limit);
+    case 'max_per_agent':
+      return v.max_per_agent.trim() === '' ? null : Number(v.max_per_agent);
     case 'level':
       return Number(v.level);
     case 'name_es':
@@ -246,6 +277,7 @@ function fieldValue(f: FieldName, v: Values): unknown {
       return v[f].trim();
     case 'role_ids':
     case 'supervisor_ids':
+    case 'member_ids':
       return normalizeIds(v[f]);
     default:
       return v[f];
@@ -264,7 +296,9 @@ export function createBody<K extends keyof NewCatalogEntryOf>(kind: K, v: Values
   for (const f of fieldsOf(kind, 'create')) {
     if (f === 'key' && v.key.trim() === '') continue;
     // No roles or supervisors: the server's default, left out.
-    if ((f === 'role_ids' || f === 'supervisor_ids') && v[f].length === 0) continue;
+    if ((f === 'role_ids' || f === 'supervisor_ids' || f === 'member_ids') && v[f].length === 0) continue;
+    // The server's defaults: manual assignment, no cap.
+    if ((f === 'assignment' && v.assignment === 'manual') || (f === 'max_per_agent' && v.max_per_agent.trim() === '')) continue;
     body[f] = fieldValue(f, v);
   }
   return body as unknown as NewCatalogEntryOf[K];

@@ -17,6 +17,7 @@ function cat(id: number, parent: number | null, position: number): Category {
     version: 1,
     in_use: 0,
     role_ids: [],
+    workflow_id: null,
   };
 }
 

@@ -4,7 +4,7 @@ import { can } from '../auth/can';
 import { catalogKinds } from './kinds';
 
 export interface AdminSection {
-  key: 'catalogs' | 'users' | 'roles' | 'workflows';
+  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros';
   to: string;
   /** perms: holding any of them opens the section. */
   perms: readonly string[];
@@ -17,6 +17,10 @@ export const adminSections: readonly AdminSection[] = [
   { key: 'users', to: '/admin/users', perms: ['users.manage'] },
   { key: 'roles', to: '/admin/roles', perms: ['users.manage'] },
   { key: 'workflows', to: '/admin/workflows', perms: ['catalog.manage'], label: 'workflows.nav' },
+  // Queues, automation rules and macros (issue 5, FQ).
+  { key: 'default-managers', to: '/admin/default-managers', perms: ['catalog.manage'], label: 'queues.managers.section' },
+  { key: 'rules', to: '/admin/rules', perms: ['catalog.manage'], label: 'automation.rules.section' },
+  { key: 'macros', to: '/admin/macros', perms: ['catalog.manage'], label: 'automation.macros.section' },
 ];
 
 /** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */

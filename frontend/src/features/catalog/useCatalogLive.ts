@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { useLive } from '../../live/useLive';
+import { notificationsLive, notificationsReload } from '../notifications/notifications';
 import { catalogLiveHandlers } from './catalogLive';
 
 const noTopics: string[] = [];
@@ -34,5 +35,18 @@ export function useCatalogLive(): void {
     };
   }, [handlers]);
 
-  useLive({ key: 'catalog', after, topics: noTopics, onChange: handlers.onChange, onReload: handlers.onReload });
+  // The same connection brings the user's notifications (`notification.created`) to the header bell.
+  useLive({
+    key: 'catalog',
+    after,
+    topics: noTopics,
+    onChange: (msg) => {
+      handlers.onChange(msg);
+      notificationsLive(msg);
+    },
+    onReload: () => {
+      notificationsReload();
+      return handlers.onReload();
+    },
+  });
 }

@@ -4,6 +4,8 @@ import { adminHome } from '../admin/sections';
 import { useCan } from '../auth/can';
 import { useLogout, useSession } from '../auth/session';
 import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
+import { NotificationsBell } from '../notifications/NotificationsBell';
+import { mayBeAssigned } from '../queues/work';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLiveStatus } from './liveStatus';
 
@@ -27,6 +29,11 @@ export function Header() {
         <Link to="/tickets" className="header__link">
           {t('tickets.nav')}
         </Link>
+        {mayBeAssigned(user) && (
+          <Link to="/work" className="header__link" data-testid="work-nav">
+            {t('work.nav')}
+          </Link>
+        )}
         {canSeePeople && (
           <Link to="/people" className="header__link" data-testid="people-nav">
             {t('people.nav')}
@@ -46,6 +53,7 @@ export function Header() {
           {t(`live.${state}`)}
         </span>
       )}
+      {user && <NotificationsBell />}
       <LanguageSwitch />
       {user && <span className="header__user">{user.name}</span>}
       <button

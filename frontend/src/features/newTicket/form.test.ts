@@ -31,6 +31,7 @@ function cat(id: number, parent: number | null, position: number, active = true)
     version: 1,
     in_use: 0,
     role_ids: [],
+    workflow_id: null,
   };
 }
 

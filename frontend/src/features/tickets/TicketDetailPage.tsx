@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import type { PresenceFrame } from '@shared/live.gen';
 import type { LiveChange } from '../../live/client';
 import { useLive } from '../../live/useLive';
+import { TicketMacroButton } from '../automation/TicketMacroButton';
 import { useCan } from '../auth/can';
 import { invalidateCatalogs } from '../catalog/useCatalogs';
 import { useLiveStatus } from '../layout/liveStatus';
@@ -19,6 +20,7 @@ import { formatDateTime } from './format';
 import { gateOf } from './gating';
 import { HistoryTab } from './HistoryTab';
 import { LinksTab } from './LinksTab';
+import { QueueMenu } from '../queues/QueueMenu';
 import { presenceText } from './presence';
 import { Description, TextField, TicketFields } from './TicketFields';
 import { lastListHref } from './ticketsStore';
@@ -312,6 +314,11 @@ function TicketView({ id }: { id: number }) {
           </div>
         </div>
         <aside className="ticket-side" aria-label={t('ticket.fieldsLabel')}>
+          {/* Queue operations and macros (issue 5, FQ). */}
+          <div className="ticket-queue-actions">
+            <QueueMenu ticket={ticket} onSaved={(saved) => store.adopt(saved)} />
+            <TicketMacroButton ticketId={ticket.id} number={ticket.number} onApplied={() => void store.load().catch(() => undefined)} />
+          </div>
           <TicketFields store={store} ticket={ticket} lk={lk} />
           <dl className="ticket-meta">
             <dt>{t('tickets.table.created')}</dt>

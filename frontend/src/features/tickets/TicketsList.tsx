@@ -1,13 +1,16 @@
 // The records table of one view: rows, sortable headers, "load more" (and infinite scroll), the total,
 // and live updates (rows in place; a banner for what would add or reorder rows).
 import { useQueryClient } from '@tanstack/react-query';
-import { memo, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { CSSProperties, KeyboardEvent, MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { Card, Catalogs, Status } from '../../api/types';
 import type { LiveChange } from '../../live/client';
 import { useLive } from '../../live/useLive';
+import { ApplyMacroDialog } from '../automation/ApplyMacroDialog';
+import { pageSelection, selectPage, toggleSelected } from '../automation/macroResults';
+import { useCan } from '../auth/can';
 import { invalidateCatalogs } from '../catalog/useCatalogs';
 import type { Labelled } from '../catalog/useCatalogs';
 import { useLiveStatus } from '../layout/liveStatus';
@@ -65,9 +68,14 @@ interface RowProps {
   now: number;
   lang: string;
   unassigned: string;
+  /** selectable: the row has a checkbox (for "Apply macro"); selected: it is checked. */
+  selectable: boolean;
+  selected: boolean;
+  onToggle: (id: number) => void;
+  selectLabel: string;
 }
 
-const Row = memo(function Row({ card, maps, label, now, lang, unassigned }: RowProps) {
+const Row = memo(function Row({ card, maps, label, now, lang, unassigned, selectable, selected, onToggle, selectLabel }: RowProps) {
   const navigate = useNavigate();
   const href = `/tickets/${card.id}`;
   const status = maps.statuses.get(card.status_id);
@@ -76,7 +84,7 @@ const Row = memo(function Row({ card, maps, label, now, lang, unassigned }: RowP
   const subcategory = card.subcategory_id === null ? null : maps.categories.get(card.subcategory_id);
   const type = [label(category), label(subcategory)].filter((s) => s !== '').join(' / ');
   const onClick = (e: MouseEvent<HTMLTableRowElement>) => {
-    if ((e.target as HTMLElement).closest('a, button')) return; // a link inside does its own thing
+    if ((e.target as HTMLElement).closest('a, button, input, label')) return; // a link inside does its own thing
     if (window.getSelection()?.toString()) return; // the user is selecting text to copy
     if (e.ctrlKey || e.metaKey || e.shiftKey) {
       window.open(href, '_blank', 'noopener');
@@ -97,6 +105,11 @@ const Row = memo(function Row({ card, maps, label, now, lang, unassigned }: RowP
   };
   return (
     <tr className="tickets-row" data-testid={`ticket-row-${card.number}`} tabIndex={0} onClick={onClick} onKeyDown={onKeyDown}>
+      {selectable && (
+        <td className="tickets-cell tickets-cell--select">
+          <input type="checkbox" aria-label={selectLabel} data-testid={`ticket-select-${card.number}`} checked={selected} onChange={() => onToggle(card.id)} />
+        </td>
+      )}
       <td className="tickets-cell tickets-cell--number">
         <Link to={href} tabIndex={-1}>
           #{card.number}
@@ -163,6 +176,11 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const scrollRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
+  // The selection for "Apply macro" (issue 5, FQ).
+  const selectable = useCan('canned.use');
+  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
+  const [applying, setApplying] = useState(false);
+  const onToggle = useCallback((id: number) => setSelected((s) => toggleSelected(s, id)), []);
   const now = useNow(60_000);
   const lang = i18n.language;
 
@@ -226,6 +244,9 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
   const total = list.total.capped ? t('tickets.totalCapped', { n: groupDigits(list.total.count) }) : t('tickets.total', { count: list.total.count, n: groupDigits(list.total.count) });
   const changed = list.changed.size;
   const unassigned = t('ticket.unassigned');
+  const pageIds = list.rows.map((r) => r.id);
+  const pageSel = pageSelection(selected, pageIds);
+  const chosen = pageIds.filter((id) => selected.has(id));
 
   return (
     <div className="tickets-list">
@@ -238,6 +259,24 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
             {t('tickets.banner', { count: changed })}
           </button>
         </div>
+      )}
+      {selectable && chosen.length > 0 && (
+        <div className="tickets-toolbar" role="toolbar" aria-label={t('automation.macros.selection')} data-testid="tickets-toolbar">
+          <span>{t('automation.macros.selected', { count: chosen.length })}</span>
+          <button type="button" className="btn btn--primary btn--small" data-testid="tickets-apply-macro" onClick={() => setApplying(true)}>
+            {t('automation.macros.apply')}
+          </button>
+          <button type="button" className="btn btn--ghost btn--small" onClick={() => setSelected(new Set())}>
+            {t('automation.macros.clear')}
+          </button>
+        </div>
+      )}
+      {applying && (
+        <ApplyMacroDialog
+          ticketIds={chosen}
+          numbers={new Map(list.rows.map((r) => [r.id, r.number]))}
+          onClose={() => setApplying(false)}
+        />
       )}
       <div
         className="tickets-scroll"
@@ -252,6 +291,20 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
             <caption className="visually-hidden">{t('tickets.table.caption')}</caption>
             <thead>
               <tr>
+                {selectable && (
+                  <th scope="col" className="tickets-th tickets-th--select">
+                    <input
+                      type="checkbox"
+                      aria-label={t('automation.macros.selectPage')}
+                      data-testid="ticket-select-page"
+                      checked={pageSel === 'all'}
+                      ref={(el) => {
+                        if (el) el.indeterminate = pageSel === 'some';
+                      }}
+                      onChange={() => setSelected((s) => selectPage(s, pageIds))}
+                    />
+                  </th>
+                )}
                 <SortHeader column="number" sort={filters.sort} onSort={onSort}>
                   {t('tickets.table.number')}
                 </SortHeader>
@@ -289,7 +342,19 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
             </thead>
             <tbody>
               {list.rows.map((c) => (
-                <Row key={c.id} card={c} maps={maps} label={label} now={now} lang={lang} unassigned={unassigned} />
+                <Row
+                  key={c.id}
+                  card={c}
+                  maps={maps}
+                  label={label}
+                  now={now}
+                  lang={lang}
+                  unassigned={unassigned}
+                  selectable={selectable}
+                  selected={selected.has(c.id)}
+                  onToggle={onToggle}
+                  selectLabel={t('automation.macros.selectRow', { number: c.number })}
+                />
               ))}
             </tbody>
           </table>

@@ -65,3 +65,24 @@ describe('history formatting', () => {
     expect(withPeople(l, [])).toBe(l);
   });
 });
+
+describe('history of queue operations and rules (issue 5, FQ)', () => {
+  it('labels queue_op and rule rows and says what happened', () => {
+    const lines = formatHistory(
+      [
+        entry(1, 'queue_op', null, { op: 'transfer', queue_id: 1, assignee_id: null, reason: null }),
+        entry(2, 'queue_op', null, { op: 'assign', queue_id: 1, assignee_id: 9 }),
+        entry(3, 'queue_op', null, { op: 'reject', queue_id: null, reason: 'Not ours' }),
+        entry(4, 'queue_op', null, { op: 'auto_assign', mode: 'round_robin' }, null),
+        entry(5, 'rule', null, { id: 3, name: 'VIP to level 2' }, null),
+      ],
+      l,
+    );
+    expect(lines.map((x) => x.label)).toEqual(['queues.history.label', 'queues.history.label', 'queues.history.label', 'queues.history.label', 'automation.history.label']);
+    expect(lines[0]?.after).toBe('queues.history.ops.transfer · Nivel 1');
+    expect(lines[1]?.after).toBe('queues.history.ops.assign · Nivel 1 · Mateo García');
+    expect(lines[2]?.after).toBe('queues.history.ops.reject · “Not ours”');
+    expect(lines[3]?.after).toBe('queues.history.ops.auto_assign · queues.modes.round_robin');
+    expect(lines[4]?.after).toBe('VIP to level 2');
+  });
+});

@@ -68,6 +68,11 @@ export function fieldLabel(field: string, t: TFunction): string {
     case 'transition':
     case 'action':
       return t(`workflows.history.${field}`);
+    // Queue operations and automation rules (issue 5, FQ).
+    case 'queue_op':
+      return t('queues.history.label');
+    case 'rule':
+      return t('automation.history.label');
     default:
       return field;
   }
@@ -150,6 +155,13 @@ export function formatHistory(items: readonly HistoryEntry[], l: Lookups): Histo
       case 'action':
         line.after = actionText(e.after, l);
         break;
+      // Queue operations and automation rules (issue 5, FQ).
+      case 'queue_op':
+        line.after = queueOpText(e.after, l);
+        break;
+      case 'rule':
+        line.after = isRecord(e.after) && typeof e.after.name === 'string' ? e.after.name : '—';
+        break;
       default:
         line.before = formatValue(e.field, e.before, l);
         line.after = formatValue(e.field, e.after, l);
@@ -157,4 +169,19 @@ export function formatHistory(items: readonly HistoryEntry[], l: Lookups): Histo
     out.push(line);
   }
   return out;
+}
+
+// Queue operations (issue 5, FQ): after = {op, queue_id, assignee_id, reason} or {op: "auto_assign", mode}.
+const queueOpNames = new Set(['accept', 'dispatch', 'transfer', 'escalate', 'reject', 'assign', 'yank', 'auto_assign']);
+const assignmentModes = new Set(['manual', 'round_robin', 'least_loaded']);
+
+/** queueOpText says a queue operation in words: the operation, then its queue, person, mode or reason. */
+export function queueOpText(v: unknown, l: Lookups): string {
+  if (!isRecord(v) || typeof v.op !== 'string') return '—';
+  const parts = [queueOpNames.has(v.op) ? l.t(`queues.history.ops.${v.op}`) : v.op];
+  if (typeof v.queue_id === 'number') parts.push(formatValue('queue_id', v.queue_id, l));
+  if (typeof v.assignee_id === 'number') parts.push(formatValue('assignee_id', v.assignee_id, l));
+  if (typeof v.mode === 'string') parts.push(assignmentModes.has(v.mode) ? l.t(`queues.modes.${v.mode}`) : v.mode);
+  if (typeof v.reason === 'string' && v.reason !== '') parts.push(`“${excerpt(v.reason)}”`);
+  return parts.join(' · ');
 }
