@@ -313,11 +313,15 @@ export async function describePage(page: Page): Promise<string> {
   return `page ${page.url()} shows: ${JSON.stringify(text.slice(0, 400))}${logs.length ? `\n  ${logs.join('\n  ')}` : ''}`;
 }
 
-/** newPage opens a page in a fresh context (its own cookies): one context per user. */
-export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+/** newPage opens a page in a fresh context (its own cookies): one context per user. A test that drags
+ * across every column of the board asks for a viewport wide enough to show them all. */
+export async function newPage(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1600, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     baseURL: baseURL(),
-    viewport: { width: 1600, height: 900 },
+    viewport,
     locale: 'es-ES',
     timezoneId: 'America/Bogota',
   });
