@@ -1310,9 +1310,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                workflowId: components["parameters"]["WorkflowId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /** One workflow (staff). */
@@ -1330,9 +1328,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                workflowId: components["parameters"]["WorkflowId"];
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
@@ -1349,9 +1345,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                workflowId: components["parameters"]["WorkflowId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /** Time in state, frequent transitions and tickets over their state's limit (ticket.view_all or catalog.manage). */
@@ -1385,9 +1379,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                ticketId: components["parameters"]["TicketId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /** The transitions from the ticket's state, each saying whether the user may take it and why not. */
