@@ -1512,9 +1512,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                workflowId: components["parameters"]["WorkflowId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /** One workflow (staff). */
@@ -1532,9 +1530,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                workflowId: components["parameters"]["WorkflowId"];
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
@@ -1551,9 +1547,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                workflowId: components["parameters"]["WorkflowId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /** Time in state, frequent transitions and tickets over their state's limit (ticket.view_all or catalog.manage). */
@@ -1587,9 +1581,7 @@ export interface paths {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                ticketId: components["parameters"]["TicketId"];
-            };
+            path?: never;
             cookie?: never;
         };
         /** The transitions from the ticket's state, each saying whether the user may take it and why not. */
