@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -132,6 +133,17 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 			ci := r.IntN(len(Cases))
 			c := Cases[ci]
 			st := statusIDs[Pick(r, weights)]
+			// A ticket whose typification follows another workflow (a credit note, a backorder) stays among
+			// that workflow's states: waiting becomes in progress, closed becomes resolved.
+			if svc.Flow != nil {
+				_, _, states, err := svc.Flow.Start(ctx, tx, &typ.Category[ci], &typ.Subcategory[ci], "")
+				if err != nil {
+					return err
+				}
+				if !slices.Contains(states, st) {
+					st = map[int64]int64{statusIDs[2]: statusIDs[1], statusIDs[4]: statusIDs[3]}[st]
+				}
+			}
 			var assignee *int64
 			if st != statusIDs[0] || r.IntN(3) == 0 {
 				assignee = &staff[r.IntN(len(staff))].ID
