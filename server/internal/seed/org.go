@@ -112,12 +112,10 @@ func organise(ctx context.Context, tx bun.Tx, logins map[string]*people.User) (m
 		return nil, fmt.Errorf("seed: queues: %w", err)
 	}
 	// Members: both agents work the first two levels (their role's queues), Mateo the escalation queue
-	// too (his escalation role's); the first level hands its tickets out by turns.
+	// too (his escalation role's). Every queue starts manual: the admin turns on round-robin or
+	// least-loaded per queue.
 	agents := pgdialect.Array([]int64{ids["agent1@atiende.test"], ids["agent2@atiende.test"]})
 	if _, err := tx.NewRaw(`UPDATE queues SET member_ids = ? WHERE key IN ('level_1', 'level_2')`, agents).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("seed: queues: %w", err)
-	}
-	if _, err := tx.NewRaw(`UPDATE queues SET assignment = 'round_robin' WHERE key = 'level_1'`).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("seed: queues: %w", err)
 	}
 	if _, err := tx.NewRaw(`UPDATE queues SET member_ids = ARRAY[?::bigint] WHERE key = 'level_3'`, ids["agent2@atiende.test"]).Exec(ctx); err != nil {

@@ -170,7 +170,7 @@ func TestSeedQueueMembers(t *testing.T) {
 		}
 		got = append(got, s)
 	}
-	want := []string{"level_1:round_robin:agent1@atiende.test,agent2@atiende.test", "level_2:manual:agent1@atiende.test,agent2@atiende.test",
+	want := []string{"level_1:manual:agent1@atiende.test,agent2@atiende.test", "level_2:manual:agent1@atiende.test,agent2@atiende.test",
 		"level_3:manual:agent2@atiende.test"}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Fatalf("queues and members %v, want %v", got, want)

@@ -41,13 +41,16 @@ export function CardBody({ card, priority, now }: CardViewProps) {
 
 interface SortableCardProps extends CardViewProps {
   statusKey: string;
+  /** dropDisabled: the card's column refuses the card being dragged, so it is no drop target. */
+  dropDisabled?: boolean;
 }
 
 /** SortableCard is a card on the board; the whole card is the focusable drag handle. */
-export function SortableCard({ card, priority, now, statusKey }: SortableCardProps) {
+export function SortableCard({ card, priority, now, statusKey, dropDisabled = false }: SortableCardProps) {
   const { t } = useTranslation();
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: card.id,
+    disabled: { draggable: false, droppable: dropDisabled },
     data: { card },
     attributes: { roleDescription: t('dnd.roleDescription') },
   });

@@ -32,7 +32,10 @@ interface Props {
 
 export function BoardColumn({ column, status, priorities, now, loadingMore, canMove, onLoadMore, accept }: Props) {
   const { t, i18n } = useTranslation();
-  const { setNodeRef, isOver } = useDroppable({ id: columnDropId(column.statusId), data: { statusId: column.statusId } });
+  // A column the dragged card may not enter is no drop target at all, so the keyboard's arrows go past
+  // it to the next column that takes the card.
+  const refused = accept?.kind === 'refused';
+  const { setNodeRef, isOver } = useDroppable({ id: columnDropId(column.statusId), data: { statusId: column.statusId }, disabled: refused });
   const scrollRef = useRef<HTMLDivElement | null>(null);
   const setRefs = useCallback(
     (el: HTMLDivElement | null) => {
@@ -84,7 +87,7 @@ export function BoardColumn({ column, status, priorities, now, loadingMore, canM
         <SortableContext id={columnDropId(column.statusId)} items={ids} strategy={verticalListSortingStrategy} disabled={!canMove}>
           {win.padTop > 0 && <div style={{ height: win.padTop }} aria-hidden="true" />}
           {shown.map((card) => (
-            <SortableCard key={card.id} card={card} priority={priorities.get(card.priority_id)} now={now} statusKey={status.key} />
+            <SortableCard key={card.id} card={card} priority={priorities.get(card.priority_id)} now={now} statusKey={status.key} dropDisabled={refused} />
           ))}
           {win.padBottom > 0 && <div style={{ height: win.padBottom }} aria-hidden="true" />}
         </SortableContext>
