@@ -52,7 +52,7 @@ func (s *Service) Work(ctx context.Context, subj access.Subject) (*Work, error) 
 	if err != nil {
 		return nil, fmt.Errorf("queue: work: %w", err)
 	}
-	if out.WIP, err = s.cards(ctx, db, wip); err != nil {
+	if out.WIP, err = s.Tickets.CardsOf(ctx, db, wip); err != nil {
 		return nil, err
 	}
 	var queues []struct {
@@ -100,7 +100,7 @@ func (s *Service) waiting(ctx context.Context, db bun.IDB, subj access.Subject, 
 	if err := base(&ts).OrderExpr("t.created_at, t.id").Limit(maxWaiting).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("queue: waiting: %w", err)
 	}
-	cards, err := s.cards(ctx, db, ts)
+	cards, err := s.Tickets.CardsOf(ctx, db, ts)
 	if err != nil {
 		return nil, err
 	}
@@ -139,19 +139,6 @@ func (s *Service) members(ctx context.Context, db bun.IDB, queueIDs []int64) ([]
 	for _, r := range rows {
 		out = append(out, MemberLoad{QueueID: r.QueueID, User: people.Ref{ID: r.UserID, Name: r.Name},
 			Online: online[r.UserID], Open: open[r.UserID]})
-	}
-	return out, nil
-}
-
-// cards turns tickets into cards.
-func (s *Service) cards(ctx context.Context, db bun.IDB, ts []tickets.Ticket) ([]tickets.Card, error) {
-	out := make([]tickets.Card, 0, len(ts))
-	for i := range ts {
-		c, err := s.Tickets.CardOf(ctx, db, &ts[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
 	}
 	return out, nil
 }

@@ -216,6 +216,11 @@ func (s *Service) CardOf(ctx context.Context, db bun.IDB, t *Ticket) (*Card, err
 	return s.card(ctx, db, t)
 }
 
+// CardsOf returns tickets as cards, naming their people with one query.
+func (s *Service) CardsOf(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, error) {
+	return s.cards(ctx, db, ts)
+}
+
 // CreateTx creates a ticket inside tx with the same checks as POST /tickets, in the workflow named by
 // workflowKey ("" for the one its typification maps to).
 func (s *Service) CreateTx(ctx context.Context, tx bun.Tx, subj access.Subject, req NewTicketRequest, workflowKey string) (*TicketDetail, error) {
