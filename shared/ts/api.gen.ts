@@ -1769,6 +1769,34 @@ export interface components {
              * @description When the ticket entered its current status.
              */
             state_entered_at: string;
+            /** @description The SLA clock that matters now (the running one, first response before resolution); null when no policy applies. */
+            sla: components["schemas"]["SLAInfo"] | null;
+        };
+        SLAInfo: {
+            /** @enum {string} */
+            clock: "first_response" | "resolution";
+            /** @enum {string} */
+            state: "on_track" | "at_risk" | "breached" | "paused" | "met";
+            /**
+             * Format: date-time
+             * @description When the clock breaches; null while paused.
+             */
+            due_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the clock turns at risk; null while paused.
+             */
+            at_risk_at: string | null;
+            /**
+             * Format: int64
+             * @description Business seconds left when the card was built (negative once breached).
+             */
+            remaining_s: number;
+            /**
+             * Format: int64
+             * @description The status that pauses the clock
+             */
+            paused_by: number | null;
         };
         Column: {
             /** Format: int64 */

@@ -8,7 +8,8 @@ export type EventName =
   | 'ticket.moved'
   | 'ticket.commented'
   | 'catalog.changed'
-  | 'notification.created';
+  | 'notification.created'
+  | 'ticket.sla';
 export type ServerMessage =
   EventMessage | RemoveMessage | ReadyMessage | ReloadMessage | PongMessage | ErrorMessage | PresenceFrame;
 
@@ -37,6 +38,7 @@ export interface Card {
   updated_at: string;
   workflow_version_id: number | null;
   state_entered_at: string;
+  sla: SLAInfo | null;
 }
 export interface UserRef {
   id: number;
@@ -46,6 +48,17 @@ export interface PersonRef {
   id: number;
   name: string;
   email: string;
+}
+/**
+ * The same shape as SLAInfo in shared/api/openapi.yaml: the SLA clock a card shows.
+ */
+export interface SLAInfo {
+  clock: 'first_response' | 'resolution';
+  state: 'on_track' | 'at_risk' | 'breached' | 'paused' | 'met';
+  due_at: string | null;
+  at_risk_at: string | null;
+  remaining_s: number;
+  paused_by: number | null;
 }
 /**
  * Client → server, first message. `after`: the last seq the client holds (from the board's `seq` or the last event); null to start from now. `topics`: what the connection watches: `board` (every ticket the user may see), or `ticket:<id>` (that ticket, including its conversation and presence).
@@ -104,7 +117,7 @@ export interface ErrorMessage {
   message: string;
 }
 /**
- * Server → client: a change to a ticket the user may see (its `ticket` state after the change), a reply or internal note on a watched ticket (`ticket.commented`, with `comment`; internal notes only to staff), a change to a configurable list (`catalog.changed`, with `catalog` and `ticket` null; every connection), or a notification for this user (`notification.created`, with `notification` and `ticket` null; only its recipient's connections receive it).
+ * Server → client: a change to a ticket the user may see (its `ticket` state after the change), a reply or internal note on a watched ticket (`ticket.commented`, with `comment`; internal notes only to staff), a change to a configurable list (`catalog.changed`, with `catalog` and `ticket` null; every connection), a notification for this user (`notification.created`, with `notification` and `ticket` null; only its recipient's connections receive it), or a change of a ticket's SLA clock alone (`ticket.sla`: a timer turned it at risk or breached, or it was recalculated; `ticket` is the card, whose `sla` replaces the one held whatever the version).
  */
 export interface EventMessage {
   type: 'event';

@@ -24,6 +24,7 @@ export function card(p: Partial<Card> & { id: number }): Card {
     updated_at: '2026-01-01T00:00:00Z',
     workflow_version_id: null,
     state_entered_at: '2026-01-01T00:00:00Z',
+    sla: null,
     ...p,
   };
 }

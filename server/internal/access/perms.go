@@ -39,6 +39,8 @@ const (
 	WidgetBacklogAge
 	ReportPivot
 	ReportHistory
+	SLAManage  // edit SLA policies and business-hours calendars
+	MailManage // edit email templates, read the mail log
 	permCount
 )
 
@@ -74,6 +76,8 @@ var permKeys = [permCount]string{
 	WidgetBacklogAge:       "widget.backlog_age",
 	ReportPivot:            "report.pivot",
 	ReportHistory:          "report.history",
+	SLAManage:              "sla.manage",
+	MailManage:             "mail.manage",
 }
 
 // Key is the permission's stable name, as stored and as the API shows it.

@@ -24,6 +24,7 @@ import (
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/commerce"
 	"github.com/atiende/atiende/server/internal/db"
+	"github.com/atiende/atiende/server/internal/jobs"
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
@@ -47,6 +48,8 @@ type App struct {
 	// Queues runs queue operations and automatic assignment.
 	Queues *queue.Service
 	Fiber  *fiber.App
+	// Jobs is the background work queue (River): SLA timers, email, reminders.
+	Jobs *jobs.Jobs
 
 	People  *people.Store
 	Persons *people.Service
@@ -101,6 +104,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	if a.openapiJSON, err = yamlToJSON(api.OpenAPIYAML); err != nil {
+		a.closeStores()
+		return nil, err
+	}
+	if a.Jobs, err = jobs.New(a.DB.Pool, a.DB.SQL(), log); err != nil {
 		a.closeStores()
 		return nil, err
 	}
@@ -167,6 +174,11 @@ func (a *App) Start(ctx context.Context) error {
 	}
 	a.goWorker(func() { runPresence(wctx) })
 	a.goWorker(func() { a.Relay.Run(wctx) })
+	if err := a.Jobs.Start(wctx); err != nil {
+		cancel()
+		a.workers.Wait()
+		return err
+	}
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		cancel()
@@ -206,6 +218,11 @@ func (a *App) Close(ctx context.Context) error {
 		}
 		if a.ln != nil {
 			if e := a.Fiber.ShutdownWithContext(ctx); e != nil && !errors.Is(e, context.DeadlineExceeded) {
+				err = e
+			}
+		}
+		if a.Jobs != nil {
+			if e := a.Jobs.Stop(ctx); e != nil && err == nil {
 				err = e
 			}
 		}

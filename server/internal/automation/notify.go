@@ -68,6 +68,18 @@ func (s *Service) notify(ctx context.Context, tx bun.Tx, t *tickets.Ticket, to s
 	if len(ids) == 0 {
 		return nil
 	}
+	fill := strings.NewReplacer("{{ticket.number}}", strconv.FormatInt(t.Number, 10), "{{ticket.subject}}", t.Subject)
+	filled := map[string]string{"es": fill.Replace(title["es"]), "en": fill.Replace(title["en"])}
+	return s.NotifyUsers(ctx, tx, &t.ID, ids, kind, filled)
+}
+
+// NotifyUsers leaves one notification (title {"es": …, "en": …}, about ticketID when not nil) for each of
+// users who can sign in, in tx, each with a notification.created event for that user alone. Other
+// packages (SLA escalations, tasks, information requests) notify through it; kind says what left it.
+func (s *Service) NotifyUsers(ctx context.Context, tx bun.IDB, ticketID *int64, ids []int64, kind string, title map[string]string) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	var users []int64
 	if err := tx.NewRaw(`SELECT id FROM users WHERE id IN (?) AND disabled_at IS NULL AND password_hash <> '' ORDER BY id`,
 		bun.In(ids)).Scan(ctx, &users); err != nil {
@@ -76,11 +88,9 @@ func (s *Service) notify(ctx context.Context, tx bun.Tx, t *tickets.Ticket, to s
 	if len(users) == 0 {
 		return nil
 	}
-	fill := strings.NewReplacer("{{ticket.number}}", strconv.FormatInt(t.Number, 10), "{{ticket.subject}}", t.Subject)
-	filled := map[string]string{"es": fill.Replace(title["es"]), "en": fill.Replace(title["en"])}
 	rows := make([]Notification, len(users))
 	for i, uid := range users {
-		rows[i] = Notification{UserID: uid, TicketID: &t.ID, Kind: kind, Title: filled}
+		rows[i] = Notification{UserID: uid, TicketID: ticketID, Kind: kind, Title: title}
 	}
 	if _, err := tx.NewInsert().Model(&rows).Returning("id, created_at").Exec(ctx); err != nil {
 		return fmt.Errorf("automation: notify: %w", err)

@@ -55,6 +55,9 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	return &DB{Pool: pool, Bun: bun.NewDB(sqldb, pgdialect.New()), sql: sqldb}, nil
 }
 
+// SQL is the database/sql handle over the pool (Bun's, and the job queue's inserts).
+func (d *DB) SQL() *sql.DB { return d.sql }
+
 // Close closes the pool.
 func (d *DB) Close() {
 	_ = d.sql.Close()

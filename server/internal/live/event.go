@@ -35,10 +35,14 @@ const (
 	AccessChanged Name = "access.changed"
 	// NotificationCreated is a notification for some users (Event.To); only their connections receive it.
 	NotificationCreated Name = "notification.created"
+	// TicketSLA says a ticket's SLA clock changed without a change to the ticket (a timer turned it at
+	// risk or breached, or it was recalculated); `ticket` is the card, whose `sla` replaces the held one
+	// whatever its version.
+	TicketSLA Name = "ticket.sla"
 )
 
 // Names lists every event name clients receive; a test checks it against the live message schema.
-var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented, CatalogChanged, NotificationCreated}
+var Names = []Name{TicketCreated, TicketUpdated, TicketMoved, TicketCommented, CatalogChanged, NotificationCreated, TicketSLA}
 
 // notifyChannel is the PostgreSQL NOTIFY channel that wakes the relay.
 const notifyChannel = "atiende_events"

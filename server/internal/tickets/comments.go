@@ -222,6 +222,11 @@ func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subje
 		Internal: !n.Public, Actor: actor, Vis: t.Vis()}); err != nil {
 		return nil, err
 	}
+	for _, h := range s.CommentHooks {
+		if err := h(ctx, tx, subj, t, c); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 

@@ -94,7 +94,36 @@ type Card struct {
 	// WorkflowVersionID names the workflow version whose transitions the ticket follows.
 	WorkflowVersionID *int64    `json:"workflow_version_id"`
 	StateEnteredAt    time.Time `json:"state_entered_at"`
+	// SLA is the ticket's SLA clock that matters now (nil when no policy applies).
+	SLA *SLAInfo `json:"sla"`
 }
+
+// SLAInfo is the SLA clock a card shows: the running one (first response, else resolution), else the
+// last one stopped.
+type SLAInfo struct {
+	// Clock is "first_response" or "resolution".
+	Clock string `json:"clock"`
+	// State is "on_track", "at_risk", "breached", "paused" or "met".
+	State string `json:"state"`
+	// DueAt is when the clock breaches (nil while paused: the time left is frozen in RemainingS).
+	DueAt *time.Time `json:"due_at"`
+	// AtRiskAt is when the clock turns at risk (nil while paused).
+	AtRiskAt *time.Time `json:"at_risk_at"`
+	// RemainingS is the business time left in seconds when the card was built (negative once breached).
+	RemainingS int64 `json:"remaining_s"`
+	// PausedBy is the status that pauses the clock, while paused.
+	PausedBy *int64 `json:"paused_by"`
+}
+
+// SLASource gives cards their SLA clocks; the sla package implements it. It is asked once per batch of
+// cards.
+type SLASource interface {
+	Summaries(ctx context.Context, db bun.IDB, ticketIDs []int64) (map[int64]*SLAInfo, error)
+}
+
+// CommentHook runs inside the transaction after a reply or an internal note was written on t (its row
+// and event written); an error rolls it back.
+type CommentHook func(ctx context.Context, tx bun.Tx, subj access.Subject, t *Ticket, c *Comment) error
 
 // Service runs the ticket use cases.
 type Service struct {
@@ -105,6 +134,10 @@ type Service struct {
 	Flow Flow
 	// Hooks run inside the transaction of every creation and change, in order.
 	Hooks []Hook
+	// CommentHooks run inside the transaction of every reply and internal note, in order.
+	CommentHooks []CommentHook
+	// SLA fills cards' SLA clocks (nil: cards carry none).
+	SLA SLASource
 }
 
 // cards turns tickets into cards, naming their assignees and requesters with one query.
@@ -122,12 +155,22 @@ func (s *Service) cards(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, e
 	if err != nil {
 		return nil, err
 	}
+	var slas map[int64]*SLAInfo
+	if s.SLA != nil && len(ts) > 0 {
+		tids := make([]int64, len(ts))
+		for i, t := range ts {
+			tids[i] = t.ID
+		}
+		if slas, err = s.SLA.Summaries(ctx, db, tids); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Card, len(ts))
 	for i, t := range ts {
 		out[i] = Card{ID: t.ID, Number: t.Number, Subject: t.Subject, StatusID: t.StatusID, PriorityID: t.PriorityID,
 			CategoryID: t.CategoryID, SubcategoryID: t.SubcategoryID, ChannelID: t.ChannelID, QueueID: t.QueueID,
 			AllowedRoles: t.AllowedRoles, Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
-			WorkflowVersionID: t.WorkflowVersionID, StateEnteredAt: t.StateEnteredAt.UTC()}
+			WorkflowVersionID: t.WorkflowVersionID, StateEnteredAt: t.StateEnteredAt.UTC(), SLA: slas[t.ID]}
 		if out[i].AllowedRoles == nil {
 			out[i].AllowedRoles = []int64{}
 		}

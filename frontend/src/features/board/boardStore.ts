@@ -105,7 +105,7 @@ export class BoardStore {
     const board = this.snap.board;
     if (board === null) return;
     if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
-    else if (msg.ticket === null || msg.name === 'ticket.commented' || msg.name === 'catalog.changed' || msg.name === 'notification.created') return;
+    else if (msg.ticket === null || msg.name === 'ticket.commented' || msg.name === 'catalog.changed' || msg.name === 'notification.created' || msg.name === 'ticket.sla') return;
     else if (this.filters.workflow && !board.known.has(msg.ticket.id) && !this.versions.has(msg.ticket.workflow_version_id ?? -1)) {
       // Filtered by workflow, a ticket of a version the board has not seen may belong to another
       // workflow: the server decides, on a reload.
