@@ -128,6 +128,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Automation = &automation.Service{DB: a.DB.Bun, Tickets: a.Tickets, Catalog: a.Catalog, People: a.People}
 	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Automation.Hook)
+	a.Automation.RegisterTimed(a.Jobs)
 	a.Workflows.Notifier = a.Automation
 	a.Accounts = &accounts.Service{DB: a.DB.Bun, Auth: a.Auth, People: a.People}
 	if cfg.AttachmentsS3 != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/atiende/atiende/server/internal/jobs"
 	"sync"
 	"time"
 
@@ -23,6 +24,9 @@ type Service struct {
 	Tickets *tickets.Service
 	Catalog *catalog.Store
 	People  *people.Store
+	// Jobs runs the timers of rules with a "minutes in state" condition (nil: those rules are checked on
+	// changes only).
+	Jobs *jobs.Jobs
 
 	// The active rules of this instance, compiled, as of the rule set's stamp.
 	mu    sync.RWMutex

@@ -131,6 +131,9 @@ func (s *Service) Hook(ctx context.Context, tx bun.Tx, c tickets.Change) error {
 		return err
 	}
 	created := c.Before == nil
+	if err := s.scheduleTimed(ctx, tx, rules, c, created); err != nil {
+		return err
+	}
 	v := &view{before: c.Before, t: c.After, now: time.Now()}
 	deeper := context.WithValue(ctx, chainKey{}, &chain{depth: ch.depth + 1, fired: ch.fired})
 	for _, r := range rules {
