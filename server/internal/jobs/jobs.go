@@ -105,17 +105,23 @@ func (j *Jobs) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop lets running jobs finish (until ctx ends), then stops working.
+// Stop lets running jobs finish for a moment, then cancels the rest, which River hands to another
+// instance: a timer waiting for its moment or a slow SMTP server must not hold a shutdown.
 func (j *Jobs) Stop(ctx context.Context) error {
 	if j.client == nil {
 		return nil
 	}
-	err := j.client.Stop(ctx)
+	soft, cancel := context.WithTimeout(ctx, StopGrace)
+	defer cancel()
+	err := j.client.Stop(soft)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return j.client.StopAndCancel(context.WithoutCancel(ctx))
 	}
 	return err
 }
+
+// StopGrace is how long Stop lets running jobs finish before cancelling them.
+const StopGrace = time.Second
 
 // InsertTx enqueues a job inside the caller's transaction: it runs only if that transaction commits.
 func (j *Jobs) InsertTx(ctx context.Context, tx bun.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
