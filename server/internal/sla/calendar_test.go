@@ -228,7 +228,7 @@ func TestCalendarAroundTheClockIsWallTime(t *testing.T) {
 		}
 		slow := mustCal(t, tz, all)
 		a := randomInstant(r).Truncate(time.Second)
-		b := a.Add(time.Duration(r.Int63n(int64(120*24*time.Hour)))).Truncate(time.Second)
+		b := a.Add(time.Duration(r.Int63n(int64(120 * 24 * time.Hour)))).Truncate(time.Second)
 		want := int64(b.Sub(a) / time.Second)
 		if got := c.Between(a, b); got != want {
 			t.Fatalf("%s: Between = %d, want %d", tz, got, want)

@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS sla_state_limits;
+DROP TABLE IF EXISTS sla_clocks;
+DROP TABLE IF EXISTS sla_policies;
+DROP TABLE IF EXISTS sla_calendars;
