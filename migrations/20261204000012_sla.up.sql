@@ -106,11 +106,12 @@ INSERT INTO sla_calendars (name_es, name_en, time_zone, hours, holidays) VALUES
        {"date": "2027-11-01", "name": "Todos los Santos"}, {"date": "2027-11-15", "name": "Independencia de Cartagena"},
        {"date": "2027-12-08", "name": "Inmaculada Concepción"}, {"date": "2027-12-25", "name": "Navidad"}]');
 
--- One demo policy per priority: the most urgent around the clock, the others on office hours; waiting on
--- the customer pauses every clock.
-INSERT INTO sla_policies (name_es, name_en, position, priority_ids, first_response_seconds, resolution_seconds,
+-- One policy per priority: the most urgent around the clock, the others on office hours; waiting on the
+-- customer pauses every clock. They start inactive, so that an existing desk's tickets do not gain clocks
+-- before an admin has looked at them; the demo seed switches them on.
+INSERT INTO sla_policies (name_es, name_en, active, position, priority_ids, first_response_seconds, resolution_seconds,
                           calendar_id, pause_status_ids, escalations)
-SELECT p.name_es, p.name_en, p.position, ARRAY[p.id], v.fr, v.res,
+SELECT p.name_es, p.name_en, false, p.position, ARRAY[p.id], v.fr, v.res,
        (SELECT id FROM sla_calendars WHERE name_en = v.cal),
        ARRAY(SELECT id FROM statuses WHERE key = 'waiting'),
        v.esc::jsonb

@@ -78,6 +78,9 @@ func run(args []string) error {
 			return err
 		}
 		if res.Seeded {
+			if err := a.SLA.StartDemo(ctx); err != nil {
+				return err
+			}
 			fmt.Printf("Seeded the demo: %d tickets.\n", res.Tickets)
 		} else {
 			fmt.Println("The database already has data: nothing seeded.")

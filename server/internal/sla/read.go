@@ -181,6 +181,7 @@ type StateLimitView struct {
 	EnteredAt    time.Time `json:"entered_at"`
 	DueAt        time.Time `json:"due_at"`
 	Over         bool      `json:"over"`
+	FiredAt      *time.Time `json:"-" bun:"fired_at"`
 }
 
 // TicketSLA is the body of GET /tickets/{id}/sla.
@@ -238,13 +239,13 @@ func (s *Service) ForTicket(ctx context.Context, subj access.Subject, id int64) 
 		}
 	}
 	var lim []StateLimitView
-	if err := s.DB.NewSelect().Table("sla_state_limits").Column("status_id", "limit_minutes", "entered_at", "due_at").
+	if err := s.DB.NewSelect().Table("sla_state_limits").Column("status_id", "limit_minutes", "entered_at", "due_at", "fired_at").
 		Where("ticket_id = ?", id).Scan(ctx, &lim); err != nil {
 		return nil, fmt.Errorf("sla: state limit: %w", err)
 	}
 	if len(lim) == 1 && lim[0].StatusID == t.StatusID {
 		l := lim[0]
-		l.EnteredAt, l.DueAt, l.Over = l.EnteredAt.UTC(), l.DueAt.UTC(), !l.DueAt.After(now)
+		l.EnteredAt, l.DueAt, l.Over = l.EnteredAt.UTC(), l.DueAt.UTC(), l.FiredAt != nil || !l.DueAt.After(now)
 		out.StateLimit = &l
 	}
 	return out, nil

@@ -162,25 +162,25 @@ func (p *Policy) matches(t *tickets.Ticket) bool {
 type Clock struct {
 	bun.BaseModel `bun:"table:sla_clocks,alias:k"`
 
-	TicketID       int64      `bun:"ticket_id,pk"`
-	Clock          string     `bun:"clock,pk"`
-	PolicyID       *int64     `bun:"policy_id"`
-	State          string     `bun:"state"`
-	TargetS        int64      `bun:"target_s"`
-	ElapsedS       int64      `bun:"elapsed_s"`
-	StartedAt      time.Time  `bun:"started_at"`
-	Since          *time.Time `bun:"since"`
-	PausedBy       *int64     `bun:"paused_by"`
-	DueAt          *time.Time `bun:"due_at"`
-	AtRiskAt       *time.Time `bun:"at_risk_at"`
-	AtRiskFiredAt  *time.Time `bun:"at_risk_fired_at"`
-	BreachedAt     *time.Time `bun:"breached_at"`
-	MetAt          *time.Time `bun:"met_at"`
-	StoppedAt      *time.Time `bun:"stopped_at"`
-	Generation     int64      `bun:"generation"`
-	QueueID        *int64     `bun:"queue_id"`
-	CategoryID     *int64     `bun:"category_id"`
-	Shown          bool       `bun:"shown"`
+	TicketID      int64      `bun:"ticket_id,pk"`
+	Clock         string     `bun:"clock,pk"`
+	PolicyID      *int64     `bun:"policy_id"`
+	State         string     `bun:"state"`
+	TargetS       int64      `bun:"target_s"`
+	ElapsedS      int64      `bun:"elapsed_s"`
+	StartedAt     time.Time  `bun:"started_at"`
+	Since         *time.Time `bun:"since"`
+	PausedBy      *int64     `bun:"paused_by"`
+	DueAt         *time.Time `bun:"due_at"`
+	AtRiskAt      *time.Time `bun:"at_risk_at"`
+	AtRiskFiredAt *time.Time `bun:"at_risk_fired_at"`
+	BreachedAt    *time.Time `bun:"breached_at"`
+	MetAt         *time.Time `bun:"met_at"`
+	StoppedAt     *time.Time `bun:"stopped_at"`
+	Generation    int64      `bun:"generation"`
+	QueueID       *int64     `bun:"queue_id"`
+	CategoryID    *int64     `bun:"category_id"`
+	Shown         bool       `bun:"shown"`
 
 	// gen0 is the generation the clock was loaded with: a clock whose generation moved is planned again
 	// and gets new timers.
