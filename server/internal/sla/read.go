@@ -176,11 +176,11 @@ type PolicyRef struct {
 
 // StateLimitView is the time limit of the workflow state a ticket is in.
 type StateLimitView struct {
-	StatusID     int64     `json:"status_id"`
-	LimitMinutes int       `json:"limit_minutes"`
-	EnteredAt    time.Time `json:"entered_at"`
-	DueAt        time.Time `json:"due_at"`
-	Over         bool      `json:"over"`
+	StatusID     int64      `json:"status_id"`
+	LimitMinutes int        `json:"limit_minutes"`
+	EnteredAt    time.Time  `json:"entered_at"`
+	DueAt        time.Time  `json:"due_at"`
+	Over         bool       `json:"over"`
 	FiredAt      *time.Time `json:"-" bun:"fired_at"`
 }
 
