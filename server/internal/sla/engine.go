@@ -328,13 +328,18 @@ func plan(c *Clock, pol *Policy, cal *Calendar, now time.Time) {
 		due := cal.Add(*c.Since, c.TargetS-c.ElapsedS)
 		c.DueAt = timeOrNil(due)
 	} else if c.BreachedAt == nil {
+		// Already over its target (a shorter target, a clock resumed after its time ran out): it breaches now.
 		c.DueAt = &now
+	} else {
+		c.DueAt = c.BreachedAt
 	}
 	if c.ElapsedS < threshold {
 		c.AtRiskFiredAt = nil
 		c.AtRiskAt = timeOrNil(cal.Add(*c.Since, threshold-c.ElapsedS))
 	} else if c.AtRiskFiredAt == nil {
 		c.AtRiskAt = &now
+	} else {
+		c.AtRiskAt = c.AtRiskFiredAt
 	}
 }
 

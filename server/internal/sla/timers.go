@@ -52,7 +52,7 @@ func (w *ClockWorker) Work(ctx context.Context, j *river.Job[ClockTimerArgs]) er
 
 // Fire turns a clock at risk or breached if it is still at the generation the timer was set for and
 // has not fired: the conditional update lets exactly one of any number of attempts (retries, other
-// instances) through. It then records it on the ticket, runs the policy's escalations and tells the
+// instances) through. It then records it on the ticket, enqueues the policy's escalations and tells the
 // ticket's viewers. It reports whether it fired.
 func (s *Service) Fire(ctx context.Context, a ClockTimerArgs) (bool, error) {
 	fired := false
@@ -80,13 +80,17 @@ func (s *Service) Fire(ctx context.Context, a ClockTimerArgs) (bool, error) {
 		if err := s.record(ctx, tx, access.Subject{}, t.ID, &c, ev, ""); err != nil {
 			return err
 		}
+		// The escalations run in a job of their own, enqueued here: the firing stays short (its moment
+		// is the transaction's start, and a long one would hold back the timers behind it), and the
+		// escalations run once this commits, retried until they succeed.
 		if c.PolicyID != nil {
 			p, err := policyByID(ctx, tx, *c.PolicyID)
 			if err != nil {
 				return err
 			}
-			if p != nil {
-				if t, err = s.escalate(ctx, tx, t, p, a.Event, a.Clock); err != nil {
+			if p != nil && p.escalates(a.Event, a.Clock) {
+				if _, err := s.Jobs.InsertTx(ctx, tx, EscalateArgs{TicketID: t.ID, PolicyID: p.ID, Clock: a.Clock, Event: a.Event},
+					&river.InsertOpts{Queue: jobs.QueueDefault, MaxAttempts: 10}); err != nil {
 					return err
 				}
 			}
@@ -94,6 +98,50 @@ func (s *Service) Fire(ctx context.Context, a ClockTimerArgs) (bool, error) {
 		return s.emit(ctx, tx, t)
 	})
 	return fired, err
+}
+
+// escalates reports whether the policy has an escalation for this event of this clock.
+func (p *Policy) escalates(on, clock string) bool {
+	for _, e := range p.Escalations {
+		if e.On == on && (e.Clock == "any" || e.Clock == clock) {
+			return true
+		}
+	}
+	return false
+}
+
+// EscalateArgs is the job that runs a policy's escalations after a clock turned at risk or breached.
+type EscalateArgs struct {
+	TicketID int64  `json:"ticket_id"`
+	PolicyID int64  `json:"policy_id"`
+	Clock    string `json:"clock"`
+	Event    string `json:"event"`
+}
+
+// Kind names the job kind for River.
+func (EscalateArgs) Kind() string { return "sla_escalate" }
+
+// EscalateWorker runs escalations.
+type EscalateWorker struct {
+	river.WorkerDefaults[EscalateArgs]
+	Service *Service
+}
+
+// Work runs the escalations in one transaction (all or nothing, so a retry does not repeat half of them).
+func (w *EscalateWorker) Work(ctx context.Context, j *river.Job[EscalateArgs]) error {
+	s := w.Service
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		t, err := s.Tickets.Load(ctx, tx, j.Args.TicketID, true)
+		if err != nil || t == nil {
+			return err
+		}
+		p, err := policyByID(ctx, tx, j.Args.PolicyID)
+		if err != nil || p == nil {
+			return err
+		}
+		_, err = s.escalate(ctx, tx, t, p, j.Args.Event, j.Args.Clock)
+		return err
+	})
 }
 
 // escalate runs the policy's escalations for one event of one clock and returns the ticket as it stands.
@@ -296,4 +344,5 @@ func (s *Service) FireStateLimit(ctx context.Context, a StateLimitArgs) (bool, e
 func (s *Service) Register(j *jobs.Jobs) {
 	jobs.Register(j, &ClockWorker{Service: s})
 	jobs.Register(j, &StateLimitWorker{Service: s})
+	jobs.Register(j, &EscalateWorker{Service: s})
 }
