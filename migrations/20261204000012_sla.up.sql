@@ -63,12 +63,40 @@ CREATE TABLE sla_clocks (
     -- table's partial index alone.
     queue_id         bigint,
     category_id      bigint,
+    -- The ticket's visibility fields, so that the counts of who does not see every ticket are filtered
+    -- (access.TicketFilter) on this table alone, without a lookup per ticket.
+    requester_id     bigint,
+    affected_id      bigint,
+    assignee_id      bigint,
+    allowed_roles    bigint[] NOT NULL DEFAULT '{}',
+    network          bigint[] NOT NULL DEFAULT '{}',
     -- shown: the clock an open ticket shows (its first response until met, then its resolution).
     shown            boolean NOT NULL DEFAULT false,
     PRIMARY KEY (ticket_id, clock)
 );
+
+-- The copies above follow the ticket on every write, the bulk ones too (a genealogy move refreshing
+-- networks, a catalog change refreshing allowed roles), which run no ticket hooks.
+CREATE FUNCTION sla_clocks_follow_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE sla_clocks SET queue_id = NEW.queue_id, category_id = NEW.category_id, requester_id = NEW.requester_id,
+           affected_id = NEW.affected_id, assignee_id = NEW.assignee_id, allowed_roles = NEW.allowed_roles,
+           network = NEW.network
+     WHERE ticket_id = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER tickets_sla_clocks_follow
+    AFTER UPDATE OF queue_id, category_id, requester_id, affected_id, assignee_id, allowed_roles, network ON tickets
+    FOR EACH ROW WHEN (OLD.queue_id IS DISTINCT FROM NEW.queue_id OR OLD.category_id IS DISTINCT FROM NEW.category_id
+        OR OLD.requester_id IS DISTINCT FROM NEW.requester_id OR OLD.affected_id IS DISTINCT FROM NEW.affected_id
+        OR OLD.assignee_id IS DISTINCT FROM NEW.assignee_id OR OLD.allowed_roles IS DISTINCT FROM NEW.allowed_roles
+        OR OLD.network IS DISTINCT FROM NEW.network)
+    EXECUTE FUNCTION sla_clocks_follow_ticket();
+-- Everything the counts read, the visibility fields included, so that they are an index-only scan of the
+-- open tickets' shown clocks, however scattered those rows are in the table.
 CREATE INDEX sla_clocks_counts_idx ON sla_clocks (queue_id, category_id)
-    INCLUDE (ticket_id, since, due_at, at_risk_at, breached_at) WHERE shown;
+    INCLUDE (since, due_at, at_risk_at, breached_at, requester_id, affected_id, assignee_id, allowed_roles, network)
+    WHERE shown;
 CREATE INDEX sla_clocks_policy_idx ON sla_clocks (policy_id) WHERE state IN ('running', 'paused');
 
 -- The time limit of the workflow state each ticket is in, when its state has one.

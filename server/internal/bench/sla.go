@@ -155,13 +155,15 @@ func copyClocks(ctx context.Context, a *app.App) error {
 	}
 	_, err := a.DB.Pool.Exec(ctx, `
 		WITH t AS (
-			SELECT t.id, t.queue_id, t.category_id, t.created_at, t.updated_at, t.status_id, s.grp <> 'done' AS open,
+			SELECT t.id, t.queue_id, t.category_id, t.requester_id, t.affected_id, t.assignee_id, t.allowed_roles, t.network,
+			       t.created_at, t.updated_at, t.status_id, s.grp <> 'done' AS open,
 			       s.key = 'waiting' AS waiting, t.id % 10 < 7 AS fr_met, p.id AS policy_id,
 			       p.first_response_seconds AS fr, p.resolution_seconds AS res, p.at_risk_percent AS pct,
 			       now() + make_interval(mins => ((t.id * 7919) % 3000)::int - 600) AS due
 			  FROM tickets t JOIN statuses s ON s.id = t.status_id JOIN sla_policies p ON p.priority_ids = ARRAY[t.priority_id])
 		INSERT INTO sla_clocks (ticket_id, clock, policy_id, state, target_s, elapsed_s, started_at, since, paused_by,
-		                        due_at, at_risk_at, at_risk_fired_at, breached_at, met_at, generation, queue_id, category_id, shown)
+		                        due_at, at_risk_at, at_risk_fired_at, breached_at, met_at, generation, queue_id, category_id,
+		                        requester_id, affected_id, assignee_id, allowed_roles, network, shown)
 		SELECT t.id, c.clock, t.policy_id, x.state, x.target, x.target / 2, t.created_at,
 		       CASE WHEN x.state = 'running' THEN now() END,
 		       CASE WHEN x.state = 'paused' THEN t.status_id END,
@@ -171,7 +173,7 @@ func copyClocks(ctx context.Context, a *app.App) error {
 		            THEN t.due - make_interval(secs => x.target * (100 - t.pct) / 100) END,
 		       CASE WHEN x.state = 'running' AND t.due <= now() THEN t.due END,
 		       CASE WHEN x.state = 'met' THEN t.updated_at END,
-		       1, t.queue_id, t.category_id,
+		       1, t.queue_id, t.category_id, t.requester_id, t.affected_id, t.assignee_id, t.allowed_roles, t.network,
 		       t.open AND x.state <> 'met' AND (c.clock = 'first_response' OR t.fr_met)
 		  FROM t CROSS JOIN (VALUES ('first_response'), ('resolution')) AS c (clock)
 		  CROSS JOIN LATERAL (SELECT

@@ -377,12 +377,21 @@ func (s *Service) schedule(ctx context.Context, tx bun.Tx, t *tickets.Ticket, cl
 	return s.Jobs.InsertManyTx(ctx, tx, params)
 }
 
-// save writes t's clocks (inserting new ones) with the ticket's queue and category and which one the
-// counts follow: the first response until it is met, then the resolution, while either counts.
+// save writes t's clocks (inserting new ones) with the ticket's queue, category and visibility fields
+// (a trigger on tickets keeps them afterwards) and which one the counts follow: the first response
+// until it is met, then the resolution, while either counts.
 func (s *Service) save(ctx context.Context, tx bun.Tx, t *tickets.Ticket, clocks map[string]*Clock, _ *Policy) error {
 	fr, res := clocks[FirstResponse], clocks[Resolution]
 	for _, c := range clocks {
 		c.QueueID, c.CategoryID, c.Shown = t.QueueID, t.CategoryID, false
+		c.RequesterID, c.AffectedID, c.AssigneeID = t.RequesterID, t.AffectedID, t.AssigneeID
+		c.AllowedRoles, c.Network = t.AllowedRoles, t.Network
+		if c.AllowedRoles == nil {
+			c.AllowedRoles = []int64{}
+		}
+		if c.Network == nil {
+			c.Network = []int64{}
+		}
 	}
 	switch {
 	case fr != nil && fr.active():
@@ -405,7 +414,9 @@ func (s *Service) save(ctx context.Context, tx bun.Tx, t *tickets.Ticket, clocks
 		Set("paused_by = EXCLUDED.paused_by, due_at = EXCLUDED.due_at, at_risk_at = EXCLUDED.at_risk_at").
 		Set("at_risk_fired_at = EXCLUDED.at_risk_fired_at, breached_at = EXCLUDED.breached_at, met_at = EXCLUDED.met_at").
 		Set("stopped_at = EXCLUDED.stopped_at, generation = EXCLUDED.generation, queue_id = EXCLUDED.queue_id").
-		Set("category_id = EXCLUDED.category_id, shown = EXCLUDED.shown").Exec(ctx); err != nil {
+		Set("category_id = EXCLUDED.category_id, requester_id = EXCLUDED.requester_id, affected_id = EXCLUDED.affected_id").
+		Set("assignee_id = EXCLUDED.assignee_id, allowed_roles = EXCLUDED.allowed_roles, network = EXCLUDED.network").
+		Set("shown = EXCLUDED.shown").Exec(ctx); err != nil {
 		return fmt.Errorf("sla: save clocks: %w", err)
 	}
 	return nil
