@@ -8,6 +8,7 @@
 #   make bench-tickets bin/atiende bench tickets (1,000,000 tickets; the records table)
 #   make bench-access bin/atiende bench access (100,000-person genealogy, 1,000,000 tickets; visibility)
 #   make bench-workflow bin/atiende bench workflow (2,000 status moves over HTTP with 100 active rules)
+#   make bench-sla    bin/atiende bench sla (SLA counts over 1,000,000 tickets; 10,000 breach timers)
 #   make gen          regenerate code from shared/ (npm run gen)
 #
 # With DATABASE_URL and REDIS_URL both set, those servers are used and nothing is started.
@@ -33,7 +34,7 @@ NPM_CI := if [[ ! -d node_modules || package-lock.json -nt node_modules/.package
 
 GO_BUILD := go build -tags embed -o $(BIN) ./server/cmd/atiende
 
-.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets bench-access bench-workflow test test-fuzz \
+.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets bench-access bench-workflow bench-sla test test-fuzz \
 	test-services test-vet test-go test-npm-ci test-check-gen test-typecheck test-lint test-vitest \
 	test-web-build test-go-build test-e2e
 
@@ -83,8 +84,11 @@ bench-access: ensure build services
 bench-workflow: ensure build services
 	$(SVC_ENV) exec $(BIN) bench workflow
 
+bench-sla: ensure build services
+	$(SVC_ENV) exec $(BIN) bench sla
+
 bench: ensure build services
-	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets && $(BIN) bench access && $(BIN) bench workflow
+	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets && $(BIN) bench access && $(BIN) bench workflow && $(BIN) bench sla
 
 # ---------------------------------------------------------------- test
 # Each stage records .data/results/stage-<name>.passed or .failed for scripts/summarize.mjs;

@@ -1620,6 +1620,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sla/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every business-hours calendar (staff who work tickets, or sla.manage). */
+        get: operations["listSLACalendars"];
+        put?: never;
+        /** Add a calendar (sla.manage). Unknown time zones, inverted or overlapping intervals are refused. */
+        post: operations["createSLACalendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla/calendars/{calendarId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One calendar. */
+        get: operations["getSLACalendar"];
+        /** Replace a calendar (sla.manage) at its `version`; the clocks running on it are recalculated. */
+        put: operations["updateSLACalendar"];
+        post?: never;
+        /** Delete a calendar no policy uses (sla.manage), at a version. */
+        delete: operations["deleteSLACalendar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every SLA policy in the order they are tried (staff who work tickets, or sla.manage). */
+        get: operations["listSLAPolicies"];
+        put?: never;
+        /** Add a policy at the end of the order (sla.manage); it applies to tickets created or changed from now. */
+        post: operations["createSLAPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla/policies/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put every policy in a new order (sla.manage); `ids` names each policy once. */
+        post: operations["reorderSLAPolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla/policies/{policyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One policy. */
+        get: operations["getSLAPolicy"];
+        /** Replace a policy (sla.manage) at its `version`. The open tickets under it are recalculated in the same request (business time used is kept; each ticket's history records it). */
+        put: operations["updateSLAPolicy"];
+        post?: never;
+        /** Delete a policy at a version (sla.manage); its open tickets take the next matching policy, or stop. */
+        delete: operations["deleteSLAPolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open tickets the caller may see, by queue and SLA state (widget.sla). */
+        get: operations["slaCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's SLA clocks and the time limit of its workflow state (404 when the ticket is hidden). */
+        get: operations["getTicketSLA"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3031,6 +3156,192 @@ export interface components {
                     limit_minutes: number;
                 }[];
             };
+        };
+        SLALabel: {
+            es: string;
+            en: string;
+        };
+        SLAHours: {
+            /** @description ISO weekday */
+            weekday: number;
+            /** @example 08:00 */
+            start: string;
+            /**
+             * @description Up to 24:00.
+             * @example 18:00
+             */
+            end: string;
+        };
+        SLAHoliday: {
+            /** Format: date */
+            date: string;
+            name: string;
+        };
+        SLACalendarInput: {
+            name: components["schemas"]["SLALabel"];
+            /** @example America/Bogota */
+            time_zone: string;
+            /** @description Empty means around the clock. */
+            hours?: components["schemas"]["SLAHours"][];
+            holidays?: components["schemas"]["SLAHoliday"][];
+            /**
+             * Format: int64
+             * @description Required on PUT.
+             */
+            version?: number;
+        };
+        SLACalendar: {
+            /** Format: int64 */
+            id: number;
+            name: components["schemas"]["SLALabel"];
+            time_zone: string;
+            hours: components["schemas"]["SLAHours"][];
+            holidays: components["schemas"]["SLAHoliday"][];
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        SLACalendarList: {
+            items: components["schemas"]["SLACalendar"][];
+        };
+        SLAEscalation: {
+            /** @enum {string} */
+            on: "at_risk" | "breach";
+            /** @enum {string} */
+            clock: "first_response" | "resolution" | "any";
+            /** @enum {string} */
+            action: "notify_supervisors" | "notify_assignee" | "raise_priority" | "next_queue";
+        };
+        /** @description Each of priority_ids, category_ids, queue_ids and channel_ids empty means any. Targets are business seconds (10 s to 366 days); a first-response target longer than the resolution target is refused. */
+        SLAPolicyInput: {
+            name: components["schemas"]["SLALabel"];
+            active: boolean;
+            priority_ids?: number[];
+            category_ids?: number[];
+            queue_ids?: number[];
+            channel_ids?: number[];
+            /** Format: int64 */
+            first_response_seconds: number;
+            /** Format: int64 */
+            resolution_seconds: number;
+            /** @default 75 */
+            at_risk_percent: number;
+            /**
+             * Format: int64
+             * @description Null means around the clock.
+             */
+            calendar_id?: number | null;
+            pause_status_ids?: number[];
+            escalations?: components["schemas"]["SLAEscalation"][];
+            /**
+             * Format: int64
+             * @description Required on PUT.
+             */
+            version?: number;
+        };
+        SLAPolicy: {
+            /** Format: int64 */
+            id: number;
+            name: components["schemas"]["SLALabel"];
+            active: boolean;
+            position: number;
+            priority_ids: number[];
+            category_ids: number[];
+            queue_ids: number[];
+            channel_ids: number[];
+            /** Format: int64 */
+            first_response_seconds: number;
+            /** Format: int64 */
+            resolution_seconds: number;
+            at_risk_percent: number;
+            /** Format: int64 */
+            calendar_id: number | null;
+            pause_status_ids: number[];
+            escalations: components["schemas"]["SLAEscalation"][];
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        SLAPolicyList: {
+            items: components["schemas"]["SLAPolicy"][];
+        };
+        SLAClock: {
+            /** @enum {string} */
+            clock: "first_response" | "resolution";
+            /** @enum {string} */
+            state: "on_track" | "at_risk" | "breached" | "paused" | "met";
+            target_minutes: number;
+            /** Format: int64 */
+            target_s: number;
+            /** Format: date-time */
+            started_at: string;
+            /**
+             * Format: date-time
+             * @description Null while paused.
+             */
+            due_at: string | null;
+            /** Format: date-time */
+            at_risk_at: string | null;
+            /**
+             * Format: int64
+             * @description Business seconds used.
+             */
+            elapsed_s: number;
+            /**
+             * Format: int64
+             * @description Business seconds left (negative once breached).
+             */
+            remaining_s: number;
+            paused: boolean;
+            /**
+             * Format: int64
+             * @description The status that pauses it.
+             */
+            paused_by: number | null;
+            /** Format: date-time */
+            stopped_at: string | null;
+            /** Format: date-time */
+            met_at: string | null;
+            /** Format: date-time */
+            breached_at: string | null;
+        };
+        TicketSLA: {
+            policy: {
+                /** Format: int64 */
+                id: number;
+                name: components["schemas"]["SLALabel"];
+            } | null;
+            clocks: components["schemas"]["SLAClock"][];
+            state_limit: {
+                /** Format: int64 */
+                status_id: number;
+                limit_minutes: number;
+                /** Format: date-time */
+                entered_at: string;
+                /** Format: date-time */
+                due_at: string;
+                over: boolean;
+            } | null;
+        };
+        SLACounts: {
+            rows: {
+                /** Format: int64 */
+                queue_id: number | null;
+                /** Format: int64 */
+                on_track: number;
+                /** Format: int64 */
+                at_risk: number;
+                /** Format: int64 */
+                breached: number;
+                /** Format: int64 */
+                paused: number;
+            }[];
         };
     };
     responses: {
@@ -6691,6 +7002,354 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    listSLACalendars: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendars. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLACalendarList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createSLACalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SLACalendarInput"];
+            };
+        };
+        responses: {
+            /** @description The new calendar. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLACalendar"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getSLACalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLACalendar"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateSLACalendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SLACalendarInput"];
+            };
+        };
+        responses: {
+            /** @description The calendar after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLACalendar"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteSLACalendar: {
+        parameters: {
+            query: {
+                version: number;
+            };
+            header?: never;
+            path: {
+                calendarId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listSLAPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLAPolicyList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    createSLAPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SLAPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description The new policy. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLAPolicy"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reorderSLAPolicies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description The policies in their new order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLAPolicyList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getSLAPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLAPolicy"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateSLAPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SLAPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description The policy after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLAPolicy"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    deleteSLAPolicy: {
+        parameters: {
+            query: {
+                version: number;
+            };
+            header?: never;
+            path: {
+                policyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    slaCounts: {
+        parameters: {
+            query?: {
+                queue_id?: number;
+                category_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per queue (queue_id null for tickets without a queue). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SLACounts"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getTicketSLA: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket's SLA. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSLA"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
 }

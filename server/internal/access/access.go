@@ -374,3 +374,19 @@ func CanSeeWorkflowMetrics(s Subject) bool { return s.Has(TicketViewAll) || s.Ha
 func CanRequestCredit(s Subject) bool {
 	return s.Has(TicketCreate) && (s.Has(TicketViewNetwork) || s.Has(TicketCreateFor))
 }
+
+// CanManageSLA reports whether s may change SLA policies and business-hours calendars.
+func CanManageSLA(s Subject) bool { return s.Has(SLAManage) }
+
+// CanSeeSLAPolicies reports whether s may read SLA policies and calendars: those who work tickets (to
+// explain a clock) and those who manage them.
+func CanSeeSLAPolicies(s Subject) bool { return s.Has(TicketCommentInternal) || s.Has(SLAManage) }
+
+// CanSeeSLACounts reports whether s may see the SLA widget's counts (over the tickets s may see).
+func CanSeeSLACounts(s Subject) bool { return s.Has(WidgetSLA) }
+
+// CountsFirstResponse reports whether a public reply by s on a ticket with these visibility fields meets
+// its first-response clock: a reply by staff (who may write internal notes) other than the requester.
+func CountsFirstResponse(s Subject, v TicketVis) bool {
+	return s.UserID != 0 && s.Has(TicketCommentInternal) && v.RequesterID != s.UserID
+}

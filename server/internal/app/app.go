@@ -28,6 +28,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
+	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/workflow"
 	"github.com/atiende/atiende/shared/api"
@@ -66,6 +67,8 @@ type App struct {
 	Automation *automation.Service
 	// Workflows decides tickets' workflows and runs their transitions.
 	Workflows *workflow.Service
+	// SLA keeps tickets' SLA clocks, their policies and calendars, and fires their timers.
+	SLA *sla.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -148,6 +151,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Hub.Online = a.Online
 	a.Queues = &queue.Service{DB: a.DB.Bun, Tickets: a.Tickets, Online: a.Online}
 	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Queues.Hook)
+	// SLA runs after the rules and assignment, so that its clocks follow the ticket as they left it.
+	a.SLA = &sla.Service{DB: a.DB.Bun, Tickets: a.Tickets, Jobs: a.Jobs, Notifier: a.Automation, NextQueue: queue.NextLevel}
+	a.Tickets.Hooks = append(a.Tickets.Hooks, a.SLA.Hook)
+	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.SLA.CommentHook)
+	a.Tickets.SLA = a.SLA
+	a.SLA.Register(a.Jobs)
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	a.Fiber = a.router()

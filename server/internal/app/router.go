@@ -16,6 +16,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
+	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/web"
 	"github.com/atiende/atiende/server/internal/workflow"
@@ -88,6 +89,7 @@ func (a *App) router() *fiber.App {
 	queue.Handlers{Service: a.Queues, Subject: auth.Subject}.Register(private)
 	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
 	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
+	sla.Handlers{Service: a.SLA, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -43,8 +43,10 @@ func Run(ctx context.Context, cfg app.Config, log *slog.Logger, name string, arg
 		run = runAccess
 	case "workflow":
 		run = runWorkflow
+	case "sla":
+		run = runSLA
 	default:
-		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access, workflow)", name)
+		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access, workflow, sla)", name)
 	}
 	// Other work on the machine skews the figures: say how busy it was.
 	fmt.Printf("load average before: %s\n", loadAverage())

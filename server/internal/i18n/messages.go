@@ -3,6 +3,31 @@ package i18n
 // messages holds every server message in every locale; a test checks both have the same keys.
 var messages = map[Locale]map[string]string{
 	ES: {
+		// Issue 6: SLA.
+		"sla.forbidden":             "Solo quienes administran los SLA pueden cambiar políticas y calendarios.",
+		"sla.read_forbidden":        "Tu rol no puede ver las políticas de SLA.",
+		"sla.counts_forbidden":      "Tu rol no puede ver el indicador de SLA.",
+		"sla.calendar_not_found":    "Este calendario no existe.",
+		"sla.calendar_stale":        "Otra persona cambió este calendario antes que tú. Revisa la versión actual.",
+		"sla.calendar_in_use":       "Una política usa este calendario: cámbiala antes de borrarlo.",
+		"sla.policy_not_found":      "Esta política de SLA no existe.",
+		"sla.policy_stale":          "Otra persona cambió esta política antes que tú. Revisa la versión actual.",
+		"sla.order_set":             "Envía cada política una sola vez, todas ellas.",
+		"sla.unknown_ids":           "Alguno de esos elementos no existe.",
+		"sla.time_zone_unknown":     "«{zone}» no es una zona horaria conocida: usa una como America/Bogota.",
+		"sla.weekday_invalid":       "El día va de 1 (lunes) a 7 (domingo).",
+		"sla.clock_invalid":         "Escribe la hora como 08:30 (de 00:00 a 24:00).",
+		"sla.interval_inverted":     "La hora de fin debe ser posterior a la de inicio.",
+		"sla.interval_overlap":      "Este intervalo se cruza con otro del mismo día.",
+		"sla.date_invalid":          "Escribe la fecha como 2026-12-25.",
+		"sla.holiday_repeated":      "Esta fecha ya está en la lista de festivos.",
+		"sla.target_range":          "Entre {min} segundos y {max_days} días.",
+		"sla.first_response_longer": "La primera respuesta no puede tener más plazo que la resolución.",
+		"sla.percent_range":         "Un porcentaje entre 1 y 99.",
+		"sla.escalation_on":         "Elige «en riesgo» o «incumplido».",
+		"sla.escalation_clock":      "Elige primera respuesta, resolución o cualquiera.",
+		"sla.escalation_action":     "Elige una acción de la lista.",
+		"sla.escalation_repeated":   "Esta escalación ya está en la lista.",
 		// Issue 5: workflows.
 		"workflow.not_a_state": "Este estado no es parte del flujo de trabajo del ticket.",
 		// Issue 4: permissions and visibility.
@@ -331,6 +356,31 @@ var messages = map[Locale]map[string]string{
 		"workflow.field.reason":          "Motivo",
 	},
 	EN: {
+		// Issue 6: SLA.
+		"sla.forbidden":             "Only those who manage SLAs can change policies and calendars.",
+		"sla.read_forbidden":        "Your role cannot see SLA policies.",
+		"sla.counts_forbidden":      "Your role cannot see the SLA widget.",
+		"sla.calendar_not_found":    "This calendar does not exist.",
+		"sla.calendar_stale":        "Someone else changed this calendar before you. Check the current version.",
+		"sla.calendar_in_use":       "A policy uses this calendar: change it before deleting the calendar.",
+		"sla.policy_not_found":      "This SLA policy does not exist.",
+		"sla.policy_stale":          "Someone else changed this policy before you. Check the current version.",
+		"sla.order_set":             "Send every policy exactly once.",
+		"sla.unknown_ids":           "Some of those items do not exist.",
+		"sla.time_zone_unknown":     "“{zone}” is not a known time zone: use one like America/Bogota.",
+		"sla.weekday_invalid":       "The day goes from 1 (Monday) to 7 (Sunday).",
+		"sla.clock_invalid":         "Type the time like 08:30 (from 00:00 to 24:00).",
+		"sla.interval_inverted":     "The end time must be after the start time.",
+		"sla.interval_overlap":      "This interval overlaps another one on the same day.",
+		"sla.date_invalid":          "Type the date like 2026-12-25.",
+		"sla.holiday_repeated":      "This date is already in the holidays.",
+		"sla.target_range":          "Between {min} seconds and {max_days} days.",
+		"sla.first_response_longer": "The first response cannot have a longer target than the resolution.",
+		"sla.percent_range":         "A percentage between 1 and 99.",
+		"sla.escalation_on":         "Choose “at risk” or “breached”.",
+		"sla.escalation_clock":      "Choose first response, resolution or any.",
+		"sla.escalation_action":     "Choose an action from the list.",
+		"sla.escalation_repeated":   "This escalation is already in the list.",
 		// Issue 5: workflows.
 		"workflow.not_a_state": "This status is not part of the ticket's workflow.",
 		// Issue 4: permissions and visibility.

@@ -207,16 +207,14 @@ func (s *Service) plan(ctx context.Context, tx bun.Tx, subj access.Subject, t *t
 		if t.QueueID == nil {
 			return nil, false, errs.New(errs.Invalid, "queue.not_in_queue")
 		}
-		var next []int64
-		err := tx.NewRaw(`SELECT n.id FROM queues n, queues c WHERE c.id = ? AND n.active AND n.level > c.level
-			ORDER BY n.level, n.position, n.id LIMIT 1`, *t.QueueID).Scan(ctx, &next)
+		next, ok, err := NextLevel(ctx, tx, *t.QueueID)
 		if err != nil {
-			return nil, false, fmt.Errorf("queue: escalate: %w", err)
+			return nil, false, err
 		}
-		if len(next) == 0 {
+		if !ok {
 			return nil, false, errs.New(errs.Invalid, "queue.top_level")
 		}
-		p.QueueID, p.AssigneeID = set(next[0]), null
+		p.QueueID, p.AssigneeID = set(next), null
 	default:
 		return nil, false, errs.InvalidField("op", "field.oneof", map[string]any{"param": "accept dispatch reject transfer assign yank escalate"})
 	}
@@ -250,4 +248,19 @@ func assignable(ctx context.Context, db bun.IDB, userID int64) (bool, error) {
 		return false, err
 	}
 	return access.CanBeAssigned(subj), nil
+}
+
+// NextLevel returns the queue a ticket of queueID escalates to: the first active queue of a higher
+// level (ok is false at the top). SLA escalations move tickets with it too.
+func NextLevel(ctx context.Context, db bun.IDB, queueID int64) (int64, bool, error) {
+	var next []int64
+	err := db.NewRaw(`SELECT n.id FROM queues n, queues c WHERE c.id = ? AND n.active AND n.level > c.level
+		ORDER BY n.level, n.position, n.id LIMIT 1`, queueID).Scan(ctx, &next)
+	if err != nil {
+		return 0, false, fmt.Errorf("queue: next level: %w", err)
+	}
+	if len(next) == 0 {
+		return 0, false, nil
+	}
+	return next[0], true, nil
 }
