@@ -26,6 +26,7 @@ import (
 	"github.com/atiende/atiende/server/internal/db"
 	"github.com/atiende/atiende/server/internal/jobs"
 	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/tickets"
@@ -66,6 +67,8 @@ type App struct {
 	Automation *automation.Service
 	// Workflows decides tickets' workflows and runs their transitions.
 	Workflows *workflow.Service
+	// Notify renders, queues and sends email, and keeps mail preferences and watchers.
+	Notify *notify.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -149,6 +152,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Queues.Hook)
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
+	// Email about tickets, queued in the change's transaction after every other hook had its say.
+	a.Notify = &notify.Service{DB: a.DB.Bun, Jobs: a.Jobs, Tickets: a.Tickets, Catalog: a.Catalog, People: a.People,
+		SMTP: cfg.SMTP, PublicURL: cfg.PublicURL, Log: log}
+	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Notify.Hook)
+	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.Notify.CommentHook)
+	jobs.Register(a.Jobs, &notify.SendWorker{Service: a.Notify})
 	a.Fiber = a.router()
 	return a, nil
 }

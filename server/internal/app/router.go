@@ -14,6 +14,7 @@ import (
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/tickets"
@@ -88,6 +89,7 @@ func (a *App) router() *fiber.App {
 	queue.Handlers{Service: a.Queues, Subject: auth.Subject}.Register(private)
 	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
 	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
+	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))
