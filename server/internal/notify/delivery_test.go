@@ -21,7 +21,7 @@ import (
 // deterministic Message-ID, in its recipient's language, threaded under its ticket.
 func TestDeliveredOnceAfterTemporaryRefusals(t *testing.T) {
 	srv := startSMTP(t, 2)
-	apps, f := start(t, 2, smtpConfig(srv))
+	apps, f := start(t, 2, 0, smtpConfig(srv))
 	a1, a2 := apps[0], apps[1]
 	customer, agent1 := f.Users["customer@x.test"], f.Users["agent1@x.test"]
 	// The customer reads English, the agent Spanish.

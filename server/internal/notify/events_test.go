@@ -47,7 +47,7 @@ func comment(t *testing.T, c *testutil.Client, id int64, body string, public boo
 // whoever acted, never for an internal note, never about an event a user turned off; a requester without
 // an account gets every mail about their ticket. The admin reads them in the mail log.
 func TestTicketMailsLogged(t *testing.T) {
-	apps, f := start(t, 1, nil)
+	apps, f := start(t, 1, 0, nil)
 	a := apps[0]
 	agent1, agent2 := f.Users["agent1@x.test"], f.Users["agent2@x.test"]
 	exec(t, a, "UPDATE users SET locale = 'es' WHERE id = $1", agent1.ID)

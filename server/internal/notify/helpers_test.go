@@ -134,8 +134,9 @@ func smtpConfig(s *smtpServer) *notify.SMTPConfig {
 		TLS: notify.TLSNone}
 }
 
-// start starts n instances over one database (with SMTP when smtpCfg is set) and seeds the desk.
-func start(t *testing.T, n int, smtpCfg *notify.SMTPConfig) ([]*app.App, *testutil.Fixture) {
+// start starts n instances over one database (with SMTP when smtpCfg is set) and seeds the desk with
+// tickets tickets, the first half requested by the customer.
+func start(t *testing.T, n, tickets int, smtpCfg *notify.SMTPConfig) ([]*app.App, *testutil.Fixture) {
 	t.Helper()
 	dbURL := testutil.DB(t)
 	redisURL, prefix := testutil.Redis(t)
@@ -146,7 +147,7 @@ func start(t *testing.T, n int, smtpCfg *notify.SMTPConfig) ([]*app.App, *testut
 		cfg.PublicURL = "https://desk.example.com"
 		apps = append(apps, testutil.Start(t, cfg))
 	}
-	return apps, testutil.Seed(t, apps[0], 0)
+	return apps, testutil.Seed(t, apps[0], tickets)
 }
 
 type errorBody struct {
