@@ -74,7 +74,7 @@ func TestTemplateEditing(t *testing.T) {
 	}
 	// Not the agent's to change.
 	good := map[string]any{"subject": map[string]any{"es": "Novedad en #{{ticket.number}}", "en": "News on #{{ticket.number}}"},
-		"body": map[string]any{"es": "Hola {{recipient.name}}: {{change.summary}}", "en": "Hi {{recipient.name}}: {{change.summary}} {{reply.text}}"},
+		"body":    map[string]any{"es": "Hola {{recipient.name}}: {{change.summary}}", "en": "Hi {{recipient.name}}: {{change.summary}} {{reply.text}}"},
 		"version": cur.Version}
 	if st, out := agent.Do("PUT", "/api/v1/mail/templates/ticket_updated", good); st != 403 {
 		t.Errorf("agent saved a template: %d %s", st, out)
