@@ -1,8 +1,13 @@
 package notify_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/testutil"
 )
 
@@ -39,5 +44,37 @@ func TestPreferences(t *testing.T) {
 	p = decode[prefs](t, must(t, st, out, 200))
 	if p.Events["ticket_replied"] || !p.Events["ticket_closed"] || !p.Events["ticket_status"] {
 		t.Errorf("after two changes: %v", p.Events)
+	}
+}
+
+// The daily digest other packages queue honours the user's choice, whether they name the user or only
+// the address, and fills its variables from nested values.
+func TestDigestPreference(t *testing.T) {
+	apps, f := start(t, 1, 0, nil)
+	a := apps[0]
+	ctx := context.Background()
+	exec(t, a, "INSERT INTO mail_preferences (user_id, event, enabled) VALUES ($1, 'task_digest', false)", f.Users["agent2@x.test"].ID)
+	vars := map[string]any{"tasks": map[string]any{"count": 2, "list": []string{"Llamar al cliente (#12)", "Revisar factura (#13)"},
+		"url": "https://desk.example.com/work"}}
+	err := a.DB.Bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for _, email := range []string{"agent1@x.test", "AGENT2@x.test"} {
+			if err := a.Notify.QueueMailTx(ctx, tx, notify.TemplateTaskDigest, "digest:2026-12-04:"+email, nil, email, "Agente", "es", vars); err != nil {
+				return err
+			}
+		}
+		id := f.Users["agent2@x.test"].ID
+		return a.Notify.QueueTx(ctx, tx, notify.Mail{Template: notify.TemplateTaskDigest, EventKey: "digest:2026-12-05:user",
+			To: notify.Recipient{UserID: &id, Email: "agent2@x.test", Name: "agent2", Lang: "en"}, Vars: vars})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := mails(t, a)
+	if len(ms) != 1 || ms[0].To != "agent1@x.test" {
+		t.Fatalf("digests queued: %+v", ms)
+	}
+	if ms[0].Subject != "Tienes 2 tareas vencidas" || !strings.Contains(ms[0].Text, "- Llamar al cliente (#12)\n- Revisar factura (#13)") ||
+		!strings.Contains(ms[0].Text, "Ver mis tareas: https://desk.example.com/work") {
+		t.Errorf("digest: %q\n%s", ms[0].Subject, ms[0].Text)
 	}
 }

@@ -134,6 +134,9 @@ func (s *Service) queueMany(ctx context.Context, tx bun.Tx, ms []Mail) error {
 	if len(ms) == 0 {
 		return nil
 	}
+	if err := s.digestUsers(ctx, tx, ms); err != nil {
+		return err
+	}
 	keySet, tidSet := map[string]bool{}, map[int64]bool{}
 	var keys []string
 	var tids, digestUsers []int64
@@ -218,4 +221,38 @@ func (s *Service) queueMany(ctx context.Context, tx bun.Tx, ms []Mail) error {
 		params[i] = river.InsertManyParams{Args: SendArgs{OutboxID: id}}
 	}
 	return s.Jobs.InsertManyTx(ctx, tx, params)
+}
+
+// digestUsers names the user of each digest mail addressed by email alone (QueueMailTx), in one query,
+// so that the user's choice about digests applies to it.
+func (s *Service) digestUsers(ctx context.Context, tx bun.Tx, ms []Mail) error {
+	var emails []string
+	for _, m := range ms {
+		if m.Template == TemplateTaskDigest && m.To.UserID == nil {
+			emails = append(emails, strings.ToLower(strings.TrimSpace(m.To.Email)))
+		}
+	}
+	if len(emails) == 0 {
+		return nil
+	}
+	var users []struct {
+		ID    int64  `bun:"id"`
+		Email string `bun:"email"`
+	}
+	if err := tx.NewSelect().Table("users").ColumnExpr("id, lower(email) AS email").Where("lower(email) IN (?)", bun.In(emails)).
+		Scan(ctx, &users); err != nil {
+		return fmt.Errorf("notify: digest users: %w", err)
+	}
+	byEmail := make(map[string]int64, len(users))
+	for _, u := range users {
+		byEmail[u.Email] = u.ID
+	}
+	for i := range ms {
+		if ms[i].Template == TemplateTaskDigest && ms[i].To.UserID == nil {
+			if id, ok := byEmail[strings.ToLower(strings.TrimSpace(ms[i].To.Email))]; ok {
+				ms[i].To.UserID = &id
+			}
+		}
+	}
+	return nil
 }
