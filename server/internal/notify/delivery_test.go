@@ -156,14 +156,18 @@ func statusCounts(t *testing.T, a *app.App) map[string]int {
 }
 
 // A permanent refusal (5xx) marks the mail failed at once and it is not tried again; queueing the same
-// event for the same address twice keeps one mail.
+// event for the same address twice keeps one mail. The server here wants STARTTLS and AUTH PLAIN.
 func TestPermanentRefusalAndOncePerEvent(t *testing.T) {
 	srv := startSMTP(t, 0)
 	srv.Bounce["gone@x.test"] = true
+	srv.User, srv.Pass = "desk", "s3cret"
+	pool := srv.withTLS(t)
+	smtpCfg := smtpConfig(srv)
+	smtpCfg.TLS, smtpCfg.RootCAs, smtpCfg.Username, smtpCfg.Password = notify.TLSStartTLS, pool, "desk", "s3cret"
 	dbURL := testutil.DB(t)
 	redisURL, prefix := testutil.Redis(t)
 	cfg := testutil.Config(dbURL, redisURL, prefix)
-	cfg.SMTP, cfg.PublicURL = smtpConfig(srv), "https://desk.example.com"
+	cfg.SMTP, cfg.PublicURL = smtpCfg, "https://desk.example.com"
 	a := testutil.Start(t, cfg)
 	f := testutil.Seed(t, a, 1)
 	tid := f.Tickets[0]
@@ -205,7 +209,7 @@ func TestPermanentRefusalAndOncePerEvent(t *testing.T) {
 	if !strings.Contains(p.Text, "answer: https://desk.example.com/r/abc") || !strings.Contains(p.Text, "Dec 20, 2026 10:00 UTC") {
 		t.Errorf("text part:\n%s", p.Text)
 	}
-	if got := srv.accepted(); len(got) != 1 || got[0].To != "pat@x.test" {
+	if got := srv.accepted(); len(got) != 1 || got[0].To != "pat@x.test" || !got[0].TLS || got[0].User != "desk" {
 		t.Errorf("accepted %v", got)
 	}
 }

@@ -2,8 +2,15 @@ package notify_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"io"
+	"math/big"
 	"mime"
 	"net"
 	"net/mail"
@@ -13,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/atiende/atiende/server/internal/app"
@@ -23,6 +31,8 @@ import (
 // received is one message the test SMTP server accepted.
 type received struct {
 	From, To  string
+	TLS       bool
+	User      string
 	MessageID string
 	Header    mail.Header
 	Subject   string
@@ -35,17 +45,19 @@ type smtpServer struct {
 	srv  *smtp.Server
 	Addr *net.TCPAddr
 
-	mu       sync.Mutex
-	Refuse   int
-	Bounce   map[string]bool
-	attempts map[string]int
-	Accepted []received
+	mu sync.Mutex
+	// User and Pass, when set, are required through AUTH PLAIN before MAIL FROM.
+	User, Pass string
+	Refuse     int
+	Bounce     map[string]bool
+	attempts   map[string]int
+	Accepted   []received
 }
 
 func startSMTP(t *testing.T, refuse int) *smtpServer {
 	t.Helper()
 	s := &smtpServer{Refuse: refuse, Bounce: map[string]bool{}, attempts: map[string]int{}}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, conn: c}, nil }))
 	s.srv.Domain = "mx.test"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 10*time.Second, 10*time.Second
@@ -84,14 +96,31 @@ func (s *smtpServer) attemptsOf(id string) int {
 
 type session struct {
 	s        *smtpServer
+	conn     *smtp.Conn
+	user     string
 	from, to string
 }
 
 func (x *session) Reset()        { x.from, x.to = "", "" }
 func (x *session) Logout() error { return nil }
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if x.s.User != "" && x.user == "" {
+		return smtp.ErrAuthRequired
+	}
 	x.from = from
 	return nil
+}
+
+func (x *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (x *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != x.s.User || pass != x.s.Pass {
+			return smtp.ErrAuthFailed
+		}
+		x.user = user
+		return nil
+	}), nil
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
@@ -124,8 +153,35 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, Message: "bad subject"}
 	}
-	x.s.Accepted = append(x.s.Accepted, received{From: x.from, To: x.to, MessageID: id, Header: msg.Header, Subject: subj, Raw: string(raw)})
+	_, tlsOn := x.conn.TLSConnectionState()
+	x.s.Accepted = append(x.s.Accepted, received{From: x.from, To: x.to, TLS: tlsOn, User: x.user, MessageID: id, Header: msg.Header, Subject: subj, Raw: string(raw)})
 	return nil
+}
+
+// withTLS makes the server offer STARTTLS with a certificate of its own for 127.0.0.1, and returns the
+// pool that trusts it.
+func (s *smtpServer) withTLS(t *testing.T) *x509.CertPool {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "mx.test"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, MinVersion: tls.VersionTLS12}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return pool
 }
 
 // smtpConfig points an instance at the test server.

@@ -6,6 +6,7 @@ package notify
 
 import (
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -42,8 +43,9 @@ type SMTPConfig struct {
 	Password string
 	From     *mail.Address
 	TLS      TLSMode
-	// InsecureSkipVerify accepts any server certificate (tests with a self-signed one only; no setting).
-	InsecureSkipVerify bool
+	// RootCAs are the certificate authorities trusted for the server's certificate; nil: the system's.
+	// No setting fills it: tests trust their own server's certificate with it.
+	RootCAs *x509.CertPool
 }
 
 // Mail is one email about an event to one recipient.
