@@ -3,6 +3,10 @@ package notify_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
 	"sort"
 	"strings"
 	"testing"
@@ -124,6 +128,15 @@ func TestDeliveredOnceAfterTemporaryRefusals(t *testing.T) {
 			t.Errorf("%s: subject %q, want %q", key, subjects[key], subj)
 		}
 	}
+	// Each message's parts decode to exactly the outbox's text and HTML.
+	for _, r := range srv.accepted() {
+		text, htmlPart := parts(t, r)
+		for _, m := range ms {
+			if m.MessageID == r.MessageID && (text != m.Text || !strings.Contains(htmlPart, m.HTML)) {
+				t.Errorf("%s parts:\n%q\nwant\n%q\nhtml %q", r.MessageID, text, m.Text, htmlPart)
+			}
+		}
+	}
 	// The reply's text reaches the customer, escaped in the HTML part.
 	for _, m := range ms {
 		if strings.HasPrefix(m.EventKey, "comment:") {
@@ -211,5 +224,39 @@ func TestPermanentRefusalAndOncePerEvent(t *testing.T) {
 	}
 	if got := srv.accepted(); len(got) != 1 || got[0].To != "pat@x.test" || !got[0].TLS || got[0].User != "desk" {
 		t.Errorf("accepted %v", got)
+	}
+}
+
+// parts decodes the text and HTML parts of a multipart/alternative message.
+func parts(t *testing.T, r received) (text, html string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(strings.NewReader(r.Raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart() // decodes quoted-printable
+		if err == io.EOF {
+			return text, html
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := strings.ReplaceAll(string(b), "\r\n", "\n")
+		switch {
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "text/plain"):
+			text = body
+		case strings.HasPrefix(p.Header.Get("Content-Type"), "text/html"):
+			html = body
+		}
 	}
 }

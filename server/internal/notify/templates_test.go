@@ -149,4 +149,15 @@ func TestTemplatePreview(t *testing.T) {
 	if st, _ := admin.Do("POST", "/api/v1/mail/templates/ticket_updated/preview", draft); st != 404 {
 		t.Errorf("preview of a missing ticket: %d", st)
 	}
+	// Someone who manages mail but may not see a ticket cannot preview with it.
+	exec(t, a, "INSERT INTO role_permissions (role_id, permission) SELECT id, 'mail.manage' FROM roles WHERE key = 'customer'")
+	other := testutil.Login(t, a, "other@x.test")
+	draft["ticket_id"] = f.Tickets[0]
+	if st, out := other.Do("POST", "/api/v1/mail/templates/ticket_updated/preview", draft); st != 404 {
+		t.Errorf("preview with a hidden ticket: %d %s", st, out)
+	}
+	delete(draft, "ticket_id")
+	if st, out := other.Do("POST", "/api/v1/mail/templates/ticket_updated/preview", draft); st != 200 {
+		t.Errorf("preview by a mail manager: %d %s", st, out)
+	}
 }
