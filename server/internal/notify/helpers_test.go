@@ -57,7 +57,7 @@ type smtpServer struct {
 func startSMTP(t *testing.T, refuse int) *smtpServer {
 	t.Helper()
 	s := &smtpServer{Refuse: refuse, Bounce: map[string]bool{}, attempts: map[string]int{}}
-	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, conn: c}, nil }))
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &smtpDialog{s: s, conn: c}, nil }))
 	s.srv.Domain = "mx.test"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout, s.srv.WriteTimeout = 10*time.Second, 10*time.Second
@@ -94,16 +94,17 @@ func (s *smtpServer) attemptsOf(id string) int {
 	return s.attempts[id]
 }
 
-type session struct {
+// smtpDialog is one client connection to the test server, from greeting to QUIT.
+type smtpDialog struct {
 	s        *smtpServer
 	conn     *smtp.Conn
 	user     string
 	from, to string
 }
 
-func (x *session) Reset()        { x.from, x.to = "", "" }
-func (x *session) Logout() error { return nil }
-func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+func (x *smtpDialog) Reset()        { x.from, x.to = "", "" }
+func (x *smtpDialog) Logout() error { return nil }
+func (x *smtpDialog) Mail(from string, _ *smtp.MailOptions) error {
 	if x.s.User != "" && x.user == "" {
 		return smtp.ErrAuthRequired
 	}
@@ -111,9 +112,9 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-func (x *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (x *smtpDialog) AuthMechanisms() []string { return []string{sasl.Plain} }
 
-func (x *session) Auth(string) (sasl.Server, error) {
+func (x *smtpDialog) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != x.s.User || pass != x.s.Pass {
 			return smtp.ErrAuthFailed
@@ -123,7 +124,7 @@ func (x *session) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (x *smtpDialog) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
 	if x.s.Bounce[to] {
@@ -133,7 +134,7 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
-func (x *session) Data(r io.Reader) error {
+func (x *smtpDialog) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
