@@ -1745,6 +1745,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mail/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every email template with the variables it may use (mail.manage). */
+        get: operations["listMailTemplates"];
+        /** Save several templates together, all or none (mail.manage). Unknown variables are refused (422, named). */
+        put: operations["updateMailTemplates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mail/templates/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One email template (mail.manage). */
+        get: operations["getMailTemplate"];
+        /** Save a template's subject and body in both languages (mail.manage). Unknown variables are refused (422, named). */
+        put: operations["updateMailTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mail/templates/{key}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a draft of a template with sample values, or those of a ticket the caller may see (mail.manage). */
+        post: operations["previewMailTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mail/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every mail rendered, newest first, 50 per page (mail.manage); without SMTP they stay `logged`. */
+        get: operations["listMailLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mail/log/{mailId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One mail of the log with its text and HTML (mail.manage). */
+        get: operations["getMailLogEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/mail-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which ticket events I get email about (every one unless I turned it off). */
+        get: operations["getMailPreferences"];
+        /** Turn email about events on or off; events left out stay as they are. */
+        put: operations["setMailPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/watchers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who watches a ticket by email (the assignee and requester only when added). */
+        get: operations["listTicketWatchers"];
+        put?: never;
+        /** Watch a ticket (oneself), or make another user watch it (ticket.assign). A user who may not see the ticket cannot watch it (422). */
+        post: operations["addTicketWatcher"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/watchers/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Stop watching a ticket (oneself), or stop another user watching it (ticket.assign). */
+        delete: operations["removeTicketWatcher"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3343,6 +3483,104 @@ export interface components {
                 paused: number;
             }[];
         };
+        /** @enum {string} */
+        MailTemplateKeyName: "ticket_created" | "ticket_updated" | "ticket_closed" | "task_digest" | "info_request" | "sla_escalation";
+        MailTexts: {
+            es: string;
+            en: string;
+        };
+        MailTemplate: {
+            key: components["schemas"]["MailTemplateKeyName"];
+            subject: components["schemas"]["MailTexts"];
+            /** @description Markdown with {{variables}}. */
+            body: components["schemas"]["MailTexts"];
+            /** @description The variables this template may use. */
+            variables: string[];
+            /** Format: int64 */
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        MailTemplateUpdate: {
+            subject: components["schemas"]["MailTexts"];
+            body: components["schemas"]["MailTexts"];
+            /** Format: int64 */
+            version: number;
+        };
+        MailTemplateItem: {
+            key: components["schemas"]["MailTemplateKeyName"];
+            subject: components["schemas"]["MailTexts"];
+            body: components["schemas"]["MailTexts"];
+            /** Format: int64 */
+            version: number;
+        };
+        MailTemplateConflict: {
+            error: components["schemas"]["Error"];
+            current: components["schemas"]["MailTemplate"];
+        };
+        MailRendered: {
+            subject: string;
+            html: string;
+            text: string;
+        };
+        /** @enum {string} */
+        MailStatus: "logged" | "queued" | "sent" | "retrying" | "failed";
+        MailLogEntry: {
+            /** Format: int64 */
+            id: number;
+            template: components["schemas"]["MailTemplateKeyName"];
+            event_key: string;
+            to_email: string;
+            to_name: string;
+            /** @enum {string} */
+            lang: "es" | "en";
+            subject: string;
+            status: components["schemas"]["MailStatus"];
+            attempts: number;
+            last_error: string;
+            message_id: string;
+            /** Format: int64 */
+            ticket_id: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            sent_at: string | null;
+        };
+        MailLogDetail: components["schemas"]["MailLogEntry"] & {
+            text: string;
+            html: string;
+        };
+        MailPreferenceEvents: {
+            ticket_created: boolean;
+            ticket_replied: boolean;
+            ticket_status: boolean;
+            ticket_assigned: boolean;
+            ticket_closed: boolean;
+            task_digest: boolean;
+        };
+        MailPreferences: {
+            events: components["schemas"]["MailPreferenceEvents"];
+        };
+        MailPreferencesUpdate: {
+            events: {
+                ticket_created?: boolean;
+                ticket_replied?: boolean;
+                ticket_status?: boolean;
+                ticket_assigned?: boolean;
+                ticket_closed?: boolean;
+                task_digest?: boolean;
+            };
+        };
+        Watcher: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        WatcherList: {
+            items: components["schemas"]["Watcher"][];
+        };
     };
     responses: {
         /** @description An error. */
@@ -3407,6 +3645,7 @@ export interface components {
         /** @description Rows per page, 1 to 100 (default 50). */
         PersonLimit: number;
         WorkflowId: number;
+        MailTemplateKey: components["schemas"]["MailTemplateKeyName"];
     };
     requestBodies: never;
     headers: never;
@@ -7349,6 +7588,362 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    listMailTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MailTemplate"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+        };
+    };
+    updateMailTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items: components["schemas"]["MailTemplateItem"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The saved templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MailTemplate"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description A template changed since its `version`; `current` is the stored template. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplateConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    getMailTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: components["parameters"]["MailTemplateKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplate"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    updateMailTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: components["parameters"]["MailTemplateKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description The saved template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplate"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            /** @description The template changed since `version`; `current` is the stored template. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailTemplateConflict"];
+                };
+            };
+            422: components["responses"]["Error"];
+        };
+    };
+    previewMailTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: components["parameters"]["MailTemplateKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    lang: "es" | "en";
+                    subject: string;
+                    body: string;
+                    /** Format: int64 */
+                    ticket_id?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The rendered mail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailRendered"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listMailLog: {
+        parameters: {
+            query?: {
+                /** @description The id of the last mail of the previous page. */
+                before?: number;
+                status?: components["schemas"]["MailStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the mail log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MailLogEntry"][];
+                        has_more: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getMailLogEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mail. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailLogDetail"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    getMailPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description My choices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPreferences"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    setMailPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailPreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Every choice after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailPreferences"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listTicketWatchers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The watchers, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatcherList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    addTicketWatcher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    user_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The watchers after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatcherList"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    removeTicketWatcher: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+                userId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The watchers after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatcherList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             404: components["responses"]["Error"];
         };
     };

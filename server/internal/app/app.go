@@ -26,6 +26,7 @@ import (
 	"github.com/atiende/atiende/server/internal/db"
 	"github.com/atiende/atiende/server/internal/jobs"
 	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
@@ -69,6 +70,8 @@ type App struct {
 	Workflows *workflow.Service
 	// SLA keeps tickets' SLA clocks, their policies and calendars, and fires their timers.
 	SLA *sla.Service
+	// Notify renders, queues and sends email, and keeps mail preferences and watchers.
+	Notify *notify.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -159,8 +162,27 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.SLA.Register(a.Jobs)
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
+	// Email about tickets, queued in the change's transaction after every other hook had its say.
+	a.Notify = &notify.Service{DB: a.DB.Bun, Jobs: a.Jobs, Tickets: a.Tickets, Catalog: a.Catalog, People: a.People,
+		SMTP: cfg.SMTP, PublicURL: mailOrigin(cfg), Log: log}
+	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Notify.Hook)
+	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.Notify.CommentHook)
+	jobs.Register(a.Jobs, &notify.SendWorker{Service: a.Notify})
 	a.Fiber = a.router()
 	return a, nil
+}
+
+// mailOrigin is the origin of links in emails, which are written without a request to take it from:
+// PUBLIC_URL, else this machine on the listen port.
+func mailOrigin(cfg Config) string {
+	if cfg.PublicURL != "" {
+		return cfg.PublicURL
+	}
+	_, port, _ := net.SplitHostPort(cfg.Addr)
+	if port == "" || port == "0" {
+		port = "8080"
+	}
+	return "http://localhost:" + port
 }
 
 func (a *App) channel() string { return a.Config.RedisPrefix + ":events" }

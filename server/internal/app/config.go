@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/atiende/atiende/server/internal/attachments"
+	"github.com/atiende/atiende/server/internal/notify"
 )
 
 // Config is everything Atiende reads from its environment.
@@ -40,6 +42,9 @@ type Config struct {
 	// PublicURL is the origin users reach the desk at (links sent to them, such as invitations), without
 	// a trailing slash; empty means the origin of the request that makes the link.
 	PublicURL string
+
+	// SMTP is where email is sent; nil (SMTP_HOST empty) keeps every mail in the mail log unsent.
+	SMTP *notify.SMTPConfig
 }
 
 // The attachment limits: the default and the most ATTACHMENT_MAX_BYTES may say.
@@ -147,6 +152,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			c.PublicURL = v
 		}
 	}
+	c.SMTP = smtpFromEnv(getenv, bad)
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}
@@ -201,6 +207,53 @@ func s3FromEnv(getenv func(string) string, bad func(name, why string)) *attachme
 			bad("ATTACHMENTS_S3_INSECURE", fmt.Sprintf("%q must be true or false", v))
 		}
 		c.Insecure = b
+	}
+	return c
+}
+
+// smtpFromEnv reads the SMTP server email is sent through. Without SMTP_HOST nothing is sent (the mail
+// log keeps what would have been), and the other SMTP_* variables must then be unset.
+func smtpFromEnv(getenv func(string) string, bad func(name, why string)) *notify.SMTPConfig {
+	host := strings.TrimSpace(getenv("SMTP_HOST"))
+	if host == "" {
+		for _, name := range []string{"SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_TLS"} {
+			if strings.TrimSpace(getenv(name)) != "" {
+				bad(name, "only means something with SMTP_HOST")
+			}
+		}
+		return nil
+	}
+	c := &notify.SMTPConfig{Host: host, Port: 587, Username: strings.TrimSpace(getenv("SMTP_USERNAME")),
+		Password: getenv("SMTP_PASSWORD"), TLS: notify.TLSStartTLS}
+	if !s3Host.MatchString(host) || strings.Contains(host, ":") {
+		bad("SMTP_HOST", fmt.Sprintf("%q is not a host name or address such as smtp.example.com (the port goes in SMTP_PORT)", host))
+	}
+	if v := strings.TrimSpace(getenv("SMTP_PORT")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			bad("SMTP_PORT", fmt.Sprintf("%q is not a port from 1 to 65535", v))
+		} else {
+			c.Port = n
+		}
+	}
+	if v := strings.ToLower(strings.TrimSpace(getenv("SMTP_TLS"))); v != "" {
+		switch notify.TLSMode(v) {
+		case notify.TLSStartTLS, notify.TLSImplicit, notify.TLSNone:
+			c.TLS = notify.TLSMode(v)
+		default:
+			bad("SMTP_TLS", fmt.Sprintf("%q must be starttls, tls or none", v))
+		}
+	}
+	if c.Password != "" && c.Username == "" {
+		bad("SMTP_PASSWORD", "needs SMTP_USERNAME")
+	}
+	from := strings.TrimSpace(getenv("SMTP_FROM"))
+	if from == "" {
+		bad("SMTP_FROM", "required with SMTP_HOST, for example Atiende <desk@example.com>")
+	} else if addr, err := mail.ParseAddress(from); err != nil {
+		bad("SMTP_FROM", fmt.Sprintf("%q is not an address such as Atiende <desk@example.com>", from))
+	} else {
+		c.From = addr
 	}
 	return c
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/live"
+	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
@@ -90,6 +91,7 @@ func (a *App) router() *fiber.App {
 	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
 	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
 	sla.Handlers{Service: a.SLA, Subject: auth.Subject}.Register(private)
+	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))
