@@ -28,6 +28,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
+	"github.com/atiende/atiende/server/internal/tasks"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/workflow"
 	"github.com/atiende/atiende/shared/api"
@@ -66,6 +67,8 @@ type App struct {
 	Automation *automation.Service
 	// Workflows decides tickets' workflows and runs their transitions.
 	Workflows *workflow.Service
+	// Tasks runs tasks on tickets, the daily digest of overdue tasks and information requests.
+	Tasks *tasks.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -138,6 +141,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	} else {
 		a.Attachments = attachments.NewDisk(cfg.AttachmentsDir)
 	}
+	if cfg.DeskTimeZone == nil {
+		if cfg.DeskTimeZone, err = time.LoadLocation(DefaultDeskTimeZone); err != nil {
+			a.closeStores()
+			return nil, fmt.Errorf("app: desk time zone: %w", err)
+		}
+		a.Config.DeskTimeZone = cfg.DeskTimeZone
+	}
+	a.Tasks = &tasks.Service{DB: a.DB.Bun, Tickets: a.Tickets, Notifier: a.Automation, Files: a.Attachments,
+		MaxFileBytes: cfg.AttachmentMaxBytes, PublicURL: cfg.PublicURL, TimeZone: cfg.DeskTimeZone}
+	// a.Tasks.Mailer = a.Notify // once the email package lands: outsiders' links and the digest's emails
+	jobs.Register(a.Jobs, &tasks.DigestWorker{Service: a.Tasks})
+	a.Jobs.Periodic = append(a.Jobs.Periodic, a.Tasks.PeriodicDigest())
 	a.Hub = live.NewHub()
 	a.Hub.Active = func(ctx context.Context, uid int64) (bool, error) {
 		_, ok, err := a.People.ActiveSubject(ctx, uid)

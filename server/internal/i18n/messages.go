@@ -3,6 +3,30 @@ package i18n
 // messages holds every server message in every locale; a test checks both have the same keys.
 var messages = map[Locale]map[string]string{
 	ES: {
+		// Issue 6: tasks and information requests.
+		"task.not_found":                 "Esa tarea no existe o no tienes acceso a ella.",
+		"task.forbidden":                 "Tu rol no puede ver ni cambiar las tareas de este ticket.",
+		"task.fields_forbidden":          "Como responsable de la tarea solo puedes marcarla hecha o reabrirla; no se guardó nada.",
+		"task.stale":                     "Otra persona cambió esta tarea antes que tú. Ya ves su versión actual; revisa tus cambios.",
+		"task.too_many":                  "Un ticket tiene como máximo {max} tareas.",
+		"task.assignee_invalid":          "Elige un usuario activo que pueda iniciar sesión.",
+		"task.notify_assigned":           "Nueva tarea en el ticket #{number}: {title}",
+		"task.notify_digest":             "Tienes {count} tareas vencidas",
+		"task.digest_line":               "- Ticket #{number}: {title}, vencía el {due} ({link})",
+		"info_request.not_found":         "Esa solicitud de información no existe o no tienes acceso a ella.",
+		"info_request.link_not_found":    "Este enlace no corresponde a ninguna solicitud de información. Revisa que lo copiaste completo.",
+		"info_request.forbidden":         "Tu rol no puede pedir información en este ticket.",
+		"info_request.gone":              "Este enlace ya no funciona: la solicitud venció o fue retirada. Si aún necesitas responder, pide un enlace nuevo a quien te escribió.",
+		"info_request.under_review":      "Tu respuesta ya se recibió y se está revisando. Podrás responder de nuevo si te piden algo más.",
+		"info_request.state":             "No se puede: la solicitud está {status}.",
+		"info_request.recipient_choice":  "Elige un usuario o escribe el correo de la persona externa, no ambos.",
+		"info_request.recipient_invalid": "Elige un usuario activo que pueda iniciar sesión.",
+		"info_request.files_max":         "Como máximo {max} archivos.",
+		"info_request.notify_new":        "{name} te pide información sobre el ticket #{number}",
+		"info_request.notify_returned":   "{name} necesita más información sobre el ticket #{number}",
+		"info_request.notify_answered":   "{name} respondió la solicitud de información del ticket #{number}",
+		"info_request.note":              "Respuesta de {name} a la solicitud de información «{question}»:\n\n{body}",
+		"info_request.note_files":        "Archivos adjuntos: {files}",
 		// Issue 5: workflows.
 		"workflow.not_a_state": "Este estado no es parte del flujo de trabajo del ticket.",
 		// Issue 4: permissions and visibility.
@@ -331,6 +355,30 @@ var messages = map[Locale]map[string]string{
 		"workflow.field.reason":          "Motivo",
 	},
 	EN: {
+		// Issue 6: tasks and information requests.
+		"task.not_found":                 "That task does not exist or you have no access to it.",
+		"task.forbidden":                 "Your role cannot see or change this ticket's tasks.",
+		"task.fields_forbidden":          "As the task's assignee you may only mark it done or reopen it; nothing was saved.",
+		"task.stale":                     "Someone else changed this task before you. You now see its current version; check your changes.",
+		"task.too_many":                  "A ticket has at most {max} tasks.",
+		"task.assignee_invalid":          "Choose an active user who can sign in.",
+		"task.notify_assigned":           "New task on ticket #{number}: {title}",
+		"task.notify_digest":             "You have {count} overdue tasks",
+		"task.digest_line":               "- Ticket #{number}: {title}, due {due} ({link})",
+		"info_request.not_found":         "That information request does not exist or you have no access to it.",
+		"info_request.link_not_found":    "This link does not belong to any information request. Check that you copied all of it.",
+		"info_request.forbidden":         "Your role cannot ask for information on this ticket.",
+		"info_request.gone":              "This link no longer works: the request expired or was withdrawn. If you still need to answer, ask whoever wrote to you for a new link.",
+		"info_request.under_review":      "Your answer was received and is being reviewed. You can answer again if you are asked for more.",
+		"info_request.state":             "Not possible: the request is {status}.",
+		"info_request.recipient_choice":  "Choose a user or type the outsider's email, not both.",
+		"info_request.recipient_invalid": "Choose an active user who can sign in.",
+		"info_request.files_max":         "At most {max} files.",
+		"info_request.notify_new":        "{name} asks you for information about ticket #{number}",
+		"info_request.notify_returned":   "{name} needs more information about ticket #{number}",
+		"info_request.notify_answered":   "{name} answered the information request of ticket #{number}",
+		"info_request.note":              "{name}'s answer to the information request “{question}”:\n\n{body}",
+		"info_request.note_files":        "Attached files: {files}",
 		// Issue 5: workflows.
 		"workflow.not_a_state": "This status is not part of the ticket's workflow.",
 		// Issue 4: permissions and visibility.
