@@ -81,6 +81,32 @@ func TestDigest(t *testing.T) {
 	}
 }
 
+// TestDigestJob: the digest's worker is registered with the job queue: a digest job for tomorrow sends
+// tomorrow's digests, now including the task due within the hour.
+func TestDigestJob(t *testing.T) {
+	e := newEnv(t, 1, nil)
+	agent := testutil.Login(t, e.a, "agent1@x.test")
+	st, body := agent.Do("POST", path("/tickets/%d/tasks", e.f.Tickets[0]), map[string]any{"title": "due soon",
+		"assignee_id": e.uid("agent2@x.test"), "due_at": time.Now().Add(time.Hour)})
+	expect(t, "create", st, body, 201)
+	at := time.Now().Add(24 * time.Hour)
+	if err := e.a.Jobs.Insert(context.Background(), tasks.DigestArgs{At: at}, nil); err != nil {
+		t.Fatal(err)
+	}
+	key := "digest:" + at.In(e.a.Config.DeskTimeZone).Format(time.DateOnly) + ":user:" + itoa(e.uid("agent2@x.test"))
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ms := e.mail.all()
+		if len(ms) == 1 && ms[0].EventKey == key {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no digest from the job: %+v", ms)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func countOther(ms []sentMail) int {
 	n := 0
 	for _, m := range ms {

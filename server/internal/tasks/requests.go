@@ -435,15 +435,14 @@ func (s *Service) lockManaged(ctx context.Context, tx bun.Tx, subj access.Subjec
 	return row, t, nil
 }
 
-func stateConflict(row *requestRow) error {
-	return errs.Newf(errs.Conflict, "info_request.state", map[string]any{"status": row.state(time.Now())})
-}
+// notAnswered refuses accepting or sending back a request that has no answer waiting for review.
+func notAnswered() error { return errs.New(errs.Conflict, "info_request.not_answered") }
 
 // Accept accepts the answer of a request waiting for review.
 func (s *Service) Accept(ctx context.Context, subj access.Subject, id int64) (*InfoRequest, error) {
 	return s.requesterAction(ctx, subj, id, func(ctx context.Context, tx bun.Tx, row *requestRow, t *tickets.Ticket) error {
 		if row.Status != StatusAnswered {
-			return stateConflict(row)
+			return notAnswered()
 		}
 		row.Status = StatusAccepted
 		return s.saveState(ctx, tx, subj, t, row, "accepted", "")
@@ -464,7 +463,7 @@ func (s *Service) Return(ctx context.Context, subj access.Subject, id int64, in 
 	}
 	return s.requesterAction(ctx, subj, id, func(ctx context.Context, tx bun.Tx, row *requestRow, t *tickets.Ticket) error {
 		if row.Status != StatusAnswered {
-			return stateConflict(row)
+			return notAnswered()
 		}
 		msg := &messageRow{RequestID: row.ID, Author: "requester", AuthorUserID: &subj.UserID, Name: subj.Name, Body: body}
 		if _, err := tx.NewInsert().Model(msg).Exec(ctx); err != nil {
@@ -487,7 +486,7 @@ func (s *Service) Return(ctx context.Context, subj access.Subject, id int64, in 
 func (s *Service) Revoke(ctx context.Context, subj access.Subject, id int64) (*InfoRequest, error) {
 	return s.requesterAction(ctx, subj, id, func(ctx context.Context, tx bun.Tx, row *requestRow, t *tickets.Ticket) error {
 		if row.Status != StatusOpen && row.Status != StatusAnswered {
-			return stateConflict(row)
+			return errs.New(errs.Conflict, "info_request.closed")
 		}
 		now := time.Now()
 		row.Status, row.RevokedAt = StatusRevoked, &now

@@ -222,7 +222,17 @@ func TestInAppRequest(t *testing.T) {
 			t.Fatalf("%s message %q", lang, msg)
 		}
 	}
-	if n := e.count("SELECT count(*) FROM info_request_messages"); n != 0 {
+	var six []upload
+	for i := range 6 {
+		six = append(six, upload{"files", "f" + itoa(int64(i)) + ".txt", []byte("file")})
+	}
+	b, h := form(t, map[string]string{"body": "six files"}, six...)
+	st, body = other.DoHeaders("POST", path("/info-requests/%d/answer", req.ID), b, h)
+	expect(t, "six files", st, body, 422)
+	if msg := decode[apiError](t, body).Error.Fields["files"]; !strings.Contains(msg, "5") {
+		t.Fatalf("six files message %q", msg)
+	}
+	if n := e.count("SELECT count(*) FROM info_request_messages") + e.count("SELECT count(*) FROM info_request_files"); n != 0 {
 		t.Fatalf("messages after refusals: %d", n)
 	}
 	st, body = other.Do("POST", path("/info-requests/%d/answer", req.ID), map[string]any{"body": "Yes, yesterday."})
