@@ -1804,7 +1804,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer a request addressed to me in the app (JSON `{body}`, or multipart `body` and up to 5 `files`). */
+        /** Answer a request addressed to me in the app (JSON `{body}`, or multipart `body` and up to 5 `files`, together within the attachment limit). */
         post: operations["answerInfoRequest"];
         delete?: never;
         options?: never;
@@ -1872,7 +1872,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer through a link (no session; the CSRF header as every POST). 409 while an answer waits for review. */
+        /** Answer through a link (no session; the CSRF header as every POST; the files together within the attachment limit). 409 while an answer waits for review. */
         post: operations["answerPublicInfoRequest"];
         delete?: never;
         options?: never;

@@ -111,7 +111,11 @@ func (s *Service) tellAssignee(ctx context.Context, tx bun.Tx, subj access.Subje
 	if s.Notifier == nil || row.AssigneeID == nil || *row.AssigneeID == subj.UserID {
 		return nil
 	}
-	return s.Notifier.NotifyUsers(ctx, tx, &t.ID, []int64{*row.AssigneeID}, KindTask,
+	about, err := aboutTicket(ctx, tx, t, *row.AssigneeID)
+	if err != nil {
+		return err
+	}
+	return s.Notifier.NotifyUsers(ctx, tx, about, []int64{*row.AssigneeID}, KindTask,
 		titles("task.notify_assigned", map[string]any{"number": t.Number, "title": row.Title}))
 }
 

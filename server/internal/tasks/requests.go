@@ -371,7 +371,11 @@ func (s *Service) tellRecipient(ctx context.Context, tx bun.Tx, subj access.Subj
 		if s.Notifier == nil {
 			return nil
 		}
-		return s.Notifier.NotifyUsers(ctx, tx, &t.ID, []int64{*row.ToUserID}, KindInfoRequest,
+		about, err := aboutTicket(ctx, tx, t, *row.ToUserID)
+		if err != nil {
+			return err
+		}
+		return s.Notifier.NotifyUsers(ctx, tx, about, []int64{*row.ToUserID}, KindInfoRequest,
 			titles(notifyKey, map[string]any{"number": t.Number, "name": subj.Name}))
 	}
 	token, sum, err := newToken()
@@ -455,7 +459,7 @@ type ReturnRequest struct {
 }
 
 // Return sends an answer back with what is missing: the request is open again for a new round (at least
-// as long as it was first given), and the recipient is told again.
+// as long as it was first given, and never less than a day), and the recipient is told again.
 func (s *Service) Return(ctx context.Context, subj access.Subject, id int64, in ReturnRequest, origin string) (*InfoRequest, error) {
 	body, err := cleanText("body", in.Body, 10000, true)
 	if err != nil {
@@ -469,7 +473,7 @@ func (s *Service) Return(ctx context.Context, subj access.Subject, id int64, in 
 		if _, err := tx.NewInsert().Model(msg).Exec(ctx); err != nil {
 			return fmt.Errorf("tasks: return: %w", err)
 		}
-		if err := tx.NewRaw("SELECT greatest(expires_at, now() + (expires_at - created_at)) FROM info_requests WHERE id = ?",
+		if err := tx.NewRaw("SELECT greatest(expires_at, now() + greatest(expires_at - created_at, interval '1 day')) FROM info_requests WHERE id = ?",
 			row.ID).Scan(ctx, &row.ExpiresAt); err != nil {
 			return fmt.Errorf("tasks: return: %w", err)
 		}

@@ -200,7 +200,7 @@ func TestInAppRequest(t *testing.T) {
 	if req.To.User == nil || req.To.User.Name != "other" || len(e.mail.all()) != 0 {
 		t.Fatalf("created %+v, mails %d", req, len(e.mail.all()))
 	}
-	if n := e.count("SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'info_request'", e.uid("other@x.test")); n != 1 {
+	if n := e.count("SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'info_request' AND ticket_id IS NULL", e.uid("other@x.test")); n != 1 {
 		t.Fatalf("recipient notifications: %d", n)
 	}
 	other := testutil.Login(t, e.a, "other@x.test")

@@ -224,6 +224,26 @@ func (s *Service) view(ctx context.Context, db bun.IDB, subj access.Subject, t *
 	return &out, nil
 }
 
+// aboutTicket is the ticket a notification for a user links to: t when they may see it, else none (a
+// task's assignee or a request's recipient who may not see the ticket finds the item in their own lists).
+func aboutTicket(ctx context.Context, db bun.IDB, t *tickets.Ticket, userID int64) (*int64, error) {
+	u := new(people.User)
+	if err := db.NewSelect().Model(u).Where("id = ?", userID).Scan(ctx); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("tasks: notified user: %w", err)
+	}
+	subj, err := people.SubjectIn(ctx, db, u)
+	if err != nil {
+		return nil, err
+	}
+	if !access.CanSeeTicket(subj, t.Vis()) {
+		return nil, nil
+	}
+	return &t.ID, nil
+}
+
 // checkAssignee refuses an assignee who is not an enabled user with a login: tasks go to people who work
 // in the app.
 func checkAssignee(ctx context.Context, db bun.IDB, id int64) error {

@@ -107,6 +107,10 @@ func TestAssigneeWithoutTheTicket(t *testing.T) {
 	st, body = agent.Do("POST", path("/tickets/%d/tasks", ticket), map[string]any{"title": "No date", "assignee_id": e.uid("other@x.test")})
 	expect(t, "create undated", st, body, 201)
 
+	// Told in the app, without a link to a ticket they may not open.
+	if n := e.count("SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'task' AND ticket_id IS NULL", e.uid("other@x.test")); n != 2 {
+		t.Fatalf("assignee notifications without the ticket: %d", n)
+	}
 	other := testutil.Login(t, e.a, "other@x.test")
 	st, body = other.Do("GET", path("/tickets/%d", ticket), nil)
 	expect(t, "ticket hidden", st, body, 404)
