@@ -193,7 +193,32 @@ func TestInAppRequest(t *testing.T) {
 	e := newEnv(t, 2, nil)
 	ticket := e.f.Tickets[0]
 	agent := testutil.Login(t, e.a, "agent1@x.test")
-	st, body := agent.Do("POST", path("/tickets/%d/info-requests", ticket), map[string]any{
+	// Bad requests and those who may not ask: refused in the user's language, nothing written.
+	for _, lang := range []string{"es", "en"} {
+		agent.Lang = lang
+		st, body := agent.Do("POST", path("/tickets/%d/info-requests", ticket), map[string]any{
+			"to_user_id": e.uid("other@x.test"), "to_email": "x@example.com", "to_name": "X", "question": "Both?"})
+		expect(t, "two recipients "+lang, st, body, 422)
+		msg := decode[apiError](t, body).Error.Fields["to"]
+		if (lang == "es") != strings.Contains(msg, "correo") {
+			t.Fatalf("%s message %q", lang, msg)
+		}
+		st, body = agent.Do("POST", path("/tickets/%d/info-requests", ticket), map[string]any{
+			"to_email": "not an address", "to_name": "X", "question": "?"})
+		expect(t, "bad email "+lang, st, body, 422)
+		st, body = agent.Do("POST", path("/tickets/%d/info-requests", ticket), map[string]any{
+			"to_user_id": e.uid("other@x.test"), "question": "?", "expires_in_days": 31})
+		expect(t, "too long "+lang, st, body, 422)
+	}
+	agent.Lang = "en"
+	customer := testutil.Login(t, e.a, "customer@x.test")
+	st, body := customer.Do("POST", path("/tickets/%d/info-requests", ticket), map[string]any{
+		"to_user_id": e.uid("other@x.test"), "question": "May I?"})
+	expect(t, "customer asks", st, body, 403)
+	if n := e.count("SELECT count(*) FROM info_requests"); n != 0 {
+		t.Fatalf("requests written by refused calls: %d", n)
+	}
+	st, body = agent.Do("POST", path("/tickets/%d/info-requests", ticket), map[string]any{
 		"to_user_id": e.uid("other@x.test"), "question": "Did you receive the refund?"})
 	expect(t, "create", st, body, 201)
 	req := decode[tasks.InfoRequest](t, body)
