@@ -30,6 +30,7 @@ import (
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
+	"github.com/atiende/atiende/server/internal/tasks"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/workflow"
 	"github.com/atiende/atiende/shared/api"
@@ -72,6 +73,8 @@ type App struct {
 	SLA *sla.Service
 	// Notify renders, queues and sends email, and keeps mail preferences and watchers.
 	Notify *notify.Service
+	// Tasks runs tasks on tickets, the daily digest of overdue tasks and information requests.
+	Tasks *tasks.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -145,6 +148,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	} else {
 		a.Attachments = attachments.NewDisk(cfg.AttachmentsDir)
 	}
+	if cfg.DeskTimeZone == nil {
+		if cfg.DeskTimeZone, err = time.LoadLocation(DefaultDeskTimeZone); err != nil {
+			a.closeStores()
+			return nil, fmt.Errorf("app: desk time zone: %w", err)
+		}
+		a.Config.DeskTimeZone = cfg.DeskTimeZone
+	}
+	a.Tasks = &tasks.Service{DB: a.DB.Bun, Tickets: a.Tickets, Notifier: a.Automation, Files: a.Attachments,
+		MaxFileBytes: cfg.AttachmentMaxBytes, PublicURL: cfg.PublicURL, TimeZone: cfg.DeskTimeZone}
+	jobs.Register(a.Jobs, &tasks.DigestWorker{Service: a.Tasks})
+	a.Jobs.Periodic = append(a.Jobs.Periodic, a.Tasks.PeriodicDigest())
 	a.Hub = live.NewHub()
 	a.Hub.Active = func(ctx context.Context, uid int64) (bool, error) {
 		_, ok, err := a.People.ActiveSubject(ctx, uid)
@@ -168,6 +182,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Notify.Hook)
 	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.Notify.CommentHook)
 	jobs.Register(a.Jobs, &notify.SendWorker{Service: a.Notify})
+	// Outsiders' links and the digest of overdue tasks go out by email, with the same origin as every mail.
+	a.Tasks.Mailer = a.Notify
+	a.Tasks.PublicURL = mailOrigin(cfg)
 	a.Fiber = a.router()
 	return a, nil
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // time zones even where the system has no zoneinfo
 
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/notify"
@@ -45,7 +46,13 @@ type Config struct {
 
 	// SMTP is where email is sent; nil (SMTP_HOST empty) keeps every mail in the mail log unsent.
 	SMTP *notify.SMTPConfig
+	// DeskTimeZone is the desk's time zone (DESK_TIME_ZONE, default America/Bogota): the daily digest of
+	// overdue tasks goes out at 07:00 there. Nil (a Config built in code) means the default.
+	DeskTimeZone *time.Location
 }
+
+// DefaultDeskTimeZone is the desk's time zone unless DESK_TIME_ZONE says otherwise.
+const DefaultDeskTimeZone = "America/Bogota"
 
 // The attachment limits: the default and the most ATTACHMENT_MAX_BYTES may say.
 const (
@@ -153,6 +160,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.SMTP = smtpFromEnv(getenv, bad)
+	tz := str("DESK_TIME_ZONE", DefaultDeskTimeZone)
+	if loc, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+		bad("DESK_TIME_ZONE", fmt.Sprintf("%q is not an IANA time zone such as America/Bogota or Europe/Madrid", tz))
+	} else {
+		c.DeskTimeZone = loc
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
 	}

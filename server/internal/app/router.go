@@ -18,6 +18,7 @@ import (
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
+	"github.com/atiende/atiende/server/internal/tasks"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/web"
 	"github.com/atiende/atiende/server/internal/workflow"
@@ -79,6 +80,8 @@ func (a *App) router() *fiber.App {
 	auth.Handlers{Service: a.Auth}.Register(v1)
 	accountsAPI := accounts.Handlers{Service: a.Accounts, Subject: auth.Subject, PublicURL: a.Config.PublicURL}
 	accountsAPI.RegisterPublic(v1)
+	tasksAPI := tasks.Handlers{Service: a.Tasks, Subject: auth.Subject, Limiter: a.Auth}
+	tasksAPI.RegisterPublic(v1)
 
 	private := v1.Group("", auth.Require())
 	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
@@ -92,6 +95,7 @@ func (a *App) router() *fiber.App {
 	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
 	sla.Handlers{Service: a.SLA, Subject: auth.Subject}.Register(private)
 	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
+	tasksAPI.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -19,6 +19,7 @@ const (
 	Conflict     Code = "conflict"
 	TooLarge     Code = "too_large"
 	RateLimited  Code = "rate_limited"
+	Gone         Code = "gone" // a link that expired or was revoked
 	Internal     Code = "internal"
 )
 

@@ -54,6 +54,7 @@ var statusOf = map[errs.Code]int{
 	errs.Conflict:     fiber.StatusConflict,
 	errs.TooLarge:     fiber.StatusRequestEntityTooLarge,
 	errs.RateLimited:  fiber.StatusTooManyRequests,
+	errs.Gone:         fiber.StatusGone,
 	errs.Internal:     fiber.StatusInternalServerError,
 }
 
