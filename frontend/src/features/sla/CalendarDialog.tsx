@@ -3,7 +3,7 @@
 // Client checks mirror the server's (inverted or overlapping intervals, days, names); the server's
 // field errors show next to their inputs.
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { slaApi } from '../../api/issue6-sla';
@@ -12,7 +12,7 @@ import { ModalDialog } from '../newTicket/ModalDialog';
 import { addInterval, calendarBody, calendarDraft, calendarPath, emptyCalendar, maxName, rowKey, timeZones, validateCalendar, weekdays } from './calendarForm';
 import type { CalendarDraft, HoursDraft } from './calendarForm';
 import { useSlaErrors } from './errors';
-import { FieldError, SelectInput, TextInput } from './Field';
+import { FieldError, focusFirstInvalid, SelectInput, TextInput } from './Field';
 import { calendarsKey } from './useSlaData';
 
 export function CalendarDialog({ calendar, onClose }: { calendar: SLACalendar | null; onClose: () => void }) {
@@ -21,13 +21,18 @@ export function CalendarDialog({ calendar, onClose }: { calendar: SLACalendar | 
   const [d, setD] = useState<CalendarDraft>(() => (calendar ? calendarDraft(calendar) : emptyCalendar()));
   const [saving, setSaving] = useState(false);
   const errs = useSlaErrors(t);
+  const formRef = useRef<HTMLFormElement>(null);
   const zones = useMemo(() => timeZones(), []);
   const set = (patch: Partial<CalendarDraft>) => setD((x) => ({ ...x, ...patch }));
   const name = calendar ? (i18n.language === 'en' ? calendar.name.en : calendar.name.es) : '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (saving || !errs.check(validateCalendar(d, zones))) return;
+    if (saving) return;
+    if (!errs.check(validateCalendar(d, zones))) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
     setSaving(true);
     try {
       if (calendar) await slaApi.updateCalendar(calendar.id, calendarBody(d, calendar.version));
@@ -36,6 +41,7 @@ export function CalendarDialog({ calendar, onClose }: { calendar: SLACalendar | 
       onClose();
     } catch (err) {
       errs.failed(err, (p) => calendarPath(d, p));
+      focusFirstInvalid(formRef.current);
     } finally {
       setSaving(false);
     }
@@ -47,7 +53,7 @@ export function CalendarDialog({ calendar, onClose }: { calendar: SLACalendar | 
 
   return (
     <ModalDialog titleId="sla-calendar-title" onClose={onClose} testid="sla-calendar-dialog" className="modal--wide">
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate>
         <div className="modal__head">
           <h2 id="sla-calendar-title" className="modal__title">
             {calendar ? t('sla.admin.calendars.edit', { name }) : t('sla.admin.calendars.new')}
@@ -73,46 +79,23 @@ export function CalendarDialog({ calendar, onClose }: { calendar: SLACalendar | 
                 return (
                   <li key={wd} className="sla-day" data-testid={`sla-day-${wd}`}>
                     <span className="sla-day__name">{day}</span>
-                    {rows.length === 0 && <span className="sla-day__closed">{t('sla.admin.fields.closed')}</span>}
-                    {rows.map(({ h, i }) => (
-                      <span key={h.key} className="sla-interval" data-testid={`sla-interval-${i}`}>
-                        <TextInput
-                          id={`sla-h-${h.key}-start`}
-                          label={t('sla.admin.fields.start')}
-                          testid={`sla-interval-${i}-start`}
-                          placeholder="08:00"
-                          inputMode="numeric"
-                          maxLength={5}
-                          value={h.start}
-                          onChange={(v) => setHour(h.key, { start: v })}
-                          error={errs.errorOf(`hours[${i}].start`)}
+                    <div className="sla-day__intervals">
+                      {rows.length === 0 && <span className="sla-day__closed">{t('sla.admin.fields.closed')}</span>}
+                      {rows.map(({ h, i }) => (
+                        <IntervalRow
+                          key={h.key}
+                          h={h}
+                          index={i}
+                          day={day}
+                          errors={[errs.errorOf(`hours[${i}].start`), errs.errorOf(`hours[${i}].end`), errs.errorOf(`hours[${i}].weekday`)]}
+                          onChange={(patch) => setHour(h.key, patch)}
+                          onRemove={() => set({ hours: d.hours.filter((x) => x.key !== h.key) })}
                         />
-                        <TextInput
-                          id={`sla-h-${h.key}-end`}
-                          label={t('sla.admin.fields.end')}
-                          testid={`sla-interval-${i}-end`}
-                          placeholder="18:00"
-                          inputMode="numeric"
-                          maxLength={5}
-                          value={h.end}
-                          onChange={(v) => setHour(h.key, { end: v })}
-                          error={errs.errorOf(`hours[${i}].end`)}
-                        />
-                        <button
-                          type="button"
-                          className="btn btn--ghost btn--small rule-row__remove"
-                          data-testid={`sla-interval-${i}-remove`}
-                          aria-label={t('sla.admin.fields.removeInterval', { day, from: h.start, to: h.end })}
-                          onClick={() => set({ hours: d.hours.filter((x) => x.key !== h.key) })}
-                        >
-                          ×
-                        </button>
-                        <FieldError id={`sla-h-${h.key}-weekday-error`} text={errs.errorOf(`hours[${i}].weekday`)} />
-                      </span>
-                    ))}
-                    <button type="button" className="btn btn--small" data-testid={`sla-add-interval-${wd}`} aria-label={t('sla.admin.fields.addInterval', { day })} onClick={() => set({ hours: addInterval(d.hours, wd) })}>
-                      +
-                    </button>
+                      ))}
+                      <button type="button" className="btn btn--small sla-day__add" data-testid={`sla-add-interval-${wd}`} aria-label={t('sla.admin.fields.addInterval', { day })} onClick={() => set({ hours: addInterval(d.hours, wd) })}>
+                        +
+                      </button>
+                    </div>
                   </li>
                 );
               })}
@@ -178,5 +161,63 @@ export function CalendarDialog({ calendar, onClose }: { calendar: SLACalendar | 
         </div>
       </form>
     </ModalDialog>
+  );
+}
+
+/** IntervalRow is one business-hours interval: "08:00 – 12:00 ×", its errors under it. */
+function IntervalRow({ h, index, day, errors, onChange, onRemove }: { h: HoursDraft; index: number; day: string; errors: (string | undefined)[]; onChange: (patch: Partial<HoursDraft>) => void; onRemove: () => void }) {
+  const { t } = useTranslation();
+  const id = `sla-h-${h.key}`;
+  const [startError, endError, dayError] = errors;
+  const shown = [startError, endError, dayError].filter((e): e is string => e !== undefined);
+  const errorId = shown.length > 0 ? `${id}-error` : undefined;
+  return (
+    <div className="sla-interval" data-testid={`sla-interval-${index}`}>
+      <label htmlFor={`${id}-start`} className="visually-hidden">
+        {`${day}, ${t('sla.admin.fields.start')}`}
+      </label>
+      <input
+        id={`${id}-start`}
+        className="input"
+        inputMode="numeric"
+        maxLength={5}
+        placeholder="08:00"
+        data-testid={`sla-interval-${index}-start`}
+        value={h.start}
+        aria-invalid={startError !== undefined}
+        aria-describedby={errorId}
+        onChange={(e) => onChange({ start: e.target.value })}
+      />
+      <span aria-hidden="true">–</span>
+      <label htmlFor={`${id}-end`} className="visually-hidden">
+        {`${day}, ${t('sla.admin.fields.end')}`}
+      </label>
+      <input
+        id={`${id}-end`}
+        className="input"
+        inputMode="numeric"
+        maxLength={5}
+        placeholder="18:00"
+        data-testid={`sla-interval-${index}-end`}
+        value={h.end}
+        aria-invalid={endError !== undefined}
+        aria-describedby={errorId}
+        onChange={(e) => onChange({ end: e.target.value })}
+      />
+      <button
+        type="button"
+        className="btn btn--ghost btn--small rule-row__remove"
+        data-testid={`sla-interval-${index}-remove`}
+        aria-label={t('sla.admin.fields.removeInterval', { day, from: h.start, to: h.end })}
+        onClick={onRemove}
+      >
+        ×
+      </button>
+      {errorId !== undefined && (
+        <p id={errorId} className="field__error sla-interval__error">
+          {[...new Set(shown)].join(' ')}
+        </p>
+      )}
+    </div>
   );
 }

@@ -87,3 +87,9 @@ export function SelectInput({ id, label, value, options, onChange, error, testid
     </div>
   );
 }
+
+/** focusFirstInvalid moves the focus to the first input marked invalid, once the errors are drawn,
+ * so a refused form shows what to fix even when it lies out of view. */
+export function focusFirstInvalid(form: HTMLFormElement | null): void {
+  setTimeout(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
+}

@@ -3,7 +3,7 @@
 // share, the calendar, the statuses that pause the clocks, and the escalations. Client checks first,
 // then the server's field errors next to each input.
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { slaApi } from '../../api/issue6-sla';
@@ -11,7 +11,7 @@ import type { SLACalendar, SLAPolicy } from '../../api/issue6-sla';
 import { ModalDialog } from '../newTicket/ModalDialog';
 import { IdMultiSelect } from '../roles/IdMultiSelect';
 import { useSlaErrors } from './errors';
-import { FieldError, SelectInput, TextInput } from './Field';
+import { FieldError, focusFirstInvalid, SelectInput, TextInput } from './Field';
 import { emptyPolicy, escalationActions, escalationClocks, escalationOns, maxName, newEscalation, policyBody, policyDraft, policyPath, validatePolicy } from './policyForm';
 import type { EscalationDraft, PolicyDraft } from './policyForm';
 import { policiesKey, useSlaChoices } from './useSlaData';
@@ -23,13 +23,18 @@ export function PolicyDialog({ policy, calendars, onClose }: { policy: SLAPolicy
   const [d, setD] = useState<PolicyDraft>(() => (policy ? policyDraft(policy) : emptyPolicy()));
   const [saving, setSaving] = useState(false);
   const errs = useSlaErrors(t);
+  const formRef = useRef<HTMLFormElement>(null);
   const set = (patch: Partial<PolicyDraft>) => setD((x) => ({ ...x, ...patch }));
   const en = i18n.language === 'en';
   const policyName = policy ? (en ? policy.name.en : policy.name.es) : '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (saving || !errs.check(validatePolicy(d))) return;
+    if (saving) return;
+    if (!errs.check(validatePolicy(d))) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
     setSaving(true);
     try {
       if (policy) await slaApi.updatePolicy(policy.id, policyBody(d, policy.version));
@@ -38,6 +43,7 @@ export function PolicyDialog({ policy, calendars, onClose }: { policy: SLAPolicy
       onClose();
     } catch (err) {
       errs.failed(err, (p) => policyPath(d, p));
+      focusFirstInvalid(formRef.current);
     } finally {
       setSaving(false);
     }
@@ -48,7 +54,7 @@ export function PolicyDialog({ policy, calendars, onClose }: { policy: SLAPolicy
 
   return (
     <ModalDialog titleId="sla-policy-title" onClose={onClose} testid="sla-policy-dialog" className="modal--wide">
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <form ref={formRef} onSubmit={(e) => void submit(e)} noValidate>
         <div className="modal__head">
           <h2 id="sla-policy-title" className="modal__title">
             {policy ? t('sla.admin.policies.edit', { name: policyName }) : t('sla.admin.policies.new')}

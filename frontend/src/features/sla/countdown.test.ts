@@ -63,7 +63,7 @@ describe('countdown state', () => {
     expect(soon.label).toContain('sla.label.atRisk');
 
     const paused = slaView(running({ state: 'paused', due_at: null, at_risk_at: null, remaining_s: 1800, paused_by: 4 }), t0, fakeT, statuses);
-    expect(paused).toMatchObject({ state: 'paused', text: '30m', icon: '⏸' });
+    expect(paused).toMatchObject({ state: 'paused', text: '30m', icon: '‖' });
     expect(paused.label).toContain('"status":"Waiting for customer"');
 
     const met = slaView(running({ state: 'met', due_at: at(100) }), t0 + 999_000, fakeT);

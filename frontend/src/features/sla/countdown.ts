@@ -76,7 +76,7 @@ export interface SlaView {
   seconds: number;
 }
 
-const icons: Record<SLAState, string> = { on_track: '◷', at_risk: '⚠', breached: '✕', paused: '⏸', met: '✓' };
+const icons: Record<SLAState, string> = { on_track: '◷', at_risk: '⚠', breached: '✕', paused: '‖', met: '✓' };
 
 /**
  * slaView describes a clock at `now`. statusName names the status that pauses it (from the catalog,

@@ -17,7 +17,7 @@ export function useCalendars() {
 
 export interface SlaChoices {
   priorities: IdOption[];
-  /** categories: top-level ones and their subcategories ("Parent / Child"). */
+  /** categories: the top-level ones (a ticket's category; its subcategory lies under it). */
   categories: IdOption[];
   queues: IdOption[];
   channels: IdOption[];
@@ -27,11 +27,9 @@ export interface SlaChoices {
 export function useSlaChoices(): SlaChoices {
   const c = useCatalogs().data;
   const label = useLabel();
-  const cats = c?.categories ?? [];
-  const parent = new Map(cats.map((x) => [x.id, x]));
   return {
     priorities: (c?.priorities ?? []).map((x) => ({ id: x.id, label: label(x) })),
-    categories: cats.map((x) => ({ id: x.id, label: x.parent_id === null ? label(x) : `${label(parent.get(x.parent_id))} / ${label(x)}` })),
+    categories: (c?.categories ?? []).filter((x) => x.parent_id === null).map((x) => ({ id: x.id, label: label(x) })),
     queues: (c?.queues ?? []).map((x) => ({ id: x.id, label: label(x) })),
     channels: (c?.channels ?? []).map((x) => ({ id: x.id, label: label(x) })),
     statuses: (c?.statuses ?? []).map((x) => ({ id: x.id, label: label(x) })),

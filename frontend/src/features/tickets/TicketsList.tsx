@@ -140,14 +140,14 @@ const Row = memo(function Row({ card, maps, label, now, lang, unassigned, select
           '—'
         )}
       </td>
-      <td className="tickets-cell tickets-cell--queue">{card.queue_id === null ? '—' : label(maps.queues.get(card.queue_id)) || '—'}</td>
-      <td className={`tickets-cell tickets-cell--assignee${card.assignee ? '' : ' tickets-cell--muted'}`}>{card.assignee?.name ?? unassigned}</td>
-      <td className="tickets-cell tickets-cell--requester">{card.requester?.name ?? '—'}</td>
-      <td className="tickets-cell tickets-cell--channel">{card.channel_id === null ? '—' : label(maps.channels.get(card.channel_id)) || '—'}</td>
       {/* SLA (issue 6): the clock's countdown. */}
       <td className="tickets-cell tickets-cell--sla">
         <SlaBadge sla={card.sla} />
       </td>
+      <td className="tickets-cell tickets-cell--queue">{card.queue_id === null ? '—' : label(maps.queues.get(card.queue_id)) || '—'}</td>
+      <td className={`tickets-cell tickets-cell--assignee${card.assignee ? '' : ' tickets-cell--muted'}`}>{card.assignee?.name ?? unassigned}</td>
+      <td className="tickets-cell tickets-cell--requester">{card.requester?.name ?? '—'}</td>
+      <td className="tickets-cell tickets-cell--channel">{card.channel_id === null ? '—' : label(maps.channels.get(card.channel_id)) || '—'}</td>
       <td className="tickets-cell tickets-cell--created">
         <TimeCell iso={card.created_at} now={now} lang={lang} />
       </td>
@@ -325,6 +325,10 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
                 <th scope="col" className="tickets-th">
                   {t('ticket.fields.priority_id')}
                 </th>
+                {/* SLA (issue 6): display only; the list API has no SLA sort. */}
+                <th scope="col" className="tickets-th tickets-th--sla">
+                  {t('sla.column')}
+                </th>
                 <th scope="col" className="tickets-th tickets-th--queue">
                   {t('ticket.fields.queue_id')}
                 </th>
@@ -336,10 +340,6 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
                 </th>
                 <th scope="col" className="tickets-th tickets-th--channel">
                   {t('ticket.fields.channel_id')}
-                </th>
-                {/* SLA (issue 6): display only; the list API has no SLA sort. */}
-                <th scope="col" className="tickets-th tickets-th--sla">
-                  {t('sla.column')}
                 </th>
                 <SortHeader column="created" sort={filters.sort} onSort={onSort}>
                   {t('tickets.table.created')}
