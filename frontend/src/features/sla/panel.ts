@@ -13,6 +13,12 @@ export function refreshesSla(msg: LiveChange, ticketId: number): boolean {
   return msg.name === 'ticket.sla' || msg.name === 'ticket.updated' || msg.name === 'ticket.moved';
 }
 
+/** slaRevision names a card's clock as it stands, so views keyed by it (the ticket's history) refetch
+ * when the clock alone changes: a pause, a breach, a recalculation (the ticket's version stays). */
+export function slaRevision(sla: SLAInfo | null | undefined): string {
+  return sla ? `${sla.clock}:${sla.state}:${sla.due_at ?? ''}` : '';
+}
+
 /** clockInfo is a panel clock as the card's clock. */
 export function clockInfo(c: TicketSLAClock): SLAInfo {
   const state = c.paused && c.state !== 'met' && c.state !== 'breached' ? 'paused' : c.state;

@@ -10,6 +10,7 @@ import { DetailStore } from '../tickets/detailStore';
 import { noFilters as noListFilters } from '../tickets/filters';
 import { applyLive, fromList } from '../tickets/listState';
 import { detail, event, list } from '../tickets/testing';
+import { refreshesSla, slaRevision } from './panel';
 import { workWithSla } from './slaPatch';
 
 const onTrack: SLAInfo = { clock: 'first_response', state: 'on_track', due_at: '2026-12-04T14:00:00Z', at_risk_at: '2026-12-04T13:30:00Z', remaining_s: 7200, paused_by: null };
@@ -117,5 +118,16 @@ describe('ticket.sla on My work', () => {
     ]);
     expect(a.wip).toEqual(w.wip);
     expect(workWithSla(w, card({ id: 8, sla: breached }))).toBe(w);
+  });
+});
+
+describe('the ticket page follows the clock', () => {
+  it('refetches the SLA panel on changes of this ticket only, and the history when the clock alone changed', () => {
+    expect(refreshesSla(slaEvent(5, card({ id: 1 })), 1)).toBe(true);
+    expect(refreshesSla(event(5, 'ticket.updated', card({ id: 1 })), 1)).toBe(true);
+    expect(refreshesSla(event(5, 'ticket.commented', card({ id: 1 })), 1)).toBe(false);
+    expect(refreshesSla(slaEvent(5, card({ id: 2 })), 1)).toBe(false);
+    expect(slaRevision(onTrack)).not.toBe(slaRevision(breached));
+    expect(slaRevision({ ...onTrack, remaining_s: 1 })).toBe(slaRevision(onTrack));
   });
 });

@@ -21,7 +21,7 @@ import { gateOf } from './gating';
 import { HistoryTab } from './HistoryTab';
 import { LinksTab } from './LinksTab';
 import { QueueMenu } from '../queues/QueueMenu';
-import { refreshesSla, slaKey } from '../sla/panel';
+import { refreshesSla, slaKey, slaRevision } from '../sla/panel';
 import { SlaBadge } from '../sla/SlaBadge';
 import { SlaPanel } from '../sla/SlaPanel';
 import { presenceText } from './presence';
@@ -315,7 +315,7 @@ function TicketView({ id }: { id: number }) {
                 />
               </>
             )}
-            {tab === 'history' && <HistoryTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lookups={lk.lookups} />}
+            {tab === 'history' && <HistoryTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}:${slaRevision(ticket.sla)}`} lookups={lk.lookups} />}
             {tab === 'attachments' && <AttachmentsTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lang={lk.lang} />}
             {tab === 'links' && <LinksTab ticket={ticket} store={store} />}
           </div>
