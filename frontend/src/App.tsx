@@ -27,6 +27,8 @@ const WorkPage = lazy(() => import('./features/queues/WorkPage'));
 const DefaultManagersPage = lazy(() => import('./features/queues/DefaultManagersPage'));
 const RulesPage = lazy(() => import('./features/automation/RulesPage'));
 const MacrosPage = lazy(() => import('./features/automation/MacrosPage'));
+// SLA policies and calendars (issue 6).
+const SlaAdminPage = lazy(() => import('./features/sla/SlaAdminPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -178,6 +180,15 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <MacrosPage />
+                  </Suspense>
+                }
+              />
+              {/* SLA policies and calendars (issue 6). */}
+              <Route
+                path="admin/sla"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <SlaAdminPage />
                   </Suspense>
                 }
               />

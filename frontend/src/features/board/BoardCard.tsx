@@ -3,6 +3,7 @@ import { CSS } from '@dnd-kit/utilities';
 import type { CSSProperties } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Card, Priority } from '../../api/types';
+import { SlaBadge } from '../sla/SlaBadge';
 import { formatAge } from './age';
 import { labelOf } from './catalog';
 
@@ -20,6 +21,8 @@ export function CardBody({ card, priority, now }: CardViewProps) {
     <>
       <div className="card__top">
         <span className="card__number">#{card.number}</span>
+        {/* SLA (issue 6): the clock's countdown, compact. */}
+        <SlaBadge sla={card.sla} compact />
         <time className="card__age" dateTime={card.created_at} title={created.toLocaleString(i18n.language)}>
           {formatAge(card.created_at, now, t)}
         </time>

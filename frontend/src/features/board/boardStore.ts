@@ -5,6 +5,7 @@ import { api } from '../../api/endpoints';
 import type { BoardQueryWithWorkflow } from '../../api/issue5';
 import type { Card, Conflict } from '../../api/types';
 import type { LiveChange } from '../../live/client';
+import { boardWithSla } from '../sla/slaPatch';
 import { appendPage, applyCard, findCard, fromBoard, moveLocal, removeCard } from './boardState';
 import type { BoardFilters, BoardState } from './boardState';
 
@@ -105,7 +106,10 @@ export class BoardStore {
     const board = this.snap.board;
     if (board === null) return;
     if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
-    else if (msg.ticket === null || msg.name === 'ticket.commented' || msg.name === 'catalog.changed' || msg.name === 'notification.created' || msg.name === 'ticket.sla') return;
+    // SLA (issue 6): a clock changed alone; only the held card's `sla` changes, whatever the version.
+    else if (msg.name === 'ticket.sla') {
+      if (msg.ticket !== null) this.setBoard(boardWithSla(board, msg.ticket));
+    } else if (msg.ticket === null || msg.name === 'ticket.commented' || msg.name === 'catalog.changed' || msg.name === 'notification.created') return;
     else if (this.filters.workflow && !board.known.has(msg.ticket.id) && !this.versions.has(msg.ticket.workflow_version_id ?? -1)) {
       // Filtered by workflow, a ticket of a version the board has not seen may belong to another
       // workflow: the server decides, on a reload.

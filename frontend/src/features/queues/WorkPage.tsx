@@ -13,6 +13,8 @@ import { formatAge } from '../board/age';
 import { useSession } from '../auth/session';
 import { byId, useCatalogs, useLabel } from '../catalog/useCatalogs';
 import { useLiveStatus } from '../layout/liveStatus';
+import { SlaBadge } from '../sla/SlaBadge';
+import { slaCardOf, workWithSla } from '../sla/slaPatch';
 import { QueueOpDialog } from './QueueOpDialog';
 import { membersByQueue, movesWork, throttle } from './work';
 
@@ -63,7 +65,10 @@ export default function WorkPage() {
     after,
     topics,
     onChange: (msg) => {
-      if (movesWork(msg)) refetch.call();
+      // SLA (issue 6): a clock changed alone; replace it on the card held, no refetch.
+      const slaCard = slaCardOf(msg);
+      if (slaCard !== null) qc.setQueryData<Work>(workKey, (w) => (w === undefined ? w : workWithSla(w, slaCard)));
+      else if (movesWork(msg)) refetch.call();
     },
     onReload: async () => {
       const seq = await api.liveSeq();
@@ -114,6 +119,8 @@ export default function WorkPage() {
       <span className="work-card__age" title={c.created_at}>
         {t('work.age', { age: formatAge(c.created_at, now, t) })}
       </span>
+      {/* SLA (issue 6): the clock's countdown. */}
+      <SlaBadge sla={c.sla} compact />
     </>
   );
 

@@ -21,6 +21,9 @@ import { gateOf } from './gating';
 import { HistoryTab } from './HistoryTab';
 import { LinksTab } from './LinksTab';
 import { QueueMenu } from '../queues/QueueMenu';
+import { refreshesSla, slaKey, slaRevision } from '../sla/panel';
+import { SlaBadge } from '../sla/SlaBadge';
+import { SlaPanel } from '../sla/SlaPanel';
 import { presenceText } from './presence';
 import { Description, TextField, TicketFields } from './TicketFields';
 import { lastListHref } from './ticketsStore';
@@ -92,6 +95,8 @@ function TicketView({ id }: { id: number }) {
   const onChange = (msg: LiveChange) => {
     if (msg.type === 'event' && msg.name === 'catalog.changed') void invalidateCatalogs(qc);
     store.applyLive(msg);
+    // SLA (issue 6): the panel follows the ticket's clock and changes.
+    if (refreshesSla(msg, id)) void qc.invalidateQueries({ queryKey: slaKey(id) });
   };
   const live = useLive({
     key: store,
@@ -262,6 +267,8 @@ function TicketView({ id }: { id: number }) {
               {lk.label(priority)}
             </span>
           )}
+          {/* SLA (issue 6): the clock the card shows, live. */}
+          <SlaBadge sla={ticket.sla} />
         </div>
         <div className="presence" data-testid="presence" aria-live="polite">
           {who.viewing !== null && <p className="presence__line">{who.viewing}</p>}
@@ -308,7 +315,7 @@ function TicketView({ id }: { id: number }) {
                 />
               </>
             )}
-            {tab === 'history' && <HistoryTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lookups={lk.lookups} />}
+            {tab === 'history' && <HistoryTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}:${slaRevision(ticket.sla)}`} lookups={lk.lookups} />}
             {tab === 'attachments' && <AttachmentsTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lang={lk.lang} />}
             {tab === 'links' && <LinksTab ticket={ticket} store={store} />}
           </div>
@@ -319,6 +326,8 @@ function TicketView({ id }: { id: number }) {
             <QueueMenu ticket={ticket} onSaved={(saved) => store.adopt(saved)} />
             <TicketMacroButton ticketId={ticket.id} number={ticket.number} onApplied={() => void store.load().catch(() => undefined)} />
           </div>
+          {/* SLA (issue 6): the clocks, their due times and the state limit. */}
+          <SlaPanel ticketId={ticket.id} />
           <TicketFields store={store} ticket={ticket} lk={lk} />
           <dl className="ticket-meta">
             <dt>{t('tickets.table.created')}</dt>

@@ -11,6 +11,7 @@ import { useLive } from '../../live/useLive';
 import { ApplyMacroDialog } from '../automation/ApplyMacroDialog';
 import { pageSelection, selectPage, toggleSelected } from '../automation/macroResults';
 import { useCan } from '../auth/can';
+import { SlaBadge } from '../sla/SlaBadge';
 import { invalidateCatalogs } from '../catalog/useCatalogs';
 import type { Labelled } from '../catalog/useCatalogs';
 import { useLiveStatus } from '../layout/liveStatus';
@@ -138,6 +139,10 @@ const Row = memo(function Row({ card, maps, label, now, lang, unassigned, select
         ) : (
           '—'
         )}
+      </td>
+      {/* SLA (issue 6): the clock's countdown. */}
+      <td className="tickets-cell tickets-cell--sla">
+        <SlaBadge sla={card.sla} />
       </td>
       <td className="tickets-cell tickets-cell--queue">{card.queue_id === null ? '—' : label(maps.queues.get(card.queue_id)) || '—'}</td>
       <td className={`tickets-cell tickets-cell--assignee${card.assignee ? '' : ' tickets-cell--muted'}`}>{card.assignee?.name ?? unassigned}</td>
@@ -319,6 +324,10 @@ export function TicketsList({ searchKey, filters, meId, session, maps, label, on
                 </th>
                 <th scope="col" className="tickets-th">
                   {t('ticket.fields.priority_id')}
+                </th>
+                {/* SLA (issue 6): display only; the list API has no SLA sort. */}
+                <th scope="col" className="tickets-th tickets-th--sla">
+                  {t('sla.column')}
                 </th>
                 <th scope="col" className="tickets-th tickets-th--queue">
                   {t('ticket.fields.queue_id')}

@@ -203,11 +203,24 @@ export class DetailStore {
     const card = msg.ticket;
     const server = this.snap.server;
     if (card === null || server === null) return;
+    // SLA (issue 6): a clock changed alone; take its `sla` whatever the version, and nothing else.
+    if (msg.name === 'ticket.sla') {
+      if (card.id === this.id) this.adoptSla(card.sla);
+      return;
+    }
     const next = withCard(server, card);
     if (next === null) return;
     this.set({ server: next, ticket: this.shown(next) });
     this.scheduleRefetch();
   };
+
+  /** adoptSla replaces the ticket's SLA clock (a `ticket.sla` event), leaving every other field as it is. */
+  private adoptSla(sla: Card['sla']): void {
+    const server = this.snap.server;
+    if (server === null) return;
+    const next = { ...server, sla };
+    this.set({ server: next, ticket: this.shown(next) });
+  }
 
   /** addComments adds comments (the user's own reply, or live ones), each once. */
   addComments(more: readonly Comment[]): void {

@@ -5,6 +5,7 @@ import type { HistoryEntry, UserRef } from '../../api/types';
 import { editableFields } from './fields';
 import type { EditableField } from './fields';
 import { formatBytes, formatDateTime } from './format';
+import { slaHistoryText } from '../sla/history';
 
 /** CatalogField names the fields whose values are catalog ids. */
 export type CatalogField = 'status_id' | 'priority_id' | 'category_id' | 'subcategory_id' | 'channel_id' | 'queue_id';
@@ -73,6 +74,9 @@ export function fieldLabel(field: string, t: TFunction): string {
       return t('queues.history.label');
     case 'rule':
       return t('automation.history.label');
+    // SLA clocks (issue 6).
+    case 'sla':
+      return t('sla.history.label');
     default:
       return field;
   }
@@ -161,6 +165,10 @@ export function formatHistory(items: readonly HistoryEntry[], l: Lookups): Histo
         break;
       case 'rule':
         line.after = isRecord(e.after) && typeof e.after.name === 'string' ? e.after.name : '—';
+        break;
+      // SLA clocks (issue 6): a sentence per start, pause, recalculation, breach…
+      case 'sla':
+        line.after = slaHistoryText(e.after, l);
         break;
       default:
         line.before = formatValue(e.field, e.before, l);

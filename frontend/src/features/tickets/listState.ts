@@ -3,6 +3,7 @@
 // is only counted, for a "N new or changed — refresh" banner.
 import type { Card, TicketList } from '../../api/types';
 import type { LiveChange } from '../../live/client';
+import { listWithSla } from '../sla/slaPatch';
 import { compareBySort, matches } from './filters';
 import type { TicketFilters } from './filters';
 
@@ -95,6 +96,8 @@ export function applyLive(s: ListState, msg: LiveChange, ctx: ListContext): List
   }
   const card = msg.ticket;
   if (card === null || msg.name === 'catalog.changed') return { ...s, seq };
+  // SLA (issue 6): a clock changed alone; the row's `sla` is replaced in place, whatever the version.
+  if (msg.name === 'ticket.sla') return listWithSla(s, card, seq);
   const at = s.rows.findIndex((r) => r.id === card.id);
   if (at >= 0) {
     const row = s.rows[at];
