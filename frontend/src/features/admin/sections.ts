@@ -4,7 +4,7 @@ import { can } from '../auth/can';
 import { catalogKinds } from './kinds';
 
 export interface AdminSection {
-  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros';
+  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros' | 'mail-templates' | 'mail-log';
   to: string;
   /** perms: holding any of them opens the section. */
   perms: readonly string[];
@@ -21,6 +21,9 @@ export const adminSections: readonly AdminSection[] = [
   { key: 'default-managers', to: '/admin/default-managers', perms: ['catalog.manage'], label: 'queues.managers.section' },
   { key: 'rules', to: '/admin/rules', perms: ['catalog.manage'], label: 'automation.rules.section' },
   { key: 'macros', to: '/admin/macros', perms: ['catalog.manage'], label: 'automation.macros.section' },
+  // Email templates and the mail log (issue 6).
+  { key: 'mail-templates', to: '/admin/mail/templates', perms: ['mail.manage'], label: 'mail.templates.section' },
+  { key: 'mail-log', to: '/admin/mail/log', perms: ['mail.manage'], label: 'mail.log.section' },
 ];
 
 /** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */
