@@ -188,7 +188,7 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
             <textarea
               ref={bodyRef}
               id="mail-body"
-              className="input mail-editor__body"
+              className="textarea mail-editor__body"
               rows={14}
               maxLength={maxBody}
               value={d.body[lang]}

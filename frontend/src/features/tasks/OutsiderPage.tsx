@@ -137,7 +137,7 @@ function OutsiderForm({ token, onResult }: { token: string; onResult: (s: Outsid
       <label htmlFor="outsider-answer" className="outsider__h2">
         {t('tasks.outsider.answer')}
       </label>
-      <textarea id="outsider-answer" className="input" rows={6} maxLength={maxAnswer} value={body} data-testid="outsider-answer" onChange={(e) => setBody(e.target.value)} />
+      <textarea id="outsider-answer" className="textarea" rows={6} maxLength={maxAnswer} value={body} data-testid="outsider-answer" onChange={(e) => setBody(e.target.value)} />
       <FilePicker files={files} onChange={setFiles} disabled={busy} />
       {error !== null && (
         <p className="form-alert" role="alert" data-testid="outsider-form-error">

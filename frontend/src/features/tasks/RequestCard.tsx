@@ -75,7 +75,7 @@ export function AnswerForm({ id, onDone }: { id: number; onDone: () => void }) {
       <label htmlFor={`answer-${id}`} className="form-field__label">
         {t('tasks.requests.answer')}
       </label>
-      <textarea id={`answer-${id}`} className="input" rows={3} maxLength={maxAnswer} value={body} data-testid={`answer-${id}`} onChange={(e) => setBody(e.target.value)} />
+      <textarea id={`answer-${id}`} className="textarea" rows={3} maxLength={maxAnswer} value={body} data-testid={`answer-${id}`} onChange={(e) => setBody(e.target.value)} />
       <FilePicker files={files} onChange={setFiles} disabled={busy} />
       {error !== null && (
         <p className="form-alert" role="alert">
@@ -122,7 +122,7 @@ export function RequestCard({ r, staff, meId, now, onChanged }: CardProps) {
   return (
     <article className="request-card" data-testid={`request-${r.id}`}>
       <header className="request-card__head">
-        <span className="request-card__to">{t('tasks.requests.toWho', { who: to })}</span>
+        <span className="request-card__to">{meId !== null && r.to.user?.id === meId ? t('tasks.requests.toMe') : t('tasks.requests.toWho', { who: to })}</span>
         <RequestStatus status={r.status} />
         <span className="request-card__exp">
           {t('tasks.requests.expires', { at: formatDateTime(r.expires_at, i18n.language) })}
@@ -172,7 +172,7 @@ export function RequestCard({ r, staff, meId, now, onChanged }: CardProps) {
           <label htmlFor={`return-${r.id}`} className="form-field__label">
             {t('tasks.requests.returnWhat')}
           </label>
-          <textarea id={`return-${r.id}`} className="input" rows={2} maxLength={maxAnswer} value={note} data-testid={`return-note-${r.id}`} onChange={(e) => setNote(e.target.value)} />
+          <textarea id={`return-${r.id}`} className="textarea" rows={2} maxLength={maxAnswer} value={note} data-testid={`return-note-${r.id}`} onChange={(e) => setNote(e.target.value)} />
           <div className="request-card__actions">
             <button type="button" className="btn btn--small" onClick={() => setReturning(false)}>
               {t('tasks.cancel')}

@@ -102,15 +102,15 @@ export function RequestDialog({ ticketId, onClose }: { ticketId: number; onClose
               <FormField id="request-lang" label={t('tasks.requests.lang')}>
                 {(c) => (
                   <select {...c} className="input" value={d.lang} data-testid="request-lang" onChange={(e) => set({ lang: e.target.value === 'en' ? 'en' : 'es' })}>
-                    <option value="es">{t('lang.es')}</option>
-                    <option value="en">{t('lang.en')}</option>
+                    <option value="es">{t('tasks.requests.langs.es')}</option>
+                    <option value="en">{t('tasks.requests.langs.en')}</option>
                   </select>
                 )}
               </FormField>
             </>
           )}
           <FormField id="request-question" label={t('tasks.requests.question')} error={err('question')}>
-            {(c) => <textarea {...c} className="input" rows={4} maxLength={maxQuestion} value={d.question} data-testid="request-question" onChange={(e) => set({ question: e.target.value })} />}
+            {(c) => <textarea {...c} className="textarea" rows={4} maxLength={maxQuestion} value={d.question} data-testid="request-question" onChange={(e) => set({ question: e.target.value })} />}
           </FormField>
           <FormField id="request-days" label={t('tasks.requests.days')} error={err('days')} hint={t('tasks.requests.daysHint')}>
             {(c) => <input {...c} className="input mt-narrow" type="number" min={1} max={30} value={d.days} data-testid="request-days" onChange={(e) => set({ days: e.target.value })} />}

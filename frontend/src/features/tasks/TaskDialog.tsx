@@ -83,7 +83,7 @@ export function TaskDialog({ ticketId, task, onClose }: { ticketId: number; task
             {(c) => <input {...c} className="input" maxLength={maxTitle} value={d.title} data-testid="task-title" autoFocus onChange={(e) => set({ title: e.target.value })} />}
           </FormField>
           <FormField id="task-description" label={t('tasks.fields.description')} error={err('description', 'description')}>
-            {(c) => <textarea {...c} className="input" rows={3} maxLength={maxDescription} value={d.description} onChange={(e) => set({ description: e.target.value })} />}
+            {(c) => <textarea {...c} className="textarea" rows={3} maxLength={maxDescription} value={d.description} onChange={(e) => set({ description: e.target.value })} />}
           </FormField>
           <FormField id="task-assignee" label={t('tasks.fields.assignee')} error={server.assignee_id}>
             {(c) => (

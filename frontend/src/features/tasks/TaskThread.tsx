@@ -99,7 +99,7 @@ export function TaskThread({ task }: { task: Task }) {
         </label>
         <textarea
           id={`task-comment-${task.id}`}
-          className="input"
+          className="textarea"
           rows={2}
           maxLength={5000}
           placeholder={t('tasks.comments.placeholder')}

@@ -1,13 +1,25 @@
 // What issue 6 adds under a ticket: its email watchers, its tasks and its information requests.
-import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
 import { useCan } from '../auth/can';
 import { useSession } from '../auth/session';
 import { WatchersPanel } from '../mail/WatchersPanel';
 import { RequestsPanel } from './RequestsPanel';
 import { TasksPanel } from './TasksPanel';
 
-export function TicketWorkPanels({ ticketId }: { ticketId: number }) {
+/** revision changes whenever the ticket or its conversation does (live or reloaded): tasks and requests
+ * are recorded on the ticket, so a change there is the moment to read them again. */
+export function TicketWorkPanels({ ticketId, revision }: { ticketId: number; revision: string }) {
+  const qc = useQueryClient();
   const { data: me } = useSession();
+  const seen = useRef(revision);
+  useEffect(() => {
+    if (seen.current === revision) return;
+    seen.current = revision;
+    void qc.invalidateQueries({ queryKey: ['tasks', ticketId] });
+    void qc.invalidateQueries({ queryKey: ['info-requests', ticketId] });
+    void qc.invalidateQueries({ queryKey: ['watchers', ticketId] });
+  }, [qc, ticketId, revision]);
   const staff = useCan('ticket.comment_internal');
   const meId = me?.id ?? null;
   // Overdue marks and expiries move with the clock, once a minute is enough.

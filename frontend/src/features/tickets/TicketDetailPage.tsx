@@ -314,7 +314,7 @@ function TicketView({ id }: { id: number }) {
             {tab === 'links' && <LinksTab ticket={ticket} store={store} />}
           </div>
           {/* Watchers, tasks and information requests (issue 6). */}
-          <TicketWorkPanels ticketId={ticket.id} />
+          <TicketWorkPanels ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} />
         </div>
         <aside className="ticket-side" aria-label={t('ticket.fieldsLabel')}>
           {/* Queue operations and macros (issue 5, FQ). */}
