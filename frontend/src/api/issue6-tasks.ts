@@ -8,27 +8,24 @@ export interface Task {
   id: number;
   ticket_id: number;
   title: string;
-  description: string;
   assignee: UserRef | null;
   due_at: string | null;
   done: boolean;
   done_at: string | null;
-  created_by: number;
+  created_by: UserRef | null;
   created_at: string;
+  updated_at: string;
   version: number;
   comments_count: number;
   files_count: number;
-}
-
-/** MyTask is a task of GET /me/tasks; the ticket's number and subject come along when the server adds them. */
-export interface MyTask extends Task {
-  ticket_number?: number;
-  ticket_subject?: string;
+  ticket_number: number;
+  ticket_subject: string;
+  /** can_edit is false for an assignee who may only complete or reopen it. */
+  can_edit: boolean;
 }
 
 export interface NewTask {
   title: string;
-  description: string;
   assignee_id: number | null;
   due_at: string | null;
 }
@@ -40,18 +37,24 @@ export interface TaskPatch extends Partial<NewTask> {
 
 export interface TaskComment {
   id: number;
+  task_id: number;
   body: string;
   author: UserRef | null;
   created_at: string;
 }
 
+/** FileRef is a file of a task or of an answer; url is absent on the outsider page. */
 export interface FileRef {
   id: number;
   name: string;
+  content_type: string;
   size: number;
+  created_at: string;
+  url?: string;
 }
 
-export type InfoRequestStatus = 'open' | 'answered' | 'accepted' | 'returned' | 'revoked' | 'expired';
+/** A request sent back is open again, so there is no "returned" status. */
+export type InfoRequestStatus = 'open' | 'answered' | 'accepted' | 'revoked' | 'expired';
 
 export interface InfoMessage {
   id: number;
@@ -66,15 +69,16 @@ export interface InfoRequest {
   id: number;
   ticket_id: number;
   to: { user: UserRef | null; email: string; name: string };
+  lang: 'es' | 'en';
+  question: string;
   status: InfoRequestStatus;
   expires_at: string;
   messages: InfoMessage[];
-  created_by: number;
+  created_by: UserRef | null;
   created_at: string;
   version: number;
-  /** ticket_number and ticket_subject come with GET /me/info-requests. */
-  ticket_number?: number;
-  ticket_subject?: string;
+  ticket_number: number;
+  ticket_subject: string;
 }
 
 /** NewInfoRequest goes to a user in the app (to_user_id) or to an outsider (to_email, to_name, lang). */
@@ -87,12 +91,16 @@ export interface PublicInfoRequest {
   ticket_subject: string;
   question: string;
   thread: InfoMessage[];
-  status: InfoRequestStatus;
+  /** answered: under review, no second answer until it is sent back. */
+  status: 'open' | 'answered' | 'accepted';
   expires_at: string;
   lang: 'es' | 'en';
+  recipient_name: string;
 }
 
 type Items<T> = { items: T[] };
+/** Page is a keyset page; next is empty at the end. */
+type Page<T> = { items: T[]; next: string };
 
 /** answerForm is the multipart body of an answer: its text and up to five files. */
 export function answerForm(body: string, files: readonly File[]): FormData {
@@ -106,8 +114,9 @@ export const tasksApi = {
   tasks: (ticketId: number, signal?: AbortSignal) => request<Items<Task>>('GET', `/tickets/${ticketId}/tasks`, undefined, signal),
   createTask: (ticketId: number, body: NewTask) => request<Task>('POST', `/tickets/${ticketId}/tasks`, body),
   updateTask: (id: number, body: TaskPatch) => request<Task>('PATCH', `/tasks/${id}`, body),
-  deleteTask: (id: number) => request<void>('DELETE', `/tasks/${id}`),
-  taskComments: (id: number, signal?: AbortSignal) => request<Items<TaskComment> & { files?: FileRef[] }>('GET', `/tasks/${id}/comments`, undefined, signal),
+  deleteTask: (id: number, version: number) => request<void>('DELETE', withQuery(`/tasks/${id}`, { version })),
+  taskComments: (id: number, signal?: AbortSignal) => request<Items<TaskComment>>('GET', `/tasks/${id}/comments`, undefined, signal),
+  taskFiles: (id: number, signal?: AbortSignal) => request<Items<FileRef>>('GET', `/tasks/${id}/files`, undefined, signal),
   addTaskComment: (id: number, body: string) => request<TaskComment>('POST', `/tasks/${id}/comments`, { body }),
   uploadTaskFile: (id: number, file: File) => {
     const form = new FormData();
@@ -115,11 +124,12 @@ export const tasksApi = {
     return upload<FileRef>(`/tasks/${id}/files`, form);
   },
   taskFileUrl: (id: number) => `${apiBase}/task-files/${id}`,
-  myTasks: (signal?: AbortSignal) => request<Items<MyTask>>('GET', withQuery('/me/tasks', { open: true }), undefined, signal),
+  infoFileUrl: (id: number) => `${apiBase}/info-request-files/${id}`,
+  myTasks: (signal?: AbortSignal) => request<Page<Task>>('GET', withQuery('/me/tasks', { open: true }), undefined, signal),
 
   infoRequests: (ticketId: number, signal?: AbortSignal) => request<Items<InfoRequest>>('GET', `/tickets/${ticketId}/info-requests`, undefined, signal),
   createInfoRequest: (ticketId: number, body: NewInfoRequest) => request<InfoRequest>('POST', `/tickets/${ticketId}/info-requests`, body),
-  myInfoRequests: (signal?: AbortSignal) => request<Items<InfoRequest>>('GET', withQuery('/me/info-requests', { open: true }), undefined, signal),
+  myInfoRequests: (signal?: AbortSignal) => request<Page<InfoRequest>>('GET', withQuery('/me/info-requests', { open: true }), undefined, signal),
   acceptInfoRequest: (id: number) => request<InfoRequest>('POST', `/info-requests/${id}/accept`),
   returnInfoRequest: (id: number, body: string) => request<InfoRequest>('POST', `/info-requests/${id}/return`, { body }),
   revokeInfoRequest: (id: number) => request<InfoRequest>('POST', `/info-requests/${id}/revoke`),

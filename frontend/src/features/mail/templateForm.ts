@@ -4,7 +4,7 @@ import type { Errors } from '../automation/ruleForm';
 import type { Localized, MailLang, MailTemplate, MailTemplateUpdate } from '../../api/issue6-mail';
 
 export const mailLangs: readonly MailLang[] = ['es', 'en'];
-export const maxSubject = 300;
+export const maxSubject = 250;
 export const maxBody = 20000;
 
 export interface TemplateDraft {

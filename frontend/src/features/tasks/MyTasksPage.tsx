@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { tasksApi } from '../../api/issue6-tasks';
-import type { MyTask } from '../../api/issue6-tasks';
+import type { Task } from '../../api/issue6-tasks';
 import { useSession } from '../auth/session';
 import { formatDateTime } from '../tickets/format';
 import { RequestCard } from './RequestCard';
@@ -28,7 +28,7 @@ export default function MyTasksPage() {
   const reqs = useQuery({ queryKey: myRequestsKey, queryFn: ({ signal }) => tasksApi.myInfoRequests(signal) });
   const [message, setMessage] = useState<string | null>(null);
 
-  const complete = async (task: MyTask) => {
+  const complete = async (task: Task) => {
     setMessage(null);
     try {
       await tasksApi.updateTask(task.id, { done: true, version: task.version });
@@ -73,7 +73,7 @@ export default function MyTasksPage() {
                       {task.title}
                     </Link>
                     <span className="task-row__meta">
-                      {task.ticket_number !== undefined ? `#${task.ticket_number} ${task.ticket_subject ?? ''}` : t('tasks.my.ticket', { id: task.ticket_id })}
+                      {`#${task.ticket_number} ${task.ticket_subject}`}
                       {task.due_at !== null && (
                         <>
                           {' · '}
@@ -106,7 +106,7 @@ export default function MyTasksPage() {
           requests.map((r) => (
             <div key={r.id} className="my-work__request">
               <Link to={`/tickets/${r.ticket_id}`} className="my-work__ticket">
-                {r.ticket_number !== undefined ? `#${r.ticket_number} ${r.ticket_subject ?? ''}` : t('tasks.my.ticket', { id: r.ticket_id })}
+                {`#${r.ticket_number} ${r.ticket_subject}`}
               </Link>
               <RequestCard r={r} staff={false} meId={me?.id ?? null} now={now} onChanged={() => void qc.invalidateQueries({ queryKey: myRequestsKey })} />
             </div>

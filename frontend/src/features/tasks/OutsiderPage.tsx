@@ -25,6 +25,8 @@ export default function OutsiderPage() {
     staleTime: Infinity,
   });
   const [sent, setSent] = useState<OutsiderState | 'sent' | null>(null);
+  // The moment the page opened: whether the link has run out is judged against it (the server judges again).
+  const [openedAt] = useState(() => Date.now());
   const langSet = useRef(false);
   const lang = q.data?.kind === 'ready' ? q.data.request.lang : null;
   useEffect(() => {
@@ -50,6 +52,7 @@ export default function OutsiderPage() {
         <p className="outsider__ticket" data-testid="outsider-ticket">
           {t('tasks.outsider.ticket', { number: r.ticket_number })} <strong>{r.ticket_subject}</strong>
         </p>
+        {r.recipient_name !== '' && <p className="outsider__hello">{t('tasks.outsider.hello', { name: r.recipient_name })}</p>}
         <section aria-labelledby="outsider-question" className="outsider__question">
           <h2 id="outsider-question" className="outsider__h2">
             {t('tasks.outsider.question')}
@@ -65,7 +68,7 @@ export default function OutsiderPage() {
             <RequestThread messages={r.thread} lang={i18n.language} />
           </section>
         )}
-        {outsiderMayAnswer(r, Date.now()) ? (
+        {outsiderMayAnswer(r, openedAt) ? (
           <OutsiderForm token={token} onResult={setSent} />
         ) : (
           <p className="form-alert form-alert--warn" data-testid="outsider-closed">

@@ -24,7 +24,14 @@ export function RequestThread({ messages, lang }: { messages: readonly InfoMessa
             <ul className="request-thread__files">
               {m.files.map((f) => (
                 <li key={f.id}>
-                  {f.name} <span className="file-drop__size">{formatBytes(f.size, lang)}</span>
+                  {f.url !== undefined ? (
+                    <a href={f.url} download>
+                      {f.name}
+                    </a>
+                  ) : (
+                    f.name
+                  )}{' '}
+                  <span className="file-drop__size">{formatBytes(f.size, lang)}</span>
                 </li>
               ))}
             </ul>
@@ -128,6 +135,9 @@ export function RequestCard({ r, staff, meId, now, onChanged }: CardProps) {
           {t('tasks.requests.expires', { at: formatDateTime(r.expires_at, i18n.language) })}
         </span>
       </header>
+      <p className="request-card__question" data-testid={`request-question-${r.id}`}>
+        {r.question}
+      </p>
       <RequestThread messages={r.messages} lang={i18n.language} />
       {mayAnswer(r, meId, now) && <AnswerForm id={r.id} onDone={onChanged} />}
       {actions.length > 0 && (

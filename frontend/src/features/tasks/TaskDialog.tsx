@@ -10,7 +10,7 @@ import type { Task } from '../../api/issue6-tasks';
 import { useAssignees } from '../board/catalog';
 import { FormField } from '../newTicket/FormField';
 import { ModalDialog } from '../newTicket/ModalDialog';
-import { conflictTask, emptyTask, maxDescription, maxTitle, taskBody, taskDraft, validateTask } from './tasks';
+import { conflictTask, emptyTask, maxTitle, taskBody, taskDraft, validateTask } from './tasks';
 import type { TaskDraft, TaskErrors } from './tasks';
 
 export const tasksKey = (ticketId: number) => ['tasks', ticketId] as const;
@@ -81,9 +81,6 @@ export function TaskDialog({ ticketId, task, onClose }: { ticketId: number; task
           )}
           <FormField id="task-title" label={t('tasks.fields.title')} error={err('title', 'title')}>
             {(c) => <input {...c} className="input" maxLength={maxTitle} value={d.title} data-testid="task-title" autoFocus onChange={(e) => set({ title: e.target.value })} />}
-          </FormField>
-          <FormField id="task-description" label={t('tasks.fields.description')} error={err('description', 'description')}>
-            {(c) => <textarea {...c} className="textarea" rows={3} maxLength={maxDescription} value={d.description} onChange={(e) => set({ description: e.target.value })} />}
           </FormField>
           <FormField id="task-assignee" label={t('tasks.fields.assignee')} error={server.assignee_id}>
             {(c) => (

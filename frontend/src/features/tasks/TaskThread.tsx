@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { tasksApi } from '../../api/issue6-tasks';
-import type { FileRef, Task } from '../../api/issue6-tasks';
+import type { Task } from '../../api/issue6-tasks';
 import { formatBytes, formatDateTime } from '../tickets/format';
 import { tasksKey } from './TaskDialog';
 
@@ -14,12 +14,13 @@ export function TaskThread({ task }: { task: Task }) {
   const qc = useQueryClient();
   const key = ['task-comments', task.id] as const;
   const thread = useQuery({ queryKey: key, queryFn: ({ signal }) => tasksApi.taskComments(task.id, signal) });
+  const filesKey = ['task-files', task.id] as const;
+  const stored = useQuery({ queryKey: filesKey, queryFn: ({ signal }) => tasksApi.taskFiles(task.id, signal) });
   const [body, setBody] = useState('');
-  const [uploaded, setUploaded] = useState<FileRef[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const refresh = async () => {
-    await qc.invalidateQueries({ queryKey: key });
+    await Promise.all([qc.invalidateQueries({ queryKey: key }), qc.invalidateQueries({ queryKey: filesKey })]);
     void qc.invalidateQueries({ queryKey: tasksKey(task.ticket_id) });
   };
   const fail = (x: unknown) => setError(x instanceof ApiError ? x.message : t('errors.unknown'));
@@ -45,8 +46,7 @@ export function TaskThread({ task }: { task: Task }) {
     setError(null);
     try {
       for (const f of [...list]) {
-        const ref = await tasksApi.uploadTaskFile(task.id, f);
-        setUploaded((u) => [...u, ref]);
+        await tasksApi.uploadTaskFile(task.id, f);
       }
       await refresh();
     } catch (x) {
@@ -56,11 +56,9 @@ export function TaskThread({ task }: { task: Task }) {
     }
   };
 
-  const files = [...(thread.data?.files ?? [])];
-  for (const f of uploaded) if (!files.some((x) => x.id === f.id)) files.push(f);
+  const files = stored.data?.items ?? [];
   return (
     <div className="task-thread" data-testid={`task-thread-${task.id}`}>
-      {task.description !== '' && <p className="task-thread__description">{task.description}</p>}
       {thread.isPending ? (
         <p className="page-status">{t('common.loading')}</p>
       ) : thread.isError ? (
@@ -85,7 +83,7 @@ export function TaskThread({ task }: { task: Task }) {
         <ul className="task-thread__files" aria-label={t('tasks.files.label')}>
           {files.map((f) => (
             <li key={f.id}>
-              <a href={tasksApi.taskFileUrl(f.id)} download>
+              <a href={f.url ?? tasksApi.taskFileUrl(f.id)} download>
                 {f.name}
               </a>{' '}
               <span className="file-drop__size">{formatBytes(f.size, i18n.language)}</span>
@@ -101,7 +99,7 @@ export function TaskThread({ task }: { task: Task }) {
           id={`task-comment-${task.id}`}
           className="textarea"
           rows={2}
-          maxLength={5000}
+          maxLength={10000}
           placeholder={t('tasks.comments.placeholder')}
           value={body}
           data-testid={`task-comment-${task.id}`}

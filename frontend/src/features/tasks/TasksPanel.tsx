@@ -45,10 +45,12 @@ export function TasksPanel({ ticketId, staff, now }: { ticketId: number; staff: 
   const remove = async (task: Task) => {
     if (!window.confirm(t('tasks.confirmDelete', { title: task.title }))) return;
     try {
-      await tasksApi.deleteTask(task.id);
+      await tasksApi.deleteTask(task.id, task.version);
       await qc.invalidateQueries({ queryKey: key });
     } catch (x) {
-      setMessage(x instanceof ApiError ? x.message : t('errors.unknown'));
+      const current = conflictTask(x);
+      setMessage(current ? t('tasks.conflictToggle', { title: current.title }) : x instanceof ApiError ? x.message : t('errors.unknown'));
+      void qc.invalidateQueries({ queryKey: key });
     }
   };
 
@@ -107,7 +109,7 @@ export function TasksPanel({ ticketId, staff, now }: { ticketId: number; staff: 
                     {' · '}
                     {t('tasks.counts', { comments: task.comments_count, files: task.files_count })}
                   </span>
-                  {staff && (
+                  {staff && task.can_edit && (
                     <span className="task-row__actions">
                       <button type="button" className="btn btn--ghost btn--small" data-testid={`task-edit-${task.id}`} onClick={() => setEditing(task)}>
                         {t('tasks.editShort')}

@@ -21,6 +21,7 @@ const req: PublicInfoRequest = {
   status: 'open',
   expires_at: '2026-12-10T00:00:00Z',
   lang: 'en',
+  recipient_name: 'Carlos Ruiz',
 };
 
 describe('outsider page', () => {
@@ -89,10 +90,9 @@ describe('outsider page', () => {
     await expect(sendOutsiderAnswer(token, 'x', [])).resolves.toEqual({ kind: 'failed', message: 'Check the form.', fields: { files: 'Too large.' } });
   });
 
-  it('shows the form only while the request waits and has not expired', () => {
+  it('shows the form only while the request is open (not under review) and has not expired', () => {
     const now = Date.parse('2026-12-04T00:00:00Z');
     expect(outsiderMayAnswer(req, now)).toBe(true);
-    expect(outsiderMayAnswer({ ...req, status: 'returned' }, now)).toBe(true);
     expect(outsiderMayAnswer({ ...req, status: 'answered' }, now)).toBe(false);
     expect(outsiderMayAnswer(req, Date.parse('2026-12-11T00:00:00Z'))).toBe(false);
   });

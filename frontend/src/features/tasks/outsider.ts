@@ -23,9 +23,10 @@ export async function loadOutsider(token: string, signal?: AbortSignal): Promise
   }
 }
 
-/** outsiderMayAnswer: the form shows while the request waits for an answer (open, or sent back). */
+/** outsiderMayAnswer: the form shows while the request waits for an answer (open, which a request sent
+ * back is again); an answer under review takes no second one. */
 export function outsiderMayAnswer(r: Pick<PublicInfoRequest, 'status' | 'expires_at'>, now: number): boolean {
-  if (r.status !== 'open' && r.status !== 'returned') return false;
+  if (r.status !== 'open') return false;
   const exp = Date.parse(r.expires_at);
   return Number.isNaN(exp) || exp > now;
 }

@@ -28,16 +28,19 @@ function task(id: number, over: Partial<Task> = {}): Task {
     id,
     ticket_id: 42,
     title: `Task ${id}`,
-    description: '',
     assignee: null,
     due_at: null,
     done: false,
     done_at: null,
-    created_by: 1,
+    created_by: { id: 1, name: 'Admin' },
     created_at: '2026-12-01T00:00:00Z',
+    updated_at: '2026-12-01T00:00:00Z',
     version: 1,
     comments_count: 0,
     files_count: 0,
+    ticket_number: 42,
+    ticket_subject: 'Invoice',
+    can_edit: true,
     ...over,
   };
 }
@@ -75,17 +78,16 @@ describe('task form', () => {
 
   it('sends trimmed values, the assignee as a number or null, and the due time as an instant', () => {
     const due = toLocalInput('2026-12-24T15:30:00Z');
-    expect(taskBody({ title: ' Call ', description: ' bank ', assignee: '7', due })).toEqual({
+    expect(taskBody({ title: ' Call ', assignee: '7', due })).toEqual({
       title: 'Call',
-      description: 'bank',
       assignee_id: 7,
       due_at: '2026-12-24T15:30:00.000Z',
     });
-    expect(taskBody({ title: 'Call', description: '', assignee: '', due: '' })).toMatchObject({ assignee_id: null, due_at: null });
+    expect(taskBody({ title: 'Call', assignee: '', due: '' })).toMatchObject({ assignee_id: null, due_at: null });
   });
 
   it('reads a task back into the form unchanged', () => {
-    const t = task(3, { title: 'Check', description: 'd', assignee: { id: 9, name: 'Ana' }, due_at: '2026-12-24T15:30:00.000Z' });
+    const t = task(3, { title: 'Check', assignee: { id: 9, name: 'Ana' }, due_at: '2026-12-24T15:30:00.000Z' });
     const d = taskDraft(t);
     expect(d.assignee).toBe('9');
     expect(fromLocalInput(d.due)).toBe('2026-12-24T15:30:00.000Z');
@@ -122,25 +124,27 @@ describe('request actions and answering', () => {
     id: 1,
     ticket_id: 42,
     to: { user: { id: 7, name: 'Ana' }, email: 'ana@x.co', name: 'Ana' },
+    lang: 'es',
+    question: 'Invoice?',
     status: 'open',
     expires_at: '2026-12-10T00:00:00Z',
     messages: [],
-    created_by: 1,
+    created_by: { id: 1, name: 'Admin' },
     created_at: '2026-12-01T00:00:00Z',
     version: 1,
+    ticket_number: 42,
+    ticket_subject: 'Invoice',
     ...over,
   });
 
   it('offers accept and send back only on an answer, revoke while it is alive', () => {
     expect(requestActions(req({ status: 'answered' }))).toEqual(['accept', 'return', 'revoke']);
     expect(requestActions(req({ status: 'open' }))).toEqual(['revoke']);
-    expect(requestActions(req({ status: 'returned' }))).toEqual(['revoke']);
     for (const s of ['accepted', 'revoked', 'expired'] as const) expect(requestActions(req({ status: s }))).toEqual([]);
   });
 
   it('lets only the in-app recipient answer, while open and before expiry', () => {
     expect(mayAnswer(req({}), 7, now)).toBe(true);
-    expect(mayAnswer(req({ status: 'returned' }), 7, now)).toBe(true);
     expect(mayAnswer(req({}), 8, now)).toBe(false);
     expect(mayAnswer(req({ status: 'answered' }), 7, now)).toBe(false);
     expect(mayAnswer(req({ expires_at: '2026-12-04T11:00:00Z' }), 7, now)).toBe(false);

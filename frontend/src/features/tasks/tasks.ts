@@ -4,8 +4,7 @@ import { ApiError } from '../../api/client';
 import type { InfoRequest, NewInfoRequest, NewTask, Task } from '../../api/issue6-tasks';
 
 export const maxTitle = 200;
-export const maxDescription = 5000;
-export const maxQuestion = 5000;
+export const maxQuestion = 10000;
 export const maxAnswer = 10000;
 export const maxFiles = 5;
 
@@ -36,15 +35,14 @@ export function sortTasks<T extends Task>(tasks: readonly T[], now: number): T[]
 /** TaskDraft is the task dialog's state; `due` is a datetime-local value in the browser's zone. */
 export interface TaskDraft {
   title: string;
-  description: string;
   assignee: string;
   due: string;
 }
 
-export type TaskErrors = Partial<Record<'title' | 'description' | 'due', string>>;
+export type TaskErrors = Partial<Record<'title' | 'due', string>>;
 
 export function emptyTask(): TaskDraft {
-  return { title: '', description: '', assignee: '', due: '' };
+  return { title: '', assignee: '', due: '' };
 }
 
 /** toLocalInput writes an instant as a datetime-local value in the browser's zone. */
@@ -64,7 +62,7 @@ export function fromLocalInput(v: string): string | null {
 }
 
 export function taskDraft(t: Task): TaskDraft {
-  return { title: t.title, description: t.description, assignee: t.assignee ? String(t.assignee.id) : '', due: toLocalInput(t.due_at) };
+  return { title: t.title, assignee: t.assignee ? String(t.assignee.id) : '', due: toLocalInput(t.due_at) };
 }
 
 /** validateTask returns the i18n keys (under tasks.errors) of the form's problems. */
@@ -73,7 +71,6 @@ export function validateTask(d: TaskDraft): TaskErrors {
   const title = d.title.trim();
   if (title === '') e.title = 'required';
   else if ([...title].length > maxTitle) e.title = 'tooLong';
-  if ([...d.description].length > maxDescription) e.description = 'tooLong';
   if (d.due.trim() !== '' && fromLocalInput(d.due) === null) e.due = 'date';
   return e;
 }
@@ -81,7 +78,6 @@ export function validateTask(d: TaskDraft): TaskErrors {
 export function taskBody(d: TaskDraft): NewTask {
   return {
     title: d.title.trim(),
-    description: d.description.trim(),
     assignee_id: d.assignee === '' ? null : Number(d.assignee),
     due_at: fromLocalInput(d.due),
   };
@@ -92,7 +88,7 @@ export function conflictTask(err: unknown): Task | null {
   if (!(err instanceof ApiError) || err.status !== 409) return null;
   const b = err.body;
   if (typeof b !== 'object' || b === null || !('current' in b)) return null;
-  const c = (b as { current: unknown }).current;
+  const c = b.current;
   return typeof c === 'object' && c !== null && 'id' in c && 'version' in c && 'title' in c ? (c as Task) : null;
 }
 
@@ -148,7 +144,6 @@ export function requestActions(r: Pick<InfoRequest, 'status'>): RequestAction[] 
     case 'answered':
       return ['accept', 'return', 'revoke'];
     case 'open':
-    case 'returned':
       return ['revoke'];
     default:
       return [];
@@ -162,10 +157,11 @@ export function isClosedRequest(r: Pick<InfoRequest, 'status' | 'expires_at'>, n
   return !Number.isNaN(exp) && exp <= now;
 }
 
-/** mayAnswer: the in-app recipient may answer while the request waits for them and has not expired. */
+/** mayAnswer: the in-app recipient may answer while the request waits for them (open, which a request
+ * sent back is again) and has not expired. */
 export function mayAnswer(r: Pick<InfoRequest, 'status' | 'expires_at' | 'to'>, meId: number | null, now: number): boolean {
   if (meId === null || r.to.user?.id !== meId) return false;
-  return (r.status === 'open' || r.status === 'returned') && !isClosedRequest(r, now);
+  return r.status === 'open' && !isClosedRequest(r, now);
 }
 
 /** addFiles adds picked or dropped files to those chosen, at most maxFiles, skipping duplicates by name
