@@ -29,6 +29,12 @@ const RulesPage = lazy(() => import('./features/automation/RulesPage'));
 const MacrosPage = lazy(() => import('./features/automation/MacrosPage'));
 // SLA policies and calendars (issue 6).
 const SlaAdminPage = lazy(() => import('./features/sla/SlaAdminPage'));
+// Email, tasks and information requests (issue 6).
+const MyTasksPage = lazy(() => import('./features/tasks/MyTasksPage'));
+const OutsiderPage = lazy(() => import('./features/tasks/OutsiderPage'));
+const MailTemplatesPage = lazy(() => import('./features/mail/TemplatesPage'));
+const MailLogPage = lazy(() => import('./features/mail/MailLogPage'));
+const MailPreferencesPage = lazy(() => import('./features/mail/PreferencesPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -66,6 +72,15 @@ export function App() {
               element={
                 <Suspense fallback={<Loading />}>
                   <SetPasswordPage />
+                </Suspense>
+              }
+            />
+            {/* Email, tasks and information requests (issue 6): the outsider's answer page, outside login. */}
+            <Route
+              path="/r/:token"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <OutsiderPage />
                 </Suspense>
               }
             />
@@ -206,6 +221,39 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <WorkflowMetricsPage />
+                  </Suspense>
+                }
+              />
+              {/* Email, tasks and information requests (issue 6). */}
+              <Route
+                path="tasks"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <MyTasksPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="settings/notifications"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <MailPreferencesPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/mail/templates/:key?"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <MailTemplatesPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="admin/mail/log"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <MailLogPage />
                   </Suspense>
                 }
               />

@@ -4,7 +4,7 @@ import { can } from '../auth/can';
 import { catalogKinds } from './kinds';
 
 export interface AdminSection {
-  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros' | 'sla';
+  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros' | 'sla' | 'mail-templates' | 'mail-log';
   to: string;
   /** perms: holding any of them opens the section. */
   perms: readonly string[];
@@ -23,6 +23,9 @@ export const adminSections: readonly AdminSection[] = [
   { key: 'macros', to: '/admin/macros', perms: ['catalog.manage'], label: 'automation.macros.section' },
   // SLA policies and calendars (issue 6).
   { key: 'sla', to: '/admin/sla', perms: ['sla.manage'], label: 'sla.admin.section' },
+  // Email templates and the mail log (issue 6).
+  { key: 'mail-templates', to: '/admin/mail/templates', perms: ['mail.manage'], label: 'mail.templates.section' },
+  { key: 'mail-log', to: '/admin/mail/log', perms: ['mail.manage'], label: 'mail.log.section' },
 ];
 
 /** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */

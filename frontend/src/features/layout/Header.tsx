@@ -17,6 +17,7 @@ export function Header() {
   const { state } = useLiveStatus();
   const admin = adminHome(user);
   const canSeePeople = useCan('people.view');
+  const staff = useCan('ticket.comment_internal');
   return (
     <header className="header">
       <Link to="/" className="header__brand">
@@ -32,6 +33,12 @@ export function Header() {
         {mayBeAssigned(user) && (
           <Link to="/work" className="header__link" data-testid="work-nav">
             {t('work.nav')}
+          </Link>
+        )}
+        {/* My tasks and requests (issue 6). */}
+        {staff && (
+          <Link to="/tasks" className="header__link" data-testid="tasks-nav">
+            {t('tasks.my.nav')}
           </Link>
         )}
         {canSeePeople && (
@@ -55,7 +62,12 @@ export function Header() {
       )}
       {user && <NotificationsBell />}
       <LanguageSwitch />
-      {user && <span className="header__user">{user.name}</span>}
+      {/* The user's own settings: email notifications (issue 6). */}
+      {user && (
+        <Link to="/settings/notifications" className="header__user" title={t('mail.prefs.nav')} data-testid="user-settings">
+          {user.name}
+        </Link>
+      )}
       <button
         type="button"
         className="btn btn--ghost"

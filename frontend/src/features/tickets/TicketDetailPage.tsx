@@ -28,6 +28,7 @@ import { presenceText } from './presence';
 import { Description, TextField, TicketFields } from './TicketFields';
 import { lastListHref } from './ticketsStore';
 import { useTicketLookups } from './useLookups';
+import { TicketWorkPanels } from '../tasks/TicketWorkPanels';
 
 const heartbeatMs = 10_000;
 const idleMs = 3_000;
@@ -319,6 +320,8 @@ function TicketView({ id }: { id: number }) {
             {tab === 'attachments' && <AttachmentsTab ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} lang={lk.lang} />}
             {tab === 'links' && <LinksTab ticket={ticket} store={store} />}
           </div>
+          {/* Watchers, tasks and information requests (issue 6). */}
+          <TicketWorkPanels ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} />
         </div>
         <aside className="ticket-side" aria-label={t('ticket.fieldsLabel')}>
           {/* Queue operations and macros (issue 5, FQ). */}

@@ -1,0 +1,142 @@
+// Issue 6 (tasks): the API shapes of ticket tasks, their comments and files, information requests and
+// the outsider page, written by hand from the contract's Tasks section. They move to the generated types
+// (shared/ts/api.gen.ts) once the tasks OpenAPI block lands; until then they mirror the contract exactly.
+import { apiBase, request, upload, withQuery } from './client';
+import type { UserRef } from './types';
+
+export interface Task {
+  id: number;
+  ticket_id: number;
+  title: string;
+  assignee: UserRef | null;
+  due_at: string | null;
+  done: boolean;
+  done_at: string | null;
+  created_by: UserRef | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+  comments_count: number;
+  files_count: number;
+  ticket_number: number;
+  ticket_subject: string;
+  /** can_edit is false for an assignee who may only complete or reopen it. */
+  can_edit: boolean;
+}
+
+export interface NewTask {
+  title: string;
+  assignee_id: number | null;
+  due_at: string | null;
+}
+
+export interface TaskPatch extends Partial<NewTask> {
+  done?: boolean;
+  version: number;
+}
+
+export interface TaskComment {
+  id: number;
+  task_id: number;
+  body: string;
+  author: UserRef | null;
+  created_at: string;
+}
+
+/** FileRef is a file of a task or of an answer; url is absent on the outsider page. */
+export interface FileRef {
+  id: number;
+  name: string;
+  content_type: string;
+  size: number;
+  created_at: string;
+  url?: string;
+}
+
+/** A request sent back is open again, so there is no "returned" status. */
+export type InfoRequestStatus = 'open' | 'answered' | 'accepted' | 'revoked' | 'expired';
+
+export interface InfoMessage {
+  id: number;
+  author: 'requester' | 'recipient';
+  name: string;
+  body: string;
+  files: FileRef[];
+  created_at: string;
+}
+
+export interface InfoRequest {
+  id: number;
+  ticket_id: number;
+  to: { user: UserRef | null; email: string; name: string };
+  lang: 'es' | 'en';
+  question: string;
+  status: InfoRequestStatus;
+  expires_at: string;
+  messages: InfoMessage[];
+  created_by: UserRef | null;
+  created_at: string;
+  version: number;
+  ticket_number: number;
+  ticket_subject: string;
+}
+
+/** NewInfoRequest goes to a user in the app (to_user_id) or to an outsider (to_email, to_name, lang). */
+export type NewInfoRequest =
+  | { to_user_id: number; question: string; expires_in_days: number }
+  | { to_email: string; to_name: string; lang: 'es' | 'en'; question: string; expires_in_days: number };
+
+export interface PublicInfoRequest {
+  ticket_number: number;
+  ticket_subject: string;
+  question: string;
+  thread: InfoMessage[];
+  /** answered: under review, no second answer until it is sent back. */
+  status: 'open' | 'answered' | 'accepted';
+  expires_at: string;
+  lang: 'es' | 'en';
+  recipient_name: string;
+}
+
+type Items<T> = { items: T[] };
+/** Page is a keyset page; next is empty at the end. */
+type Page<T> = { items: T[]; next: string };
+
+/** answerForm is the multipart body of an answer: its text and up to five files. */
+export function answerForm(body: string, files: readonly File[]): FormData {
+  const form = new FormData();
+  form.append('body', body);
+  for (const f of files) form.append('files', f, f.name);
+  return form;
+}
+
+export const tasksApi = {
+  tasks: (ticketId: number, signal?: AbortSignal) => request<Items<Task>>('GET', `/tickets/${ticketId}/tasks`, undefined, signal),
+  createTask: (ticketId: number, body: NewTask) => request<Task>('POST', `/tickets/${ticketId}/tasks`, body),
+  updateTask: (id: number, body: TaskPatch) => request<Task>('PATCH', `/tasks/${id}`, body),
+  deleteTask: (id: number, version: number) => request<void>('DELETE', withQuery(`/tasks/${id}`, { version })),
+  taskComments: (id: number, signal?: AbortSignal) => request<Items<TaskComment>>('GET', `/tasks/${id}/comments`, undefined, signal),
+  taskFiles: (id: number, signal?: AbortSignal) => request<Items<FileRef>>('GET', `/tasks/${id}/files`, undefined, signal),
+  addTaskComment: (id: number, body: string) => request<TaskComment>('POST', `/tasks/${id}/comments`, { body }),
+  uploadTaskFile: (id: number, file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return upload<FileRef>(`/tasks/${id}/files`, form);
+  },
+  taskFileUrl: (id: number) => `${apiBase}/task-files/${id}`,
+  infoFileUrl: (id: number) => `${apiBase}/info-request-files/${id}`,
+  myTasks: (signal?: AbortSignal) => request<Page<Task>>('GET', withQuery('/me/tasks', { open: true }), undefined, signal),
+
+  infoRequests: (ticketId: number, signal?: AbortSignal) => request<Items<InfoRequest>>('GET', `/tickets/${ticketId}/info-requests`, undefined, signal),
+  createInfoRequest: (ticketId: number, body: NewInfoRequest) => request<InfoRequest>('POST', `/tickets/${ticketId}/info-requests`, body),
+  myInfoRequests: (signal?: AbortSignal) => request<Page<InfoRequest>>('GET', withQuery('/me/info-requests', { open: true }), undefined, signal),
+  acceptInfoRequest: (id: number) => request<InfoRequest>('POST', `/info-requests/${id}/accept`),
+  returnInfoRequest: (id: number, body: string) => request<InfoRequest>('POST', `/info-requests/${id}/return`, { body }),
+  revokeInfoRequest: (id: number) => request<InfoRequest>('POST', `/info-requests/${id}/revoke`),
+  answerInfoRequest: (id: number, body: string, files: readonly File[]) => upload<InfoRequest>(`/info-requests/${id}/answer`, answerForm(body, files)),
+
+  publicInfoRequest: (token: string, signal?: AbortSignal) =>
+    request<PublicInfoRequest>('GET', `/public/info-requests/${encodeURIComponent(token)}`, undefined, signal),
+  publicAnswer: (token: string, body: string, files: readonly File[]) =>
+    upload<PublicInfoRequest | undefined>(`/public/info-requests/${encodeURIComponent(token)}/answer`, answerForm(body, files)),
+};
