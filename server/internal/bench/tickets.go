@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/app"
@@ -234,7 +236,10 @@ func loadDesk(ctx context.Context, a *app.App) (*people.User, *deskShape, error)
 	}
 	s := &deskShape{}
 	db := a.DB.Bun
-	if err := db.NewSelect().Table("statuses").Column("id").OrderExpr("id").Scan(ctx, &s.statuses); err != nil {
+	// The generic workflow's five statuses, in the order of statusWeights (the other workflows bring more).
+	generic := []string{"unattended", "in_progress", "waiting", "resolved", "closed"}
+	if err := db.NewSelect().Table("statuses").Column("id").Where("key IN (?)", bun.In(generic)).
+		OrderExpr("array_position(?::text[], key)", pgdialect.Array(generic)).Scan(ctx, &s.statuses); err != nil {
 		return nil, nil, err
 	}
 	if err := db.NewSelect().Table("priorities").Column("id").OrderExpr("id").Scan(ctx, &s.priorities); err != nil {
