@@ -127,7 +127,13 @@ function TemplateEditor({ template }: { template: MailTemplate }) {
       if (err instanceof ApiError) {
         const l = firstErrorLang(Object.keys(err.fields));
         if (l) setLang(l);
-        if (err.status === 409) void qc.invalidateQueries({ queryKey: templatesKey });
+        if (err.status === 409) {
+          // Someone saved it meanwhile: show their template as it stands now, so that saving again
+          // never overwrites a change this editor has not shown.
+          const current = (err.body as { current?: MailTemplate } | undefined)?.current;
+          if (current) setD(templateDraft(current));
+          void qc.invalidateQueries({ queryKey: templatesKey });
+        }
       }
     } finally {
       setSaving(false);
