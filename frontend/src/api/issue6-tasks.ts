@@ -125,7 +125,8 @@ export const tasksApi = {
   },
   taskFileUrl: (id: number) => `${apiBase}/task-files/${id}`,
   infoFileUrl: (id: number) => `${apiBase}/info-request-files/${id}`,
-  myTasks: (signal?: AbortSignal) => request<Page<Task>>('GET', withQuery('/me/tasks', { open: true }), undefined, signal),
+  myTasks: (after: string, signal?: AbortSignal) =>
+    request<Page<Task>>('GET', withQuery('/me/tasks', { open: true, ...(after === '' ? {} : { after }) }), undefined, signal),
 
   infoRequests: (ticketId: number, signal?: AbortSignal) => request<Items<InfoRequest>>('GET', `/tickets/${ticketId}/info-requests`, undefined, signal),
   createInfoRequest: (ticketId: number, body: NewInfoRequest) => request<InfoRequest>('POST', `/tickets/${ticketId}/info-requests`, body),

@@ -1,6 +1,6 @@
 // /tasks: my open tasks across tickets (overdue first, each linking to its ticket) and the information
 // requests addressed to me, answered right here.
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -24,7 +24,13 @@ export default function MyTasksPage() {
     const id = setInterval(() => setNow(Date.now()), 60_000);
     return () => clearInterval(id);
   }, []);
-  const tasks = useQuery({ queryKey: myTasksKey, queryFn: ({ signal }) => tasksApi.myTasks(signal) });
+  // My open tasks a page at a time (soonest due first, so the overdue ones lead).
+  const tasks = useInfiniteQuery({
+    queryKey: myTasksKey,
+    queryFn: ({ pageParam, signal }) => tasksApi.myTasks(pageParam, signal),
+    initialPageParam: '',
+    getNextPageParam: (last) => (last.next === '' ? undefined : last.next),
+  });
   const reqs = useQuery({ queryKey: myRequestsKey, queryFn: ({ signal }) => tasksApi.myInfoRequests(signal) });
   const [message, setMessage] = useState<string | null>(null);
 
@@ -40,7 +46,7 @@ export default function MyTasksPage() {
     await qc.invalidateQueries({ queryKey: myTasksKey });
   };
 
-  const list = sortTasks((tasks.data?.items ?? []).filter((x) => !x.done), now);
+  const list = sortTasks((tasks.data?.pages.flatMap((p) => p.items) ?? []).filter((x) => !x.done), now);
   const requests = reqs.data?.items ?? [];
   return (
     <main className="my-work" data-testid="my-tasks-page">
@@ -88,6 +94,11 @@ export default function MyTasksPage() {
               );
             })}
           </ul>
+        )}
+        {tasks.hasNextPage && (
+          <button type="button" className="btn btn--small" data-testid="my-tasks-more" disabled={tasks.isFetchingNextPage} onClick={() => void tasks.fetchNextPage()}>
+            {t('column.loadMore')}
+          </button>
         )}
       </section>
       <section className="work-panel" aria-labelledby="my-requests-title">
