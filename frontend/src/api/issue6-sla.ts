@@ -15,77 +15,26 @@ export interface LocalText {
 }
 
 /** SLAHours is one business-hours interval of a weekday (ISO weekday, 1 = Monday; times "HH:MM"). */
-export interface SLAHours {
-  weekday: number;
-  start: string;
-  end: string;
-}
+export type SLAHours = components['schemas']['SLAHours'];
 
-export interface SLAHoliday {
-  date: string;
-  name: string;
-}
+export type SLAHoliday = components['schemas']['SLAHoliday'];
 
-export interface SLACalendar {
-  id: number;
-  name: LocalText;
-  time_zone: string;
-  /** hours: empty means 24×7. */
-  hours: SLAHours[];
-  holidays: SLAHoliday[];
-  version: number;
-}
+export type SLACalendar = components['schemas']['SLACalendar'];
 
-export type SLACalendarInput = Omit<SLACalendar, 'id' | 'version'> & { version?: number };
+export type SLACalendarInput = components['schemas']['SLACalendarInput'];
 
 export type EscalationOn = 'at_risk' | 'breach';
 export type EscalationClock = 'first_response' | 'resolution' | 'any';
 export type EscalationAction = 'notify_supervisors' | 'notify_assignee' | 'raise_priority' | 'next_queue';
 
-export interface SLAEscalation {
-  on: EscalationOn;
-  clock: EscalationClock;
-  action: EscalationAction;
-}
+export type SLAEscalation = components['schemas']['SLAEscalation'];
 
-export interface SLAPolicy {
-  id: number;
-  name: LocalText;
-  active: boolean;
-  position: number;
-  /** Each id list empty means any. */
-  priority_ids: number[];
-  category_ids: number[];
-  queue_ids: number[];
-  channel_ids: number[];
-  first_response_seconds: number;
-  resolution_seconds: number;
-  at_risk_percent: number;
-  /** calendar_id: null means 24×7. */
-  calendar_id: number | null;
-  pause_status_ids: number[];
-  escalations: SLAEscalation[];
-  version: number;
-}
+export type SLAPolicy = components['schemas']['SLAPolicy'];
 
-export type SLAPolicyInput = Omit<SLAPolicy, 'id' | 'position' | 'version'> & { version?: number };
+export type SLAPolicyInput = components['schemas']['SLAPolicyInput'];
 
 /** TicketSLAClock is one clock of GET /tickets/{id}/sla. */
-export interface TicketSLAClock {
-  clock: SLAClockName;
-  state: SLAState;
-  target_minutes: number;
-  started_at: string;
-  due_at: string | null;
-  at_risk_at: string | null;
-  elapsed_s: number;
-  remaining_s: number;
-  paused: boolean;
-  paused_by: number | null;
-  stopped_at: string | null;
-  met_at: string | null;
-  breached_at: string | null;
-}
+export type TicketSLAClock = components['schemas']['SLAClock'];
 
 export interface TicketSLAStateLimit {
   status_id: number;
@@ -95,11 +44,7 @@ export interface TicketSLAStateLimit {
   over: boolean;
 }
 
-export interface TicketSLA {
-  policy: { id: number; name: LocalText } | null;
-  clocks: TicketSLAClock[];
-  state_limit: TicketSLAStateLimit | null;
-}
+export type TicketSLA = components['schemas']['TicketSLA'];
 
 /** SLAHistoryValue is the `after` of a ticket history entry whose field is "sla". */
 export interface SLAHistoryValue {

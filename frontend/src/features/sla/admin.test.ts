@@ -22,6 +22,8 @@ const office: SLACalendar = {
   hours: [{ weekday: 1, start: '08:00', end: '18:00' }],
   holidays: [{ date: '2026-12-25', name: 'Navidad' }],
   version: 1,
+  created_at: '2026-12-01T00:00:00Z',
+  updated_at: '2026-12-01T00:00:00Z',
 };
 const policy = (p: Partial<SLAPolicy>): SLAPolicy => ({
   id: 1,
@@ -39,6 +41,8 @@ const policy = (p: Partial<SLAPolicy>): SLAPolicy => ({
   pause_status_ids: [],
   escalations: [],
   version: 1,
+  created_at: '2026-12-01T00:00:00Z',
+  updated_at: '2026-12-01T00:00:00Z',
   ...p,
 });
 
