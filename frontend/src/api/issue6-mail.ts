@@ -1,20 +1,14 @@
 // Issue 6 (email): the API shapes of mail templates, the mail log, mail preferences and ticket watchers,
-// written by hand from the contract's Notify section. They move to the generated types
-// (shared/ts/api.gen.ts) once the notify OpenAPI block lands; until then they mirror the contract exactly.
+// written by hand from the contract's Notify section. The response shapes are the OpenAPI
+// document's generated types (shared/ts/api.gen.ts).
+import type { components } from '@shared/api.gen';
 import { request, withQuery } from './client';
 
 export type MailLang = 'es' | 'en';
 export type Localized = Record<MailLang, string>;
 
 /** MailTemplate is one email template: subject and Markdown body per language, with {{variables}}. */
-export interface MailTemplate {
-  key: string;
-  subject: Localized;
-  body: Localized;
-  /** variables are the names the subject and body may use. */
-  variables: string[];
-  version: number;
-}
+export type MailTemplate = components['schemas']['MailTemplate'];
 
 export interface MailTemplateUpdate {
   subject: Localized;
@@ -38,48 +32,23 @@ export interface MailPreview {
 export const mailStatuses = ['logged', 'queued', 'sent', 'retrying', 'failed'] as const;
 export type MailStatus = (typeof mailStatuses)[number];
 
-export interface MailLogItem {
-  id: number;
-  template: string;
-  event_key: string;
-  to_email: string;
-  to_name: string;
-  lang: string;
-  subject: string;
-  status: MailStatus;
-  attempts: number;
-  last_error: string | null;
-  message_id: string;
-  ticket_id: number | null;
-  created_at: string;
-  sent_at: string | null;
-}
+export type MailLogItem = components['schemas']['MailLogEntry'];
 
 export interface MailLogPage {
   items: MailLogItem[];
   has_more: boolean;
 }
 
-export interface MailMessage extends MailLogItem {
-  text: string;
-  html: string;
-}
+export type MailMessage = components['schemas']['MailLogDetail'];
 
 export const mailEvents = ['ticket_created', 'ticket_replied', 'ticket_status', 'ticket_assigned', 'ticket_closed', 'task_digest'] as const;
 export type MailEvent = (typeof mailEvents)[number];
 
-export interface MailPreferences {
-  events: Record<MailEvent, boolean>;
-}
+export type MailPreferences = components['schemas']['MailPreferences'];
 
-export interface Watcher {
-  id: number;
-  name: string;
-}
+export type Watcher = components['schemas']['Watcher'];
 
-export interface WatcherList {
-  items: Watcher[];
-}
+export type WatcherList = components['schemas']['WatcherList'];
 
 export interface MailLogQuery {
   before?: number | null;

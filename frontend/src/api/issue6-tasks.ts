@@ -1,28 +1,10 @@
 // Issue 6 (tasks): the API shapes of ticket tasks, their comments and files, information requests and
-// the outsider page, written by hand from the contract's Tasks section. They move to the generated types
-// (shared/ts/api.gen.ts) once the tasks OpenAPI block lands; until then they mirror the contract exactly.
+// the outsider page, written by hand from the contract's Tasks section. The response shapes are the OpenAPI
+// document's generated types (shared/ts/api.gen.ts).
+import type { components } from '@shared/api.gen';
 import { apiBase, request, upload, withQuery } from './client';
-import type { UserRef } from './types';
 
-export interface Task {
-  id: number;
-  ticket_id: number;
-  title: string;
-  assignee: UserRef | null;
-  due_at: string | null;
-  done: boolean;
-  done_at: string | null;
-  created_by: UserRef | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-  comments_count: number;
-  files_count: number;
-  ticket_number: number;
-  ticket_subject: string;
-  /** can_edit is false for an assignee who may only complete or reopen it. */
-  can_edit: boolean;
-}
+export type Task = components['schemas']['Task'];
 
 export interface NewTask {
   title: string;
@@ -35,13 +17,7 @@ export interface TaskPatch extends Partial<NewTask> {
   version: number;
 }
 
-export interface TaskComment {
-  id: number;
-  task_id: number;
-  body: string;
-  author: UserRef | null;
-  created_at: string;
-}
+export type TaskComment = components['schemas']['TaskComment'];
 
 /** FileRef is a file of a task or of an answer; url is absent on the outsider page. */
 export interface FileRef {
@@ -56,47 +32,16 @@ export interface FileRef {
 /** A request sent back is open again, so there is no "returned" status. */
 export type InfoRequestStatus = 'open' | 'answered' | 'accepted' | 'revoked' | 'expired';
 
-export interface InfoMessage {
-  id: number;
-  author: 'requester' | 'recipient';
-  name: string;
-  body: string;
-  files: FileRef[];
-  created_at: string;
-}
+export type InfoMessage = components['schemas']['InfoRequestMessage'];
 
-export interface InfoRequest {
-  id: number;
-  ticket_id: number;
-  to: { user: UserRef | null; email: string; name: string };
-  lang: 'es' | 'en';
-  question: string;
-  status: InfoRequestStatus;
-  expires_at: string;
-  messages: InfoMessage[];
-  created_by: UserRef | null;
-  created_at: string;
-  version: number;
-  ticket_number: number;
-  ticket_subject: string;
-}
+export type InfoRequest = components['schemas']['InfoRequest'];
 
 /** NewInfoRequest goes to a user in the app (to_user_id) or to an outsider (to_email, to_name, lang). */
 export type NewInfoRequest =
   | { to_user_id: number; question: string; expires_in_days: number }
   | { to_email: string; to_name: string; lang: 'es' | 'en'; question: string; expires_in_days: number };
 
-export interface PublicInfoRequest {
-  ticket_number: number;
-  ticket_subject: string;
-  question: string;
-  thread: InfoMessage[];
-  /** answered: under review, no second answer until it is sent back. */
-  status: 'open' | 'answered' | 'accepted';
-  expires_at: string;
-  lang: 'es' | 'en';
-  recipient_name: string;
-}
+export type PublicInfoRequest = components['schemas']['PublicInfoRequest'];
 
 type Items<T> = { items: T[] };
 /** Page is a keyset page; next is empty at the end. */

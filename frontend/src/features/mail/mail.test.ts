@@ -60,7 +60,7 @@ function item(id: number): MailLogItem {
     subject: 's',
     status: 'sent',
     attempts: 1,
-    last_error: null,
+    last_error: '',
     message_id: `<${id}@atiende>`,
     ticket_id: id,
     created_at: '2026-12-04T00:00:00Z',

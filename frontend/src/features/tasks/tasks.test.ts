@@ -28,6 +28,7 @@ function task(id: number, over: Partial<Task> = {}): Task {
     id,
     ticket_id: 42,
     title: `Task ${id}`,
+    description: '',
     assignee: null,
     due_at: null,
     done: false,
