@@ -133,11 +133,13 @@ describe('workflows on the board', () => {
 
   it('a column the workflow does not allow is refused before the drop, and the card stays', async () => {
     const { id, number } = created();
+    // The move of the test before re-timed the ticket's SLA clock: let that live update land before the drag.
+    await p1.waitForTimeout(1500);
     await pickUp(p1, number, 'waiting');
     try {
       // While the card is over it, the column says it refuses it, and why, to the eye and to screen readers.
       const waiting = column(p1, 'waiting');
-      await expect.poll(() => waiting.getAttribute('data-accept')).toBe('refused');
+      await expect.poll(() => waiting.getAttribute('data-accept'), { timeout: 5000 }).toBe('refused');
       const reasonId = await waiting.getAttribute('aria-describedby');
       expect(reasonId).not.toBeNull();
       const reason = await p1.locator(`[id="${reasonId}"]`).textContent();
