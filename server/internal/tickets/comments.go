@@ -202,6 +202,13 @@ func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subje
 			return nil, errs.InvalidField("attachment_ids", "comment.attachments_unavailable", nil)
 		}
 	}
+	// The first public answer by staff is the ticket's first response, for response-time reports.
+	if n.Public && access.CountsFirstResponse(subj, t.Vis()) {
+		if _, err := tx.NewUpdate().Table("tickets").Set("first_response_at = ?", row.CreatedAt).
+			Where("id = ?", t.ID).Where("first_response_at IS NULL").Exec(ctx); err != nil {
+			return nil, fmt.Errorf("tickets: first response: %w", err)
+		}
+	}
 	cs, err := s.comments(ctx, tx, []commentRow{*row})
 	if err != nil {
 		return nil, err
