@@ -3744,7 +3744,7 @@ export interface components {
             }[];
         };
         /** @enum {string} */
-        MailTemplateKeyName: "ticket_created" | "ticket_updated" | "ticket_closed" | "task_digest" | "info_request" | "sla_escalation";
+        MailTemplateKeyName: "ticket_created" | "ticket_updated" | "ticket_closed" | "task_digest" | "info_request" | "sla_escalation" | "magic_link" | "ticket_tracking";
         MailTexts: {
             es: string;
             en: string;

@@ -22,6 +22,10 @@ const (
 	TemplateTaskDigest    = "task_digest"
 	TemplateInfoRequest   = "info_request"
 	TemplateSLAEscalation = "sla_escalation"
+	// TemplateMagicLink is a customer's one-time sign-in link.
+	TemplateMagicLink = "magic_link"
+	// TemplateTicketTracking confirms a ticket sent through the public web form, with its tracking link.
+	TemplateTicketTracking = "ticket_tracking"
 )
 
 // ticketVars are the variables of every template about a ticket, filled by notify from the ticket.
@@ -30,17 +34,19 @@ var ticketVars = []string{"ticket.number", "ticket.subject", "ticket.status", "t
 
 // Variables is the fixed list of variables each template may use; anything else is refused on save.
 var Variables = map[string][]string{
-	TemplateTicketCreated: append(slices.Clone(ticketVars), "actor.name"),
-	TemplateTicketUpdated: append(slices.Clone(ticketVars), "actor.name", "change.summary", "reply.text"),
-	TemplateTicketClosed:  append(slices.Clone(ticketVars), "actor.name", "change.summary", "reply.text"),
-	TemplateTaskDigest:    {"recipient.name", "tasks.count", "tasks.list", "tasks.url"},
-	TemplateInfoRequest:   append(slices.Clone(ticketVars), "link", "question", "expires_at", "requester"),
-	TemplateSLAEscalation: append(slices.Clone(ticketVars), "sla.event", "sla.clock", "sla.due_at"),
+	TemplateTicketCreated:  append(slices.Clone(ticketVars), "actor.name"),
+	TemplateTicketUpdated:  append(slices.Clone(ticketVars), "actor.name", "change.summary", "reply.text"),
+	TemplateTicketClosed:   append(slices.Clone(ticketVars), "actor.name", "change.summary", "reply.text"),
+	TemplateTaskDigest:     {"recipient.name", "tasks.count", "tasks.list", "tasks.url"},
+	TemplateInfoRequest:    append(slices.Clone(ticketVars), "link", "question", "expires_at", "requester"),
+	TemplateSLAEscalation:  append(slices.Clone(ticketVars), "sla.event", "sla.clock", "sla.due_at"),
+	TemplateMagicLink:      {"recipient.name", "link", "expires_at"},
+	TemplateTicketTracking: append(slices.Clone(ticketVars), "link", "expires_at"),
 }
 
 // TemplateKeys lists the templates in the order the admin sees them.
 var TemplateKeys = []string{TemplateTicketCreated, TemplateTicketUpdated, TemplateTicketClosed, TemplateTaskDigest,
-	TemplateInfoRequest, TemplateSLAEscalation}
+	TemplateInfoRequest, TemplateSLAEscalation, TemplateMagicLink, TemplateTicketTracking}
 
 // urlVars are the variables that hold a link: in HTML they may stand in a link's destination.
 var urlVars = map[string]bool{"ticket.url": true, "tasks.url": true, "link": true}
