@@ -8,7 +8,8 @@
 // Environment (set by `make test-e2e`): ATIENDE_BIN (a binary built with -tags embed, so it serves
 // the SPA), ATIENDE_TEST_DATABASE_URL (database `postgres` of the test server), ATIENDE_TEST_REDIS_URL
 // (or REDIS_URL), ATIENDE_CHROMIUM (default /usr/bin/chromium). Optional: ATIENDE_E2E_KEEP_DB=1 keeps
-// the database afterwards; ATIENDE_E2E_ARTIFACTS is where screenshots go (default: the OS temp dir).
+// the database afterwards; ATIENDE_E2E_DB names another database than atiende_e2e; ATIENDE_E2E_ARTIFACTS
+// is where screenshots go (default: the OS temp dir).
 // A missing piece fails the run with a message; nothing is skipped.
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -32,7 +33,8 @@ declare module 'vitest' {
 
 const run = promisify(execFile);
 
-export const dbName = 'atiende_e2e';
+/** dbName is the database the run creates; ATIENDE_E2E_DB lets two runs share one server side by side. */
+export const dbName = /^[a-z_][a-z0-9_]{0,62}$/.test(process.env.ATIENDE_E2E_DB ?? '') ? process.env.ATIENDE_E2E_DB! : 'atiende_e2e';
 export const demoPassword = 'atiende-demo';
 
 /** The demo logins of `atiende seed` used by the tests, with the names the board shows. */
