@@ -120,7 +120,7 @@ test-vet:
 
 test-go:
 	$(call banner,go test -race)
-	$(TEST_ENV) go test -race -count=1 -json ./... | node scripts/gotest-report.mjs "$(RESULTS)/go.jsonl" || $(call failed,go)
+	$(TEST_ENV) go test -race -count=1 -timeout 30m -json ./... | node scripts/gotest-report.mjs "$(RESULTS)/go.jsonl" || $(call failed,go)
 	$(call passed,go)
 
 # The fuzz targets' seed corpora run with test-go; here each also explores new inputs for a while.
