@@ -162,7 +162,12 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
 
   const onDragStart = ({ active }: DragStartEvent) => {
     const at = typeof active.id === 'number' ? locateIn(columns, active.id) : null;
-    if (at) setDrag({ id: active.id as number, to: at.statusId, index: at.index });
+    if (at) {
+      // Live changes wait until the drop or the cancel (see BoardStore.hold): a re-render of the
+      // columns under the pointer would make dnd-kit lose what the card is over.
+      store.hold();
+      setDrag({ id: active.id as number, to: at.statusId, index: at.index });
+    }
   };
 
   const onDragOver = ({ active, over }: DragOverEvent) => {
@@ -187,7 +192,16 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     setDrag({ id: drag.id, to, index });
   };
 
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
+  const onDragEnd = (e: DragEndEvent) => {
+    try {
+      drop(e);
+    } finally {
+      // After the drop's own optimistic move, so that the held changes are checked against it.
+      store.release();
+    }
+  };
+
+  const drop = ({ active, over }: DragEndEvent) => {
     setDrag(null);
     if (!over || typeof active.id !== 'number') return;
     const id = active.id;
@@ -241,7 +255,10 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
       onDragStart={onDragStart}
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}
-      onDragCancel={() => setDrag(null)}
+      onDragCancel={() => {
+        setDrag(null);
+        store.release();
+      }}
     >
       <div className="board" role="region" aria-label={t('board.label')} tabIndex={-1}>
         {groups.map((g, i) => (
