@@ -301,7 +301,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
       <DragOverlay>
         {active ? (
           <div className="card card--overlay">
-            <CardBody card={active.card} priority={priorityById.get(active.card.priority_id)} now={now} />
+            <CardBody card={active.card} priority={priorityById.get(active.card.priority_id)} now={now} t={t} lang={lang} />
           </div>
         ) : null}
       </DragOverlay>
