@@ -199,8 +199,15 @@ const usableProbe = `(() => {
     const r = card.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && r.top < innerHeight && r.bottom > 0 && r.left < innerWidth && r.right > 0;
   };
+  // Checked on the first frame after each change to the page (and every 10th frame, for layout alone),
+  // not on every frame: the probe must not take the CPU the page needs.
+  let dirty = true;
+  let frames = 0;
+  new MutationObserver(() => {
+    dirty = true;
+  }).observe(document, { subtree: true, childList: true, attributes: true });
   const tick = () => {
-    if (usable()) {
+    if ((dirty || ++frames % 10 === 0) && ((dirty = false), usable())) {
       window.__benchUsableAt = performance.now();
       return;
     }

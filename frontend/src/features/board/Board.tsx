@@ -27,8 +27,9 @@ import type { DragState } from './dnd';
 interface Props {
   filters: BoardFilters;
   meId: number | null;
-  statuses: readonly Status[];
-  priorities: readonly Priority[];
+  /** statuses and priorities: the catalogs, null while they load (the board loads meanwhile). */
+  statuses: readonly Status[] | null;
+  priorities: readonly Priority[] | null;
 }
 
 const topics = ['board'];
@@ -94,8 +95,8 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     };
   }, [store, reload]);
 
-  const statusById = useMemo(() => new Map(statuses.map((s) => [s.id, s])), [statuses]);
-  const priorityById = useMemo(() => new Map(priorities.map((p) => [p.id, p])), [priorities]);
+  const statusById = useMemo(() => new Map((statuses ?? []).map((s) => [s.id, s])), [statuses]);
+  const priorityById = useMemo(() => new Map((priorities ?? []).map((p) => [p.id, p])), [priorities]);
 
   const [drag, setDrag] = useState<DragState | null>(null);
   const columns = useMemo(() => withDrag(snap.board?.columns ?? [], drag), [snap.board, drag]);
@@ -148,7 +149,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     return out;
   }, [columns, statusById]);
 
-  if (snap.phase === 'loading') return <p className="page-status">{t('board.loading')}</p>;
+  if (snap.phase === 'loading' || statuses === null || priorities === null) return <p className="page-status">{t('board.loading')}</p>;
   if (snap.phase === 'error') {
     return (
       <div className="page-status" role="alert">
