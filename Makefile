@@ -90,6 +90,18 @@ bench-sla: ensure build services
 bench: ensure build services
 	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets && $(BIN) bench access && $(BIN) bench workflow && $(BIN) bench sla
 
+# The dashboard figures of issue 7: the server's widget times (`atiende bench dashboard`, 1,000,000 tickets) and
+# the browser's (scripts/bench-board.mjs: a board of 2,000 cards in headless Chromium, the initial JavaScript),
+# then one summary line. Fails with a message when the build has no dashboard benchmark.
+#   make bench-dashboard  bench dashboard + scripts/bench-board.mjs; last line: bench-dashboard tickets=… board2000_ms=…
+.PHONY: bench-dashboard
+bench-dashboard: ensure build services
+	$(SERVICES) ensure --browser
+	$(TEST_ENV) \
+	server="$$($(BIN) bench dashboard 2>&1 | tee /dev/stderr)" || { echo "bench-dashboard: \`$(BIN) bench dashboard\` failed (see above; a build without the dashboard benchmark says \"unknown benchmark\")" >&2; exit 1; }; \
+	browser="$$(ATIENDE_BIN="$(CURDIR)/$(BIN)" ATIENDE_CHROMIUM=/usr/bin/chromium node scripts/bench-board.mjs 2>&1 | tee /dev/stderr)" || { echo "bench-dashboard: scripts/bench-board.mjs failed (see above)" >&2; exit 1; }; \
+	node scripts/bench-dashboard-summary.mjs "$$server" "$$browser"
+
 # ---------------------------------------------------------------- test
 # Each stage records .data/results/stage-<name>.passed or .failed for scripts/summarize.mjs;
 # `make -k` runs every stage even after a failed one and exits non-zero if any failed.

@@ -10,7 +10,11 @@ import { sessionKey, useSession } from './features/auth/session';
 import { AppLayout } from './features/layout/AppLayout';
 import { ToastProvider } from './features/toast/ToastProvider';
 
-const BoardPage = lazy(() => import('./features/board/BoardPage'));
+const loadBoardPage = () => import('./features/board/BoardPage');
+const BoardPage = lazy(loadBoardPage);
+// The board is where staff land: opened at / or /board, its code downloads alongside the session check
+// instead of after it (the lazy route then finds the module already loaded or on its way).
+if (window.location.pathname === '/' || window.location.pathname.startsWith('/board')) void loadBoardPage();
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 const TicketsPage = lazy(() => import('./features/tickets/TicketsPage'));
 const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'));

@@ -27,8 +27,9 @@ import type { DragState } from './dnd';
 interface Props {
   filters: BoardFilters;
   meId: number | null;
-  statuses: readonly Status[];
-  priorities: readonly Priority[];
+  /** statuses and priorities: the catalogs, null while they load (the board loads meanwhile). */
+  statuses: readonly Status[] | null;
+  priorities: readonly Priority[] | null;
 }
 
 const topics = ['board'];
@@ -94,8 +95,8 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     };
   }, [store, reload]);
 
-  const statusById = useMemo(() => new Map(statuses.map((s) => [s.id, s])), [statuses]);
-  const priorityById = useMemo(() => new Map(priorities.map((p) => [p.id, p])), [priorities]);
+  const statusById = useMemo(() => new Map((statuses ?? []).map((s) => [s.id, s])), [statuses]);
+  const priorityById = useMemo(() => new Map((priorities ?? []).map((p) => [p.id, p])), [priorities]);
 
   const [drag, setDrag] = useState<DragState | null>(null);
   const columns = useMemo(() => withDrag(snap.board?.columns ?? [], drag), [snap.board, drag]);
@@ -148,7 +149,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     return out;
   }, [columns, statusById]);
 
-  if (snap.phase === 'loading') return <p className="page-status">{t('board.loading')}</p>;
+  if (snap.phase === 'loading' || statuses === null || priorities === null) return <p className="page-status">{t('board.loading')}</p>;
   if (snap.phase === 'error') {
     return (
       <div className="page-status" role="alert">
@@ -162,7 +163,12 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
 
   const onDragStart = ({ active }: DragStartEvent) => {
     const at = typeof active.id === 'number' ? locateIn(columns, active.id) : null;
-    if (at) setDrag({ id: active.id as number, to: at.statusId, index: at.index });
+    if (at) {
+      // Live changes wait until the drop or the cancel (see BoardStore.hold): a re-render of the
+      // columns under the pointer would make dnd-kit lose what the card is over.
+      store.hold();
+      setDrag({ id: active.id as number, to: at.statusId, index: at.index });
+    }
   };
 
   const onDragOver = ({ active, over }: DragOverEvent) => {
@@ -187,7 +193,16 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     setDrag({ id: drag.id, to, index });
   };
 
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
+  const onDragEnd = (e: DragEndEvent) => {
+    try {
+      drop(e);
+    } finally {
+      // After the drop's own optimistic move, so that the held changes are checked against it.
+      store.release();
+    }
+  };
+
+  const drop = ({ active, over }: DragEndEvent) => {
     setDrag(null);
     if (!over || typeof active.id !== 'number') return;
     const id = active.id;
@@ -241,7 +256,10 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
       onDragStart={onDragStart}
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}
-      onDragCancel={() => setDrag(null)}
+      onDragCancel={() => {
+        setDrag(null);
+        store.release();
+      }}
     >
       <div className="board" role="region" aria-label={t('board.label')} tabIndex={-1}>
         {groups.map((g, i) => (
@@ -284,7 +302,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
       <DragOverlay>
         {active ? (
           <div className="card card--overlay">
-            <CardBody card={active.card} priority={priorityById.get(active.card.priority_id)} now={now} />
+            <CardBody card={active.card} priority={priorityById.get(active.card.priority_id)} now={now} t={t} lang={lang} />
           </div>
         ) : null}
       </DragOverlay>

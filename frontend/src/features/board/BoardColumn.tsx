@@ -54,6 +54,7 @@ export function BoardColumn({ column, status, priorities, now, loadingMore, canM
   const ids = column.cards.map((c) => c.id);
   const shown = column.cards.slice(win.start, win.end);
   const acceptId = `column-accept-${column.statusId}`;
+  const roleDescription = t('dnd.roleDescription');
   const classes = ['column', isOver && accept?.kind !== 'refused' ? 'column--over' : '', accept ? `column--${accept.kind}` : ''].filter(Boolean).join(' ');
 
   return (
@@ -87,7 +88,17 @@ export function BoardColumn({ column, status, priorities, now, loadingMore, canM
         <SortableContext id={columnDropId(column.statusId)} items={ids} strategy={verticalListSortingStrategy} disabled={!canMove}>
           {win.padTop > 0 && <div style={{ height: win.padTop }} aria-hidden="true" />}
           {shown.map((card) => (
-            <SortableCard key={card.id} card={card} priority={priorities.get(card.priority_id)} now={now} statusKey={status.key} dropDisabled={refused} />
+            <SortableCard
+              key={card.id}
+              card={card}
+              priority={priorities.get(card.priority_id)}
+              now={now}
+              t={t}
+              lang={i18n.language}
+              statusKey={status.key}
+              roleDescription={roleDescription}
+              dropDisabled={refused}
+            />
           ))}
           {win.padBottom > 0 && <div style={{ height: win.padBottom }} aria-hidden="true" />}
         </SortableContext>

@@ -36,16 +36,15 @@ export default function BoardPage() {
         <p className="page-status" role="alert">
           {catalogError.message}
         </p>
-      ) : statuses.data && priorities.data ? (
+      ) : (
+        // Mounted before the catalogs arrive, so that the board's own request runs alongside theirs.
         <Board
           key={JSON.stringify(filters)}
           filters={filters}
           meId={me?.id ?? null}
-          statuses={statuses.data}
-          priorities={priorities.data}
+          statuses={statuses.data ?? null}
+          priorities={priorities.data ?? null}
         />
-      ) : (
-        <p className="page-status">{t('board.loading')}</p>
       )}
     </main>
   );

@@ -46,6 +46,18 @@ export class BoardStore {
   private onUncertain: (() => void) | null = null;
   /** versions: the workflow versions of the cards loaded under a workflow filter (issue 5). */
   private readonly versions = new Set<number>();
+  /**
+   * held: the live changes that arrived while a card was being dragged, in arrival (seq) order, or
+   * null when no drag is in progress. A change applied mid-drag re-renders the columns under the
+   * pointer: the dragged card's own update, or a card placed above it, moves or remounts the drag
+   * source and dnd-kit loses its hover target. So while a card is in the hand the board stands still,
+   * and the changes are applied right after the drop or the cancel.
+   */
+  private held: LiveChange[] | null = null;
+  /** whenReleased: resolvers of the reloads that wait for the drag to end. */
+  private whenReleased: (() => void)[] = [];
+  /** disposals counts dispose calls: a reload that waited for a drop across one does not fetch. */
+  private disposals = 0;
 
   constructor(filters: BoardFilters, meId: number | null, deps: BoardStoreDeps = { api }) {
     this.filters = filters;
@@ -76,8 +88,14 @@ export class BoardStore {
     if (board.uncertain) this.onUncertain?.();
   }
 
-  /** load fetches the board (again) and resolves to its seq. */
+  /** load fetches the board (again) and resolves to its seq. During a drag it first waits for the
+   * drop: a reload replaces every column, and the held changes must be applied before it, in order. */
   async load(): Promise<number> {
+    if (this.held !== null) {
+      const disposals = this.disposals;
+      await new Promise<void>((resolve) => this.whenReleased.push(resolve));
+      if (this.disposals !== disposals) throw new DOMException('aborted', 'AbortError');
+    }
     this.loadAbort?.abort();
     const ctl = new AbortController();
     this.loadAbort = ctl;
@@ -96,13 +114,49 @@ export class BoardStore {
     }
   }
 
-  /** dispose stops any request in flight. */
+  /** dispose stops any request in flight; a reload waiting for a drop ends without fetching. */
   dispose(): void {
+    this.disposals++;
     this.loadAbort?.abort();
+    this.held = null;
+    const waiting = this.whenReleased;
+    this.whenReleased = [];
+    for (const resolve of waiting) resolve();
   }
 
-  /** applyLive applies a live event or removal. */
+  /** hold starts a drag: live changes wait until release. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** dragging tells whether live changes are being held for a drag. */
+  get dragging(): boolean {
+    return this.held !== null;
+  }
+
+  /**
+   * release ends a drag: the held changes are applied in the order they came, each checked against
+   * the version the board holds (a change older than what the drop itself produced changes nothing),
+   * then any reload that waited for the drop goes ahead. Call it after the drop's own optimistic move,
+   * so that the move is sent with the version the user saw: a colleague's change in between is then a
+   * conflict the server reports, not an overwrite.
+   */
+  release(): void {
+    const held = this.held;
+    if (held === null) return;
+    this.held = null;
+    for (const msg of held) this.applyLive(msg);
+    const waiting = this.whenReleased;
+    this.whenReleased = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  /** applyLive applies a live event or removal (held during a drag). */
   applyLive = (msg: LiveChange): void => {
+    if (this.held !== null) {
+      this.held.push(msg);
+      return;
+    }
     const board = this.snap.board;
     if (board === null) return;
     if (msg.type === 'remove') this.setBoard(removeCard(board, msg.ticket_id));
