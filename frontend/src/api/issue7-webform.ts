@@ -25,8 +25,10 @@ export interface WebFormValues {
 /** webFormData is the multipart body of the form in the visitor's language. */
 export function webFormData(v: WebFormValues, files: readonly File[], lang: string): FormData {
   const form = new FormData();
-  for (const [k, val] of Object.entries(v)) {
-    if (val !== '' || k === 'name' || k === 'email' || k === 'description' || k === 'category_id') form.append(k, val.trim());
+  const required: readonly (keyof WebFormValues)[] = ['name', 'email', 'category_id', 'description'];
+  for (const k of Object.keys(v) as (keyof WebFormValues)[]) {
+    const val: string = v[k];
+    if (val !== '' || required.includes(k)) form.append(k, val.trim());
   }
   form.append('lang', lang.startsWith('en') ? 'en' : 'es');
   for (const f of files) form.append('files', f, f.name);
