@@ -5,7 +5,7 @@
 // ticket and the tracking page shows the new status after a reload.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, describePage, launchBrowser, login, newPage, sql, users } from './harness';
+import { artifact, demoPassword, describePage, launchBrowser, newPage, sql, users } from './harness';
 
 const stamp = Date.now().toString(36);
 const email = `visitor.${stamp}@example.com`;
@@ -20,8 +20,18 @@ beforeAll(async () => {
   browser = await launchBrowser();
   ({ context: visitorCtx, page: visitor } = await newPage(browser, { width: 375, height: 740 }));
   ({ context: agentCtx, page: agent } = await newPage(browser));
-  await login(agent, users.agent1.email);
+  await signIn(agent, users.agent1.email);
 });
+
+/** signIn signs in through the login form and waits only for the app to leave the login page: this test
+ * works on a ticket page, not on the board, so it does not wait for the board's columns. */
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(demoPassword);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
+}
 
 afterAll(async () => {
   for (const c of [visitorCtx, agentCtx]) await c?.close().catch(() => undefined);
