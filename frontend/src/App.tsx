@@ -39,6 +39,9 @@ const OutsiderPage = lazy(() => import('./features/tasks/OutsiderPage'));
 const MailTemplatesPage = lazy(() => import('./features/mail/TemplatesPage'));
 const MailLogPage = lazy(() => import('./features/mail/MailLogPage'));
 const MailPreferencesPage = lazy(() => import('./features/mail/PreferencesPage'));
+// The anonymous web form and its tracking page (issue 7).
+const WebFormPage = lazy(() => import('./features/webform/FormPage'));
+const TrackPage = lazy(() => import('./features/webform/TrackPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -85,6 +88,23 @@ export function App() {
               element={
                 <Suspense fallback={<Loading />}>
                   <OutsiderPage />
+                </Suspense>
+              }
+            />
+            {/* The anonymous web form and its tracking page (issue 7), outside login. */}
+            <Route
+              path="/form"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <WebFormPage />
+                </Suspense>
+              }
+            />
+            <Route
+              path="/t/:token"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <TrackPage />
                 </Suspense>
               }
             />

@@ -2145,6 +2145,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the anonymous web form offers, without a session: active categories with their subcategories, es/en labels, and the file limits. */
+        get: operations["getPublicForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open a ticket through the anonymous web form (no session; the CSRF header as every POST). The requester is found or created by email, the channel is `web_form`, and a tracking link (only its SHA-256 kept, valid 30 days) is mailed with the `ticket_tracking` template. A filled `website` honeypot gets the same 201 and nothing is written. Five forms per address every ten minutes, then 429. Bad fields 422, every field named, nothing written. */
+        post: operations["submitWebForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/track/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tracking page of a link (no session). Unknown 404; expired, revoked or no longer the person's ticket 410 `gone`. Rate-limited per address. */
+        get: operations["getTracking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/track/{token}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A public reply by the requester through the link, with up to 5 files (no session; the CSRF header as every POST). It is not the ticket's first response. */
+        post: operations["replyTracking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/track/{token}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A public file of the link's own ticket (any other 404). */
+        get: operations["downloadTrackingAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/tracking-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A ticket's tracking links, newest first (staff who may edit the ticket). */
+        get: operations["listTrackingLinks"];
+        put?: never;
+        /** Mail the ticket's requester a new tracking link (recorded on the ticket's history). */
+        post: operations["sendTrackingLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tickets/{ticketId}/tracking-links/{linkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a tracking link (recorded on the ticket's history; revoking a revoked link changes nothing). */
+        delete: operations["revokeTrackingLink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3988,6 +4108,118 @@ export interface components {
             lang: "es" | "en";
             recipient_name: string;
         };
+        WebFormInfo: {
+            categories: {
+                /** Format: int64 */
+                id: number;
+                name_es: string;
+                name_en: string;
+                subcategories: {
+                    /** Format: int64 */
+                    id: number;
+                    name_es: string;
+                    name_en: string;
+                }[];
+            }[];
+            max_files: number;
+            /** Format: int64 */
+            max_file_bytes: number;
+        };
+        WebFormSubmission: {
+            name: string;
+            /** Format: email */
+            email: string;
+            /** Format: int64 */
+            category_id: number;
+            /** Format: int64 */
+            subcategory_id?: number;
+            order_number?: string;
+            /** @description Its first line is the subject. */
+            description: string;
+            /**
+             * @description The language of the messages and the mail.
+             * @enum {string}
+             */
+            lang?: "es" | "en";
+            /** @description Honeypot: people leave it empty. */
+            website?: string;
+            files?: string[];
+        };
+        WebFormCreated: {
+            /** Format: int64 */
+            number: number;
+        };
+        TrackingReplyForm: {
+            body: string;
+            files?: string[];
+        };
+        TrackingFile: {
+            /** Format: int64 */
+            id: number;
+            filename: string;
+            content_type: string;
+            /** Format: int64 */
+            size: number;
+            /** Format: date-time */
+            created_at: string;
+            url: string;
+        };
+        Tracking: {
+            /** Format: int64 */
+            number: number;
+            subject: string;
+            description: string;
+            status: {
+                label_es: string;
+                label_en: string;
+                /** @enum {string} */
+                group: "todo" | "doing" | "done";
+                color: string;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @enum {string} */
+            lang: "es" | "en";
+            conversation: {
+                /** Format: int64 */
+                id: number;
+                author_name: string;
+                /** @description A reply of the visitor. */
+                mine: boolean;
+                body_html: string;
+                attachments: components["schemas"]["TrackingFile"][];
+                /** Format: date-time */
+                created_at: string;
+            }[];
+            /** @description Files on the ticket itself. */
+            attachments: components["schemas"]["TrackingFile"][];
+        };
+        TrackingLink: {
+            /** Format: int64 */
+            id: number;
+            email: string;
+            /** @enum {string} */
+            lang: "es" | "en";
+            /** @enum {string} */
+            state: "active" | "expired" | "revoked";
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            revoked_by: components["schemas"]["UserRef"] | null;
+            /** @description null: sent by the form itself. */
+            created_by: components["schemas"]["UserRef"] | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        TrackingLinkList: {
+            items: components["schemas"]["TrackingLink"][];
+            requester_without_login: boolean;
+        };
     };
     responses: {
         /** @description An error. */
@@ -4001,6 +4233,7 @@ export interface components {
         };
     };
     parameters: {
+        TrackingToken: string;
         RoleId: number;
         UserId: number;
         TicketId: number;
@@ -8943,6 +9176,211 @@ export interface operations {
             413: components["responses"]["Error"];
             422: components["responses"]["Error"];
             429: components["responses"]["Error"];
+        };
+    };
+    getPublicForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebFormInfo"];
+                };
+            };
+        };
+    };
+    submitWebForm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["WebFormSubmission"];
+            };
+        };
+        responses: {
+            /** @description The case number. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebFormCreated"];
+                };
+            };
+            400: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    getTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TrackingToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket as its requester sees it, public parts only. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            404: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    replyTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TrackingToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["TrackingReplyForm"];
+            };
+        };
+        responses: {
+            /** @description The tracking page with the reply. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tracking"];
+                };
+            };
+            400: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            413: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    downloadTrackingAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TrackingToken"];
+                attachmentId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, served as ticket attachments are. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            404: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    listTrackingLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingLinkList"];
+                };
+            };
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
+    sendTrackingLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new link. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingLink"];
+                };
+            };
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revokeTrackingLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticketId: components["parameters"]["TicketId"];
+                linkId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingLink"];
+                };
+            };
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
 }

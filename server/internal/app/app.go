@@ -32,6 +32,7 @@ import (
 	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tasks"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/webform"
 	"github.com/atiende/atiende/server/internal/workflow"
 	"github.com/atiende/atiende/shared/api"
 )
@@ -75,6 +76,8 @@ type App struct {
 	Notify *notify.Service
 	// Tasks runs tasks on tickets, the daily digest of overdue tasks and information requests.
 	Tasks *tasks.Service
+	// WebForm is the public web form and the tickets' tracking links.
+	WebForm *webform.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -185,6 +188,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	// Outsiders' links and the digest of overdue tasks go out by email, with the same origin as every mail.
 	a.Tasks.Mailer = a.Notify
 	a.Tasks.PublicURL = mailOrigin(cfg)
+	a.WebForm = &webform.Service{DB: a.DB.Bun, Tickets: a.Tickets, People: a.People, Catalog: a.Catalog, Files: a.Attachments,
+		MaxFileBytes: cfg.AttachmentMaxBytes, Mailer: a.Notify, PublicURL: mailOrigin(cfg), TimeZone: cfg.DeskTimeZone,
+		Redis: a.Redis, KeyPrefix: cfg.RedisPrefix}
 	a.Fiber = a.router()
 	return a, nil
 }

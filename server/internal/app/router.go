@@ -21,6 +21,7 @@ import (
 	"github.com/atiende/atiende/server/internal/tasks"
 	"github.com/atiende/atiende/server/internal/tickets"
 	"github.com/atiende/atiende/server/internal/web"
+	"github.com/atiende/atiende/server/internal/webform"
 	"github.com/atiende/atiende/server/internal/workflow"
 )
 
@@ -82,6 +83,8 @@ func (a *App) router() *fiber.App {
 	accountsAPI.RegisterPublic(v1)
 	tasksAPI := tasks.Handlers{Service: a.Tasks, Subject: auth.Subject, Limiter: a.Auth}
 	tasksAPI.RegisterPublic(v1)
+	webformAPI := webform.Handlers{Service: a.WebForm, Subject: auth.Subject, Limiter: a.Auth}
+	webformAPI.RegisterPublic(v1)
 
 	private := v1.Group("", auth.Require())
 	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
@@ -96,6 +99,7 @@ func (a *App) router() *fiber.App {
 	sla.Handlers{Service: a.SLA, Subject: auth.Subject}.Register(private)
 	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	tasksAPI.Register(private)
+	webformAPI.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

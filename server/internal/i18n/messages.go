@@ -3,6 +3,14 @@ package i18n
 // messages holds every server message in every locale; a test checks both have the same keys.
 var messages = map[Locale]map[string]string{
 	ES: {
+		// Issue 7: the public web form and its tracking links.
+		"webform.rate_limited":    "Enviaste varias solicitudes seguidas. Espera {seconds} segundos y vuelve a intentarlo.",
+		"webform.files_max":       "Puedes adjuntar hasta {max} archivos.",
+		"webform.files_reply":     "Adjunté {count} archivo(s) a mi solicitud.",
+		"webform.link_not_found":  "Este enlace no corresponde a ningún caso. Revisa que lo copiaste completo.",
+		"webform.link_gone":       "Este enlace de seguimiento ya no funciona: venció o fue retirado. Pídenos uno nuevo respondiendo a nuestro correo.",
+		"webform.links_forbidden": "Tu rol no puede gestionar los enlaces de seguimiento de este ticket.",
+		"webform.no_requester":    "Este ticket no tiene un solicitante con correo al que enviar el enlace.",
 		// Issue 6: SLA.
 		"sla.forbidden":             "Solo quienes administran los SLA pueden cambiar políticas y calendarios.",
 		"sla.read_forbidden":        "Tu rol no puede ver las políticas de SLA.",
@@ -409,6 +417,14 @@ var messages = map[Locale]map[string]string{
 		"workflow.field.reason":          "Motivo",
 	},
 	EN: {
+		// Issue 7: the public web form and its tracking links.
+		"webform.rate_limited":    "You sent several requests in a row. Wait {seconds} seconds and try again.",
+		"webform.files_max":       "You can attach up to {max} files.",
+		"webform.files_reply":     "I attached {count} file(s) to my request.",
+		"webform.link_not_found":  "This link does not belong to any case. Check that you copied all of it.",
+		"webform.link_gone":       "This tracking link no longer works: it expired or was withdrawn. Ask us for a new one by replying to our email.",
+		"webform.links_forbidden": "Your role cannot manage this ticket's tracking links.",
+		"webform.no_requester":    "This ticket has no requester with an email to send the link to.",
 		// Issue 6: SLA.
 		"sla.forbidden":             "Only those who manage SLAs can change policies and calendars.",
 		"sla.read_forbidden":        "Your role cannot see SLA policies.",

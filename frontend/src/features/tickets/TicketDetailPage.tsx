@@ -29,6 +29,7 @@ import { Description, TextField, TicketFields } from './TicketFields';
 import { lastListHref } from './ticketsStore';
 import { useTicketLookups } from './useLookups';
 import { TicketWorkPanels } from '../tasks/TicketWorkPanels';
+import { TrackingLinksPanel } from '../webform/TrackingLinksPanel';
 
 const heartbeatMs = 10_000;
 const idleMs = 3_000;
@@ -322,6 +323,8 @@ function TicketView({ id }: { id: number }) {
           </div>
           {/* Watchers, tasks and information requests (issue 6). */}
           <TicketWorkPanels ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} />
+          {/* Tracking links of the web form (issue 7). */}
+          <TrackingLinksPanel ticketId={ticket.id} revision={`${ticket.version}:${snap.comments.length}`} />
         </div>
         <aside className="ticket-side" aria-label={t('ticket.fieldsLabel')}>
           {/* Queue operations and macros (issue 5, FQ). */}
