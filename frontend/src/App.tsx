@@ -35,6 +35,8 @@ const OutsiderPage = lazy(() => import('./features/tasks/OutsiderPage'));
 const MailTemplatesPage = lazy(() => import('./features/mail/TemplatesPage'));
 const MailLogPage = lazy(() => import('./features/mail/MailLogPage'));
 const MailPreferencesPage = lazy(() => import('./features/mail/PreferencesPage'));
+// Dashboard (issue 7): its chunk carries the charts, loaded only when the dashboard opens.
+const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -104,6 +106,15 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <BoardPage />
+                  </Suspense>
+                }
+              />
+              {/* Dashboard (issue 7). */}
+              <Route
+                path="dashboard"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <DashboardPage />
                   </Suspense>
                 }
               />
