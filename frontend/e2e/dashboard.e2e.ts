@@ -3,7 +3,7 @@
 // the records table with exactly that many tickets. The test reads the numbers as it finds them.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, describePage, launchBrowser, login, newPage, sql, users, waitLive } from './harness';
+import { artifact, demoPassword, describePage, launchBrowser, login, newPage, sql, users, waitLive } from './harness';
 
 /** How long the supervisor may take to see a change without reloading (coalescing waits 500 ms). */
 const liveWithinMs = 5000;
@@ -55,7 +55,17 @@ beforeAll(async () => {
   browser = await launchBrowser();
   ({ context: supCtx, page: sup } = await newPage(browser));
   ({ context: agentCtx, page: agent } = await newPage(browser));
-  await Promise.all([login(sup, supervisorEmail), login(agent, users.agent1.email)]);
+  // The supervisor's and the agent's boards are large (every ticket): on a busy machine the first
+  // paint can take longer than the harness's 10 s default.
+  supCtx.setDefaultTimeout(30_000);
+  agentCtx.setDefaultTimeout(30_000);
+  await login(agent, users.agent1.email);
+  // The supervisor's board holds every ticket: the dashboard is what this test waits for, not the board.
+  await sup.goto('/login');
+  await sup.getByTestId('login-email').fill(supervisorEmail);
+  await sup.getByTestId('login-password').fill(demoPassword);
+  await sup.getByTestId('login-submit').click();
+  await sup.waitForURL((u) => !u.pathname.startsWith('/login'));
 });
 
 afterAll(async () => {
