@@ -42,6 +42,8 @@ const MailPreferencesPage = lazy(() => import('./features/mail/PreferencesPage')
 // The anonymous web form and its tracking page (issue 7).
 const WebFormPage = lazy(() => import('./features/webform/FormPage'));
 const TrackPage = lazy(() => import('./features/webform/TrackPage'));
+// Dashboard (issue 7): its chunk carries the charts, loaded only when the dashboard opens.
+const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -128,6 +130,15 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <BoardPage />
+                  </Suspense>
+                }
+              />
+              {/* Dashboard (issue 7). */}
+              <Route
+                path="dashboard"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <DashboardPage />
                   </Suspense>
                 }
               />

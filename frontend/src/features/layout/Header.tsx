@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { adminHome } from '../admin/sections';
+import { mayOpenDashboard } from '../dashboard/nav';
 import { useCan } from '../auth/can';
 import { useLogout, useSession } from '../auth/session';
 import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
@@ -30,6 +31,12 @@ export function Header() {
         <Link to="/tickets" className="header__link">
           {t('tickets.nav')}
         </Link>
+        {/* Dashboard (issue 7): for users holding any widget permission. */}
+        {mayOpenDashboard(user) && (
+          <Link to="/dashboard" className="header__link" data-testid="dashboard-nav">
+            {t('dashboard.nav')}
+          </Link>
+        )}
         {mayBeAssigned(user) && (
           <Link to="/work" className="header__link" data-testid="work-nav">
             {t('work.nav')}

@@ -5,6 +5,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalogs, PersonRef, UserRef } from '../../api/types';
 import type { Labelled } from '../catalog/useCatalogs';
+import { drillChips } from './drillChips';
+import type { DrillChip } from './drillChips';
 import { activeFilterCount, noFilters } from './filters';
 import type { TicketFilters } from './filters';
 import { PersonPicker } from './PersonPicker';
@@ -92,6 +94,40 @@ function FilterSelect({ name, label, value, anyLabel, onChange, children, disabl
   );
 }
 
+/** DrillChips shows the dashboard's drill-down filters of the view, each removable on its own. */
+function DrillChips({ filters, onChange }: { filters: TicketFilters; onChange: (patch: Partial<TicketFilters>) => void }) {
+  const { t } = useTranslation();
+  const chips = drillChips(filters);
+  if (chips.length === 0) return null;
+  const text = (c: DrillChip) => {
+    const values = { ...c.values };
+    if (values.clock !== undefined) values.clock = t(`tickets.chips.clock.${values.clock}`);
+    if (values.result !== undefined) values.result = t(`tickets.chips.result.${values.result}`);
+    return t(c.label, values);
+  };
+  return (
+    <ul className="tickets-chips" aria-label={t('tickets.chips.label')}>
+      {chips.map((c) => {
+        const label = text(c);
+        return (
+          <li key={c.id} className="tickets-chip" data-testid={`filter-chip-${c.id}`}>
+            <span>{label}</span>
+            <button
+              type="button"
+              className="tickets-chip__remove"
+              aria-label={t('tickets.chips.remove', { label })}
+              data-testid={`filter-chip-remove-${c.id}`}
+              onClick={() => onChange(c.remove)}
+            >
+              ×
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 const num = (v: string): number | null => (v === '' ? null : Number(v));
 const str = (v: number | null): string => (v === null ? '' : String(v));
 
@@ -126,6 +162,7 @@ export function TicketFiltersBar({ filters, catalogs, users, pickRequester, labe
           {count > 0 ? t('tickets.filters.toggleCount', { n: count }) : t('tickets.filters.toggle')}
         </button>
       </div>
+      <DrillChips filters={filters} onChange={onChange} />
       <div id={panelId} className={`tickets-filters__panel${open ? ' tickets-filters__panel--open' : ''}`}>
         <FilterSelect name="status" label={t('ticket.fields.status_id')} anyLabel={any} value={str(filters.status)} onChange={(v) => onChange({ status: num(v) })}>
           {options(catalogs?.statuses, filters.status)}

@@ -1,5 +1,7 @@
 // The records table's filters and sort live in the URL query string under the API's own parameter
 // names, so `GET /tickets?<url query>` and a shared link (or a saved view) reproduce the same view.
+import type { DrillQuery, SlaClockName, SlaResult, SlaStateName } from '../../api/issue7-dashboard';
+import { slaClockNames, slaResults, slaStateNames } from '../../api/issue7-dashboard';
 import type { Card, TicketQuery, TicketSort } from '../../api/types';
 
 /** TicketFilters is the view: one value per filter (null: any) and the sort. */
@@ -17,9 +19,27 @@ export interface TicketFilters {
   /** created_from, created_to: days `YYYY-MM-DD` (UTC, inclusive). */
   created_from: string | null;
   created_to: string | null;
+  /** open: only tickets whose status is not in the DONE group (a dashboard drill-down). */
+  open: boolean;
+  /** resolved_*, responded_*: days `YYYY-MM-DD` (UTC, inclusive) of resolved_at and first_response_at. */
+  resolved_from: string | null;
+  resolved_to: string | null;
+  responded_from: string | null;
+  responded_to: string | null;
+  /** sla_state: the state of the ticket's running SLA clock now. */
+  sla_state: SlaStateName | null;
+  /** sla_clock, sla_result, sla_from, sla_to: that clock was met on time or breached within those days. */
+  sla_clock: SlaClockName | null;
+  sla_result: SlaResult | null;
+  sla_from: string | null;
+  sla_to: string | null;
   q: string;
   sort: TicketSort;
 }
+
+/** dayFilters are the day-valued drill-down filters, in the order the query string writes them. */
+export const dayFilters = ['resolved_from', 'resolved_to', 'responded_from', 'responded_to'] as const;
+export const slaDayFilters = ['sla_from', 'sla_to'] as const;
 
 export const defaultSort: TicketSort = '-updated';
 export const sorts: readonly TicketSort[] = ['-updated', 'updated', '-created', 'created', '-number', 'number'];
@@ -38,6 +58,16 @@ export const noFilters: TicketFilters = {
   assignee: null,
   created_from: null,
   created_to: null,
+  open: false,
+  resolved_from: null,
+  resolved_to: null,
+  responded_from: null,
+  responded_to: null,
+  sla_state: null,
+  sla_clock: null,
+  sla_result: null,
+  sla_from: null,
+  sla_to: null,
   q: '',
   sort: defaultSort,
 };
@@ -55,6 +85,10 @@ export function isDay(v: string | null): v is string {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
 }
 
+function oneOf<T extends string>(v: string | null, allowed: readonly T[]): T | null {
+  return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : null;
+}
+
 function isSort(v: string | null): v is TicketSort {
   return v !== null && (sorts as readonly string[]).includes(v);
 }
@@ -69,6 +103,14 @@ export function filtersFromSearch(sp: URLSearchParams): TicketFilters {
   const to = sp.get('created_to');
   f.created_from = isDay(from) ? from : null;
   f.created_to = isDay(to) ? to : null;
+  f.open = sp.get('open') === 'true';
+  for (const k of [...dayFilters, ...slaDayFilters]) {
+    const v = sp.get(k);
+    f[k] = isDay(v) ? v : null;
+  }
+  f.sla_state = oneOf(sp.get('sla_state'), slaStateNames);
+  f.sla_clock = oneOf(sp.get('sla_clock'), slaClockNames);
+  f.sla_result = oneOf(sp.get('sla_result'), slaResults);
   f.q = (sp.get('q') ?? '').slice(0, maxQueryLength);
   const sort = sp.get('sort');
   f.sort = isSort(sort) ? sort : defaultSort;
@@ -88,6 +130,7 @@ export function searchFromFilters(f: TicketFilters): URLSearchParams {
   if (f.assignee !== null && f.assignee !== '') out.set('assignee', f.assignee);
   if (f.created_from !== null) out.set('created_from', f.created_from);
   if (f.created_to !== null) out.set('created_to', f.created_to);
+  for (const [k, v] of Object.entries(drillQuery(f))) out.set(k, String(v));
   const q = f.q.trim();
   if (q !== '') out.set('q', q);
   if (f.sort !== defaultSort) out.set('sort', f.sort);
@@ -117,9 +160,27 @@ export function withFilters(
   return next;
 }
 
+/** drillQuery is the part of a view made of the dashboard's drill-down parameters, in canonical order. */
+export function drillQuery(f: TicketFilters): DrillQuery {
+  const q: DrillQuery = {};
+  if (f.open) q.open = true;
+  for (const k of dayFilters) {
+    const v = f[k];
+    if (v !== null) q[k] = v;
+  }
+  if (f.sla_state !== null) q.sla_state = f.sla_state;
+  if (f.sla_clock !== null) q.sla_clock = f.sla_clock;
+  if (f.sla_result !== null) q.sla_result = f.sla_result;
+  for (const k of slaDayFilters) {
+    const v = f[k];
+    if (v !== null) q[k] = v;
+  }
+  return q;
+}
+
 /** toApiQuery is the GET /tickets query of a view (and of one of its pages). */
-export function toApiQuery(f: TicketFilters, page: { cursor?: string | null; limit?: number } = {}): TicketQuery {
-  const q: TicketQuery = {};
+export function toApiQuery(f: TicketFilters, page: { cursor?: string | null; limit?: number } = {}): TicketQuery & DrillQuery {
+  const q: TicketQuery & DrillQuery = {};
   for (const k of idFilters) {
     const v = f[k];
     if (v !== null) q[k] = v;
@@ -127,6 +188,7 @@ export function toApiQuery(f: TicketFilters, page: { cursor?: string | null; lim
   if (f.assignee !== null && f.assignee !== '') q.assignee = f.assignee;
   if (f.created_from !== null) q.created_from = f.created_from;
   if (f.created_to !== null) q.created_to = f.created_to;
+  Object.assign(q, drillQuery(f));
   if (f.q.trim() !== '') q.q = f.q.trim();
   if (f.sort !== defaultSort) q.sort = f.sort;
   if (page.cursor) q.cursor = page.cursor;
@@ -141,6 +203,7 @@ export function activeFilterCount(f: TicketFilters): number {
   if (f.assignee !== null) n++;
   if (f.created_from !== null) n++;
   if (f.created_to !== null) n++;
+  n += Object.keys(drillQuery(f)).length;
   if (f.q.trim() !== '') n++;
   return n;
 }
@@ -182,12 +245,15 @@ export function matches(card: Card, f: TicketFilters, meId: number | null): Matc
   const day = card.created_at.slice(0, 10);
   if (f.created_from !== null && day < f.created_from) return 'no';
   if (f.created_to !== null && day > f.created_to) return 'no';
+  // The card's clock is a snapshot: a differing state may have moved on since it was built.
+  if (f.sla_state !== null && card.sla === null) return 'no';
+  const slaUnsure = f.sla_state !== null && card.sla?.state !== f.sla_state;
   const q = f.q.trim();
-  if (q !== '') {
-    const num = /^#?([0-9]+)$/.exec(q);
-    if (num) return String(card.number) === num[1] ? 'yes' : 'no';
-    return 'maybe';
-  }
+  const num = /^#?([0-9]+)$/.exec(q);
+  if (num && String(card.number) !== num[1]) return 'no';
+  if (q !== '' && !num) return 'maybe';
+  // Status groups, resolution and response times and clock outcomes are not on the card.
+  if (slaUnsure || f.open || Object.keys(drillQuery({ ...f, open: false, sla_state: null })).length > 0) return 'maybe';
   return 'yes';
 }
 
