@@ -35,6 +35,7 @@ const OutsiderPage = lazy(() => import('./features/tasks/OutsiderPage'));
 const MailTemplatesPage = lazy(() => import('./features/mail/TemplatesPage'));
 const MailLogPage = lazy(() => import('./features/mail/MailLogPage'));
 const MailPreferencesPage = lazy(() => import('./features/mail/PreferencesPage'));
+const ReportsPage = lazy(() => import('./features/reports/ReportsPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -112,6 +113,14 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <TicketsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="reports"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <ReportsPage />
                   </Suspense>
                 }
               />
