@@ -165,7 +165,7 @@ func (s *Service) History(ctx context.Context, subj access.Subject, q HistoryQue
 		sel = sel.Where("(h.at, h.id) "+cmp+" (?, ?)", cur.At, cur.ID)
 	}
 	var raw []historyScan
-	if err := sel.OrderExpr("h.at " + dir + ", h.id " + dir).Limit(int64(q.Limit) + 1).Scan(ctx, &raw); err != nil {
+	if err := sel.OrderExpr("h.at "+dir+", h.id "+dir).Limit(int64(q.Limit)+1).Scan(ctx, &raw); err != nil {
 		return nil, fmt.Errorf("reports: history: %w", err)
 	}
 	out := &HistoryPage{Columns: q.Columns, Items: []HistoryRow{}}
