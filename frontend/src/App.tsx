@@ -44,6 +44,7 @@ const WebFormPage = lazy(() => import('./features/webform/FormPage'));
 const TrackPage = lazy(() => import('./features/webform/TrackPage'));
 // Dashboard (issue 7): its chunk carries the charts, loaded only when the dashboard opens.
 const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
+const ReportsPage = lazy(() => import('./features/reports/ReportsPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -147,6 +148,14 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <TicketsPage />
+                  </Suspense>
+                }
+              />
+              <Route
+                path="reports"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <ReportsPage />
                   </Suspense>
                 }
               />

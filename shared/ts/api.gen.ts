@@ -2265,6 +2265,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tickets/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every ticket the user sees under the records table's filters, as CSV (default) or Excel (.xlsx).
+         * @description As `GET /tickets/export.csv`, in the format asked. XLSX cells are written as text, never as formulas, and
+         *     text a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) is
+         *     prefixed with `'` in both formats. Times are UTC (ISO 8601). Needs `ticket.export`.
+         */
+        get: operations["exportTicketsAs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/pivot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A pivot table over the tickets created in the period that the user sees (report.pivot).
+         * @description Every cell, row total, column total and the grand total carries `count` (its tickets), `value` (the
+         *     measure: the count, seconds from creation to first response or resolution as a median or p90, or the
+         *     percentage of resolution SLA clocks met on time among those met or breached; null when no ticket has
+         *     it) and `drill`, the records-table query (`GET /tickets?<drill>`) listing exactly its tickets, or null
+         *     when the table has no filter for one of its members (tickets without queue, channel, category or
+         *     subcategory). More than 200 rows or 50 columns is a 422.
+         */
+        get: operations["reportPivot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/pivot/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pivot table as CSV or Excel (report.pivot and ticket.export). */
+        get: operations["exportReportPivot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes of the tickets the user sees, across tickets, a page at a time (report.history).
+         * @description The records-table parameters choose the tickets; `field`, `actor` and `at_from`/`at_to` the changes.
+         *     Rows the ticket's own history would not show the user (files of internal notes, links to hidden
+         *     tickets) are left out, so a page may hold fewer rows than `limit` while `next_cursor` follows.
+         */
+        get: operations["reportHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/history/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The history report as CSV or Excel, at most 100 000 rows (report.history and ticket.export). */
+        get: operations["exportReportHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4220,6 +4323,61 @@ export interface components {
             items: components["schemas"]["TrackingLink"][];
             requester_without_login: boolean;
         };
+        /** @enum {string} */
+        PivotDim: "status" | "priority" | "queue" | "channel" | "category" | "subcategory" | "assignee" | "created_day" | "created_week" | "created_month";
+        PivotMember: {
+            /** @description The id, a day (YYYY-MM-DD, the Monday of a week), a month (YYYY-MM), or "none". */
+            id: string;
+            label: string;
+        };
+        PivotCell: {
+            row?: string;
+            col?: string;
+            value: number | null;
+            /** Format: int64 */
+            count: number;
+            drill: string | null;
+        };
+        Pivot: {
+            rows_dim: string;
+            cols_dim: string;
+            measure: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            rows: components["schemas"]["PivotMember"][];
+            cols: components["schemas"]["PivotMember"][];
+            cells: components["schemas"]["PivotCell"][];
+            row_totals: components["schemas"]["PivotCell"][];
+            col_totals: components["schemas"]["PivotCell"][];
+            total: components["schemas"]["PivotCell"];
+        };
+        /** @description One change; only the asked columns are present. */
+        HistoryReportRow: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            ticket_id: number;
+            /** Format: date-time */
+            at?: string;
+            /** Format: int64 */
+            number?: number;
+            subject?: string;
+            field?: string;
+            before?: unknown;
+            after?: unknown;
+            actor?: {
+                /** Format: int64 */
+                id: number | null;
+                name: string;
+            };
+        };
+        HistoryReportPage: {
+            columns: string[];
+            items: components["schemas"]["HistoryReportRow"][];
+            next_cursor: string | null;
+        };
     };
     responses: {
         /** @description An error. */
@@ -4291,6 +4449,7 @@ export interface components {
         InfoRequestId: number;
         /** @description The link's token (43 base64url characters). */
         InfoRequestToken: string;
+        ExportFormat: "csv" | "xlsx";
     };
     requestBodies: never;
     headers: never;
@@ -9381,6 +9540,256 @@ export interface operations {
             };
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+        };
+    };
+    exportTicketsAs: {
+        parameters: {
+            query?: {
+                format?: components["parameters"]["ExportFormat"];
+                /** @description A status id. */
+                status?: components["parameters"]["Status"];
+                /** @description A priority id. */
+                priority?: components["parameters"]["Priority"];
+                /** @description A queue id. */
+                queue?: components["parameters"]["Queue"];
+                /** @description A channel id. */
+                channel?: components["parameters"]["Channel"];
+                /** @description A category id (top level). */
+                category?: components["parameters"]["Category"];
+                /** @description A subcategory id. */
+                subcategory?: components["parameters"]["Subcategory"];
+                /** @description The requester's user id. */
+                requester?: components["parameters"]["Requester"];
+                /** @description `me`, `none`, or a user id. */
+                assignee?: components["parameters"]["Assignee"];
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                created_from?: components["parameters"]["CreatedFrom"];
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                created_to?: components["parameters"]["CreatedTo"];
+                /**
+                 * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
+                 *     and description (web-search style words, accents ignored, the last word as a prefix).
+                 */
+                q?: components["parameters"]["TicketSearch"];
+                /** @description The order of the rows; `-` is descending (default `-updated`). */
+                sort?: components["parameters"]["TicketSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reportPivot: {
+        parameters: {
+            query: {
+                rows: components["schemas"]["PivotDim"];
+                /** @description A second dimension, or `none` (the default) for a table of rows and their totals. */
+                cols?: components["schemas"]["PivotDim"] | "none";
+                measure?: "count" | "first_response_median" | "first_response_p90" | "resolution_median" | "resolution_p90" | "sla_compliance";
+                /** @description First UTC day of the period of creation (default 29 days before `to`). */
+                from?: string;
+                /** @description Last UTC day of the period, inclusive (default today); at most 366 days after `from`. */
+                to?: string;
+                queue?: number;
+                category?: number;
+                channel?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pivot table. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pivot"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    exportReportPivot: {
+        parameters: {
+            query: {
+                format?: components["parameters"]["ExportFormat"];
+                rows: components["schemas"]["PivotDim"];
+                /** @description A second dimension, or `none` (the default) for a table of rows and their totals. */
+                cols?: components["schemas"]["PivotDim"] | "none";
+                measure?: "count" | "first_response_median" | "first_response_p90" | "resolution_median" | "resolution_p90" | "sla_compliance";
+                /** @description First UTC day of the period of creation (default 29 days before `to`). */
+                from?: string;
+                /** @description Last UTC day of the period, inclusive (default today); at most 366 days after `from`. */
+                to?: string;
+                queue?: number;
+                category?: number;
+                channel?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    reportHistory: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated, from at, number, subject, field, before, after, actor (default all). */
+                columns?: string;
+                /** @description A status id. */
+                status?: components["parameters"]["Status"];
+                /** @description A priority id. */
+                priority?: components["parameters"]["Priority"];
+                /** @description A queue id. */
+                queue?: components["parameters"]["Queue"];
+                /** @description A channel id. */
+                channel?: components["parameters"]["Channel"];
+                /** @description A category id (top level). */
+                category?: components["parameters"]["Category"];
+                /** @description A subcategory id. */
+                subcategory?: components["parameters"]["Subcategory"];
+                /** @description The requester's user id. */
+                requester?: components["parameters"]["Requester"];
+                /** @description `me`, `none`, or a user id. */
+                assignee?: components["parameters"]["Assignee"];
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                created_from?: components["parameters"]["CreatedFrom"];
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                created_to?: components["parameters"]["CreatedTo"];
+                /**
+                 * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
+                 *     and description (web-search style words, accents ignored, the last word as a prefix).
+                 */
+                q?: components["parameters"]["TicketSearch"];
+                /** @description Only changes of this history field (status_id, assignee_id, comment…). */
+                field?: string;
+                /** @description Only changes made by this user. */
+                actor?: number;
+                at_from?: string;
+                /** @description Last UTC day of changes, inclusive. */
+                at_to?: string;
+                /** @description By time of change, oldest (`at`) or newest (`-at`, the default) first. */
+                sort?: "at" | "-at";
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of changes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryReportPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    exportReportHistory: {
+        parameters: {
+            query?: {
+                format?: components["parameters"]["ExportFormat"];
+                /** @description Comma-separated, from at, number, subject, field, before, after, actor (default all). */
+                columns?: string;
+                /** @description A status id. */
+                status?: components["parameters"]["Status"];
+                /** @description A priority id. */
+                priority?: components["parameters"]["Priority"];
+                /** @description A queue id. */
+                queue?: components["parameters"]["Queue"];
+                /** @description A channel id. */
+                channel?: components["parameters"]["Channel"];
+                /** @description A category id (top level). */
+                category?: components["parameters"]["Category"];
+                /** @description A subcategory id. */
+                subcategory?: components["parameters"]["Subcategory"];
+                /** @description The requester's user id. */
+                requester?: components["parameters"]["Requester"];
+                /** @description `me`, `none`, or a user id. */
+                assignee?: components["parameters"]["Assignee"];
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                created_from?: components["parameters"]["CreatedFrom"];
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                created_to?: components["parameters"]["CreatedTo"];
+                /**
+                 * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
+                 *     and description (web-search style words, accents ignored, the last word as a prefix).
+                 */
+                q?: components["parameters"]["TicketSearch"];
+                /** @description Only changes of this history field (status_id, assignee_id, comment…). */
+                field?: string;
+                /** @description Only changes made by this user. */
+                actor?: number;
+                at_from?: string;
+                /** @description Last UTC day of changes, inclusive. */
+                at_to?: string;
+                /** @description By time of change, oldest (`at`) or newest (`-at`, the default) first. */
+                sort?: "at" | "-at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (Content-Disposition attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/queue"
+	"github.com/atiende/atiende/server/internal/reports"
 	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tasks"
 	"github.com/atiende/atiende/server/internal/tickets"
@@ -100,6 +101,8 @@ func (a *App) router() *fiber.App {
 	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	tasksAPI.Register(private)
 	webformAPI.Register(private)
+	reports.Handlers{Service: &reports.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People, Tickets: a.Tickets},
+		Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -1,18 +1,19 @@
 package tickets
 
 import (
-	"bufio"
+	"bytes"
 	"context"
-	"encoding/csv"
-	"fmt"
 	"io"
-	"strconv"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/i18n"
+	"github.com/atiende/atiende/server/internal/reports/sheet"
 )
 
 // MaxExport bounds the rows of one export; the file says so in its last line when there were more.
@@ -26,9 +27,10 @@ var exportColumns = []string{"number", "subject", "status", "priority", "categor
 	"queue", "assignee", "requester", "requester_email", "created_at", "updated_at"}
 
 // Export writes the tickets of a records-table query that subj sees as CSV (UTF-8 with a byte-order
-// mark, so that spreadsheets read accents), in the query's order, labels in the subject's language. It
-// checks the query before writing anything, so a bad query is an error, not a broken file.
-func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery, w io.Writer) error {
+// mark, so that spreadsheets read accents) or as an Excel workbook, in the query's order, labels in the
+// subject's language. It checks the query before writing anything, so a bad query is an error, not a
+// broken file.
+func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery, format sheet.Format, w io.Writer) error {
 	if !access.CanExportTickets(subj) {
 		return errs.New(errs.Forbidden, "ticket.export_forbidden")
 	}
@@ -43,16 +45,15 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 		return err
 	}
 	label := labels(cats, subj.Locale)
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.WriteString("\ufeff"); err != nil {
+	out, err := sheet.New(format, w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(bw)
-	head := make([]string, len(exportColumns))
+	head := make([]any, len(exportColumns))
 	for i, c := range exportColumns {
 		head[i] = i18n.T(subj.Locale, "export."+c, nil)
 	}
-	if err := cw.Write(head); err != nil {
+	if err := out.Row(head...); err != nil {
 		return err
 	}
 	written := 0
@@ -62,7 +63,7 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 			if written == MaxExport {
 				break
 			}
-			if err := cw.Write(exportRow(c, label)); err != nil {
+			if err := out.Row(exportRow(c, label)...); err != nil {
 				return err
 			}
 			written++
@@ -77,15 +78,63 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 		}
 	}
 	if written == MaxExport && page.NextCursor != nil {
-		if err := cw.Write([]string{i18n.T(subj.Locale, "export.truncated", map[string]any{"max": MaxExport})}); err != nil {
+		if err := out.Row(i18n.T(subj.Locale, "export.truncated", map[string]any{"max": MaxExport})); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("tickets: export: %w", err)
+	return out.Close()
+}
+
+// export answers GET /tickets/export?format=csv|xlsx (and the older /tickets/export.csv): the
+// records table's query as a file of every ticket the user sees under it.
+func (h Handlers) export(c *fiber.Ctx) error {
+	subj, _ := h.Subject(c)
+	format, err := sheet.ParseFormat(c.Query("format"))
+	if err != nil {
+		return err
 	}
-	return bw.Flush()
+	lq, err := listQuery(c, subj)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := h.Service.Export(c.UserContext(), subj, lq, format, &buf); err != nil {
+		return err
+	}
+	return SendFile(c, "tickets", format, buf.Bytes())
+}
+
+// SendFile answers with an export's bytes as a download named name-<today>.<ext>.
+func SendFile(c *fiber.Ctx, name string, format sheet.Format, body []byte) error {
+	file := name + "-" + time.Now().UTC().Format("2006-01-02") + "." + format.Ext()
+	c.Set(fiber.HeaderContentType, format.ContentType())
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+file+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(body)
+}
+
+// ParseListQuery reads a records-table query from the request as GET /tickets does, for the reports
+// that filter tickets the same way.
+func ParseListQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) { return listQuery(c, subj) }
+
+// FilterTickets restricts a query over tickets aliased t to those a records-table query finds and subj
+// sees (its filters and text, not its sort or cursor), so that a report's rows are the table's tickets.
+func (s *Service) FilterTickets(ctx context.Context, q *bun.SelectQuery, subj access.Subject, lq ListQuery) (*bun.SelectQuery, error) {
+	var ts *searchText
+	if lq.Text != "" {
+		st := parseText(lq.Text)
+		if st.number == 0 {
+			var err error
+			if st.words, err = s.unaccent(ctx, st.words); err != nil {
+				return nil, err
+			}
+			if tsquery(st.words) == "" {
+				st.words = nil
+			}
+		}
+		ts = &st
+	}
+	return lq.filter(q, subj, ts, ""), nil
 }
 
 // labels returns a function naming a catalog entry (by kind and id) in a language.
@@ -124,7 +173,7 @@ func labels(c *catalog.Catalogs, l i18n.Locale) func(kind string, id *int64) str
 	}
 }
 
-func exportRow(c Card, label func(string, *int64) string) []string {
+func exportRow(c Card, label func(string, *int64) string) []any {
 	assignee, requester, email := "", "", ""
 	if c.Assignee != nil {
 		assignee = c.Assignee.Name
@@ -132,19 +181,8 @@ func exportRow(c Card, label func(string, *int64) string) []string {
 	if c.Requester != nil {
 		requester, email = c.Requester.Name, c.Requester.Email
 	}
-	return []string{strconv.FormatInt(c.Number, 10), safeCell(c.Subject), label("status", &c.StatusID),
+	return []any{c.Number, c.Subject, label("status", &c.StatusID),
 		label("priority", &c.PriorityID), label("category", c.CategoryID), label("category", c.SubcategoryID),
-		label("channel", c.ChannelID), label("queue", c.QueueID), safeCell(assignee), safeCell(requester), safeCell(email),
+		label("channel", c.ChannelID), label("queue", c.QueueID), assignee, requester, email,
 		c.CreatedAt.UTC().Format(time.RFC3339), c.UpdatedAt.UTC().Format(time.RFC3339)}
-}
-
-// safeCell keeps a spreadsheet from reading text a customer typed as a formula (CSV injection).
-func safeCell(s string) string {
-	if s != "" {
-		switch s[0] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return "'" + s
-		}
-	}
-	return s
 }

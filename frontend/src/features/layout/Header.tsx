@@ -19,6 +19,9 @@ export function Header() {
   const admin = adminHome(user);
   const canSeePeople = useCan('people.view');
   const staff = useCan('ticket.comment_internal');
+  const canPivot = useCan('report.pivot');
+  const canHistory = useCan('report.history');
+  const reports = canPivot || canHistory;
   return (
     <header className="header">
       <Link to="/" className="header__brand">
@@ -51,6 +54,11 @@ export function Header() {
         {canSeePeople && (
           <Link to="/people" className="header__link" data-testid="people-nav">
             {t('people.nav')}
+          </Link>
+        )}
+        {reports && (
+          <Link to="/reports" className="header__link" data-testid="reports-nav">
+            {t('reports.nav')}
           </Link>
         )}
         {admin !== null && (

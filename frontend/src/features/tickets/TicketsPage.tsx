@@ -40,9 +40,14 @@ export default function TicketsPage() {
       <div className="tickets-head">
         <h1 className="tickets-head__title">{t('tickets.title')}</h1>
         {exportable && (
-          <a className="btn" href={exportUrl(filters)} download data-testid="tickets-export">
-            {t('access.export')}
-          </a>
+          <>
+            <a className="btn" href={exportUrl(filters)} download data-testid="tickets-export">
+              {t('access.export')}
+            </a>
+            <a className="btn" href={exportUrl(filters, 'xlsx')} download data-testid="tickets-export-xlsx">
+              {t('reports.export.xlsx')}
+            </a>
+          </>
         )}
         <ViewsMenu query={searchKey} />
       </div>

@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { exportUrl } from './exportUrl';
 import { filtersFromSearch, noFilters } from './filters';
 
-describe('CSV export URL', () => {
+describe('export URL', () => {
   it('asks for everything in the default order when no filter is set', () => {
-    expect(exportUrl(noFilters)).toBe('/api/v1/tickets/export.csv?sort=-updated');
+    expect(exportUrl(noFilters)).toBe('/api/v1/tickets/export?sort=-updated&format=csv');
+    expect(exportUrl(noFilters, 'xlsx')).toBe('/api/v1/tickets/export?sort=-updated&format=xlsx');
   });
 
   it('carries the current filters, search and sort under the API names', () => {
     const f = filtersFromSearch(new URLSearchParams('status=3&queue=2&assignee=me&created_from=2026-01-01&q=caja rota&sort=number'));
     const url = new URL(exportUrl(f), 'http://x.test');
-    expect(url.pathname).toBe('/api/v1/tickets/export.csv');
+    expect(url.pathname).toBe('/api/v1/tickets/export');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       status: '3',
       queue: '2',
@@ -18,6 +19,7 @@ describe('CSV export URL', () => {
       created_from: '2026-01-01',
       q: 'caja rota',
       sort: 'number',
+      format: 'csv',
     });
   });
 

@@ -1,0 +1,1 @@
+DROP INDEX ticket_history_at_idx;
