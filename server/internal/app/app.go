@@ -22,6 +22,7 @@ import (
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/automation"
 	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/dashboard"
 	"github.com/atiende/atiende/server/internal/commerce"
 	"github.com/atiende/atiende/server/internal/db"
 	"github.com/atiende/atiende/server/internal/jobs"
@@ -75,6 +76,8 @@ type App struct {
 	Notify *notify.Service
 	// Tasks runs tasks on tickets, the daily digest of overdue tasks and information requests.
 	Tasks *tasks.Service
+	// Dashboard answers the dashboard's widgets and keeps each user's layout.
+	Dashboard *dashboard.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -174,6 +177,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.SLA.CommentHook)
 	a.Tickets.SLA = a.SLA
 	a.SLA.Register(a.Jobs)
+	a.Dashboard = &dashboard.Service{DB: a.DB.Bun, People: a.People, SLA: a.SLA}
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	// Email about tickets, queued in the change's transaction after every other hook had its say.
