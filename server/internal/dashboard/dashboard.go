@@ -248,7 +248,7 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 	}
 	if !access.Unfiltered(r.subj) {
 		var more []row
-		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr+" AS val, count(*) AS n").
+		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").
 			Where("t.status_id IN (SELECT s.id FROM statuses AS s WHERE s.grp <> 'done')").GroupExpr("1")
 		if byCategory {
 			t = t.ColumnExpr("coalesce(t.category_id, 0) AS cat").GroupExpr("3")

@@ -32,8 +32,8 @@ func (r *run) responseTimes(ctx context.Context, w *Widget) error {
 		}
 		secs := "extract(epoch FROM t." + m.col + " - t.created_at)"
 		q := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr("count(*) AS n").
-			ColumnExpr("round(percentile_cont(0.5) WITHIN GROUP (ORDER BY " + secs + "))::float8 AS median").
-			ColumnExpr("round(percentile_cont(0.9) WITHIN GROUP (ORDER BY " + secs + "))::float8 AS p90").
+			ColumnExpr("round(percentile_cont(0.5) WITHIN GROUP (ORDER BY "+secs+"))::float8 AS median").
+			ColumnExpr("round(percentile_cont(0.9) WITHIN GROUP (ORDER BY "+secs+"))::float8 AS p90").
 			Where("t."+m.col+" >= ?", r.f.From).Where("t."+m.col+" < ?", r.end())
 		q = access.TicketFilter(r.ticketFilters(q), "t", r.subj)
 		if err := q.Scan(ctx, &row); err != nil {
