@@ -427,3 +427,107 @@ func TestWidgetsMatchSQLAfterRandomChanges(t *testing.T) {
 		t.Fatalf("only %d non-zero numbers checked", nonZero)
 	}
 }
+
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}
+
+// TestWidgetPermissionsAndBadFilters: a widget a role lacks is 403, an unknown one 404, bad filters 422
+// naming the field in the user's language, on the widgets and on the records table's new parameters.
+func TestWidgetPermissionsAndBadFilters(t *testing.T) {
+	d := open(t)
+	customer := testutil.Login(t, d.a, "customer@x.test")
+	agent := testutil.Login(t, d.a, "agent1@x.test")
+	agentSubj := d.f.Subject("agent1@x.test")
+	for _, key := range widgetKeys {
+		if st, body := customer.Do("GET", "/api/v1/dashboard/widgets/"+key, nil); st != 403 {
+			t.Fatalf("customer %s: %d %s", key, st, body)
+		}
+		want := 403
+		if access.CanSeeWidget(agentSubj, key) {
+			want = 200
+		}
+		if st, body := agent.Do("GET", "/api/v1/dashboard/widgets/"+key, nil); st != want {
+			t.Fatalf("agent %s: %d, want %d: %s", key, st, want, body)
+		}
+	}
+	do(t, d.admin, "GET", "/api/v1/dashboard/widgets/weather", nil, 404)
+	for _, c := range []struct{ path, field, lang, text string }{
+		{"/api/v1/dashboard/widgets/status?from=2026-13-01", "from", "en", "YYYY-MM-DD"},
+		{"/api/v1/dashboard/widgets/status?from=2026-02-01&to=2026-01-01", "to", "es", "anterior"},
+		{"/api/v1/dashboard/widgets/queue?queue=abc", "queue", "en", "id"},
+		{"/api/v1/dashboard/widgets/response_times?from=2020-01-01&to=2026-01-01", "from", "es", "dos años"},
+		{"/api/v1/tickets?open=yes", "open", "es", "true"},
+		{"/api/v1/tickets?resolved_from=ayer", "resolved_from", "es", "AAAA-MM-DD"},
+		{"/api/v1/tickets?responded_from=2026-02-01&responded_to=2026-01-01", "responded_to", "en", "before"},
+		{"/api/v1/tickets?sla_state=late", "sla_state", "en", "on_track"},
+		{"/api/v1/tickets?sla_clock=resolution&sla_result=late", "sla_result", "es", "met"},
+		{"/api/v1/tickets?sla_clock=reply&sla_result=met", "sla_clock", "en", "first_response"},
+		{"/api/v1/tickets?sla_from=2026-01-01", "sla_clock", "en", "first_response"},
+		{"/api/v1/tickets/export.csv?sla_state=late", "sla_state", "es", "on_track"},
+	} {
+		d.admin.Lang = c.lang
+		st, body := d.admin.Do("GET", c.path, nil)
+		e := decode[errorBody](t, body)
+		if st != 422 || !strings.Contains(e.Error.Fields[c.field], c.text) {
+			t.Fatalf("%s (%s): %d %s", c.path, c.lang, st, body)
+		}
+	}
+}
+
+// TestLayout: the default layout is every allowed widget at size m; a saved one comes back; a stale
+// version is 409 with the current layout; unknown, duplicate or forbidden widgets and bad sizes are 422.
+func TestLayout(t *testing.T) {
+	d := open(t)
+	agent := testutil.Login(t, d.a, "agent1@x.test")
+	allowed := access.Widgets(d.f.Subject("agent1@x.test"))
+	l := decode[dashboard.Layout](t, do(t, agent, "GET", "/api/v1/dashboard/layout", nil, 200))
+	if l.Version != 0 || len(l.Layout) != len(allowed) || strings.Join(l.Widgets, ",") != strings.Join(allowed, ",") || l.Layout[0].Size != "m" {
+		t.Fatalf("default layout %+v, allowed %v", l, allowed)
+	}
+	if len(allowed) == len(widgetKeys) {
+		t.Fatal("the agent should lack some widget for this test")
+	}
+	mine := []dashboard.Item{{Key: allowed[len(allowed)-1], Size: "l"}, {Key: allowed[0], Size: "s"}}
+	saved := decode[dashboard.Layout](t, do(t, agent, "PUT", "/api/v1/dashboard/layout", map[string]any{"layout": mine, "version": 0}, 200))
+	if saved.Version != 1 || len(saved.Layout) != 2 || saved.Layout[0] != mine[0] || saved.Layout[1] != mine[1] {
+		t.Fatalf("saved %+v", saved)
+	}
+	again := decode[dashboard.Layout](t, do(t, agent, "GET", "/api/v1/dashboard/layout", nil, 200))
+	if again.Version != 1 || len(again.Layout) != 2 || again.Layout[0] != mine[0] {
+		t.Fatalf("read back %+v", again)
+	}
+	// Another window still at version 0 (or 1 after this save) is refused with the current layout.
+	do(t, agent, "PUT", "/api/v1/dashboard/layout", map[string]any{"layout": mine[:1], "version": 1}, 200)
+	st, body := agent.Do("PUT", "/api/v1/dashboard/layout", map[string]any{"layout": mine, "version": 1})
+	var conflict struct {
+		Current dashboard.Layout `json:"current"`
+	}
+	if err := json.Unmarshal(body, &conflict); st != 409 || err != nil || conflict.Current.Version != 2 || len(conflict.Current.Layout) != 1 {
+		t.Fatalf("stale save: %d %s", st, body)
+	}
+	forbidden := ""
+	for _, k := range widgetKeys {
+		if !access.CanSeeWidget(d.f.Subject("agent1@x.test"), k) {
+			forbidden = k
+		}
+	}
+	for _, bad := range [][]dashboard.Item{
+		{{Key: "weather", Size: "m"}},
+		{{Key: allowed[0], Size: "m"}, {Key: allowed[0], Size: "l"}},
+		{{Key: forbidden, Size: "m"}},
+		{{Key: allowed[0], Size: "xl"}},
+	} {
+		st, body := agent.Do("PUT", "/api/v1/dashboard/layout", map[string]any{"layout": bad, "version": 2})
+		if e := decode[errorBody](t, body); st != 422 || e.Error.Fields["layout"] == "" {
+			t.Fatalf("layout %v: %d %s", bad, st, body)
+		}
+	}
+	if v := scalar[int64](t, d.a, "SELECT version FROM dashboard_layouts WHERE user_id = $1", d.f.Users["agent1@x.test"].ID); v != 2 {
+		t.Fatalf("a refused layout was written: version %d", v)
+	}
+}
