@@ -75,21 +75,24 @@ func OpenCountsFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQu
 	})
 }
 
-// OutsideOpenCounts restricts a query over tickets (aliased alias) to the tickets s sees that
-// OpenCountsFilter does not count: those s requested, is the affected person of, is assigned or sees
-// through their network, outside the supervised queues and the allowed roles. Nothing for who sees every
-// ticket. Each part is served by an index, and for staff it is a handful of tickets.
-func OutsideOpenCounts(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQuery {
-	if s.UserID == 0 || s.Has(TicketViewAll) {
+// OutsideOpenCounts restricts a query over tickets (aliased alias) with a status among statusIDs (the
+// open ones) to the tickets s sees that OpenCountsFilter does not count: those s requested, is the
+// affected person of, is assigned or sees through their network, outside the supervised queues and the
+// allowed roles. Nothing for who sees every ticket. The statuses are repeated in each part so that the
+// assignee's (assignee_id, status_id) index reads only their open tickets, not every ticket they ever
+// had; the other parts are a handful of tickets for staff.
+func OutsideOpenCounts(q *bun.SelectQuery, alias string, s Subject, statusIDs []int64) *bun.SelectQuery {
+	if s.UserID == 0 || s.Has(TicketViewAll) || len(statusIDs) == 0 {
 		return q.Where("false")
 	}
 	t := bun.Ident(alias)
+	st := bun.In(statusIDs)
 	q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Where("?.requester_id = ?", t, s.UserID).
-			WhereOr("?.affected_id = ?", t, s.UserID).
-			WhereOr("?.assignee_id = ?", t, s.UserID)
+		q = q.Where("?.requester_id = ? AND ?.status_id IN (?)", t, s.UserID, t, st).
+			WhereOr("?.affected_id = ? AND ?.status_id IN (?)", t, s.UserID, t, st).
+			WhereOr("?.assignee_id = ? AND ?.status_id IN (?)", t, s.UserID, t, st)
 		if s.Has(TicketViewNetwork) {
-			q = q.WhereOr("?.network @> ARRAY[?::bigint]", t, s.UserID)
+			q = q.WhereOr("?.network @> ARRAY[?::bigint] AND ?.status_id IN (?)", t, s.UserID, t, st)
 		}
 		return q
 	})

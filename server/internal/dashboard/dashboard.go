@@ -156,6 +156,7 @@ type run struct {
 	subj access.Subject
 	f    Filter
 	l    i18n.Locale
+	open []int64 // the open statuses, once read
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -247,13 +248,16 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 		return nil, fmt.Errorf("dashboard: open counts: %w", err)
 	}
 	if !access.Unfiltered(r.subj) {
+		open, err := r.openStatuses(ctx)
+		if err != nil {
+			return nil, err
+		}
 		var more []row
-		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").
-			Where("t.status_id IN (SELECT s.id FROM statuses AS s WHERE s.grp <> 'done')").GroupExpr("1")
+		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").GroupExpr("1")
 		if byCategory {
 			t = t.ColumnExpr("coalesce(t.category_id, 0) AS cat").GroupExpr("3")
 		}
-		t = access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj)
+		t = access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj, open)
 		if err := t.Scan(ctx, &more); err != nil {
 			return nil, fmt.Errorf("dashboard: open counts outside: %w", err)
 		}
@@ -268,6 +272,17 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 		out[k] += x.N
 	}
 	return out, nil
+}
+
+// openStatuses lists the statuses outside the DONE group (read once per answer).
+func (r *run) openStatuses(ctx context.Context) ([]int64, error) {
+	if r.open == nil {
+		r.open = []int64{}
+		if err := r.s.DB.NewSelect().Table("statuses").Column("id").Where("grp <> 'done'").Scan(ctx, &r.open); err != nil {
+			return nil, fmt.Errorf("dashboard: open statuses: %w", err)
+		}
+	}
+	return r.open, nil
 }
 
 // entry is a catalog entry as a widget labels it.
@@ -546,11 +561,14 @@ func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64,
 		out[x.Val] += x.N
 	}
 	if !access.Unfiltered(r.subj) {
+		open, err := r.openStatuses(ctx)
+		if err != nil {
+			return nil, err
+		}
 		t := r.s.DB.NewSelect().TableExpr("tickets AS t").
 			ColumnExpr("((t.created_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01')::bigint AS val, count(*) AS n").
-			Where("t.status_id IN (SELECT s.id FROM statuses AS s WHERE s.grp <> 'done')").
 			Where("t.created_at >= ?", time.Unix(from*86400, 0).UTC()).GroupExpr("1")
-		t = access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj)
+		t = access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj, open)
 		rows = rows[:0]
 		if err := t.Scan(ctx, &rows); err != nil {
 			return nil, fmt.Errorf("dashboard: backlog outside: %w", err)
