@@ -9,6 +9,7 @@
 #   make bench-access bin/atiende bench access (100,000-person genealogy, 1,000,000 tickets; visibility)
 #   make bench-workflow bin/atiende bench workflow (2,000 status moves over HTTP with 100 active rules)
 #   make bench-sla    bin/atiende bench sla (SLA counts over 1,000,000 tickets; 10,000 breach timers)
+#   make bench-dashboard-server  bin/atiende bench dashboard (every widget over 1,000,000 tickets, server time)
 #   make gen          regenerate code from shared/ (npm run gen)
 #
 # With DATABASE_URL and REDIS_URL both set, those servers are used and nothing is started.
@@ -34,7 +35,7 @@ NPM_CI := if [[ ! -d node_modules || package-lock.json -nt node_modules/.package
 
 GO_BUILD := go build -tags embed -o $(BIN) ./server/cmd/atiende
 
-.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets bench-access bench-workflow bench-sla test test-fuzz \
+.PHONY: help run stop services ensure deps build build-web build-go gen bench bench-live bench-board bench-tickets bench-access bench-workflow bench-sla bench-dashboard-server test test-fuzz \
 	test-services test-vet test-go test-npm-ci test-check-gen test-typecheck test-lint test-vitest \
 	test-web-build test-go-build test-e2e
 
@@ -86,6 +87,9 @@ bench-workflow: ensure build services
 
 bench-sla: ensure build services
 	$(SVC_ENV) exec $(BIN) bench sla
+
+bench-dashboard-server: ensure build services
+	$(SVC_ENV) exec $(BIN) bench dashboard
 
 bench: ensure build services
 	$(SVC_ENV) $(BIN) bench live && $(BIN) bench board && $(BIN) bench tickets && $(BIN) bench access && $(BIN) bench workflow && $(BIN) bench sla

@@ -2368,6 +2368,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/dashboard/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's dashboard, the widgets they may see (catalog order) and their arrangement.
+         * @description Without a saved arrangement, every allowed widget at size `m` and `version` 0.
+         */
+        get: operations["getDashboardLayout"];
+        /**
+         * Replace the caller's arrangement.
+         * @description Each widget at most once, one the caller may see, sized `s`, `m` or `l` (422 `fields.layout` otherwise).
+         *     `version` is the one read (0 before the first save); a stale one is 409 with `current`, the layout now.
+         */
+        put: operations["saveDashboardLayout"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/widgets/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One widget's numbers over the tickets the caller may see, each with its records-table drill.
+         * @description State widgets (`status`, `queue`, `priority`, `issue_type`, `agent_load`, `backlog_age`, `sla`) count open
+         *     tickets now (the period applies only to the DONE statuses of `status`, resolved in the period, and to
+         *     `compliance`); flow widgets (`response_times`, `created_resolved`, `top_typifications`) measure the period
+         *     (default the last 30 days up to today; per ISO week beyond 62 days). Every `drill` is the query string of
+         *     `GET /tickets` that lists exactly the tickets counted. `total` is the sum of the slices (for `sla`, of the
+         *     running clocks), the tickets created for `created_resolved` and those resolved for `response_times`.
+         *     Labels are in the caller's language. Needs the widget's `widget.*` permission (403).
+         */
+        get: operations["getDashboardWidget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4378,6 +4429,85 @@ export interface components {
             items: components["schemas"]["HistoryReportRow"][];
             next_cursor: string | null;
         };
+        DashboardItem: {
+            key: string;
+            /** @enum {string} */
+            size: "s" | "m" | "l";
+        };
+        DashboardLayout: {
+            widgets: string[];
+            layout: components["schemas"]["DashboardItem"][];
+            /** Format: int64 */
+            version: number;
+        };
+        DashboardLayoutRequest: {
+            layout: components["schemas"]["DashboardItem"][];
+            /** Format: int64 */
+            version: number;
+        };
+        DashboardSlice: {
+            /** @description An entry id, or `none` / `unassigned`, or a bucket or state key. */
+            id: string;
+            label: string;
+            color?: string;
+            /** Format: int64 */
+            value: number;
+            drill: string;
+            children?: components["schemas"]["DashboardSlice"][];
+        };
+        DashboardPoint: {
+            /**
+             * Format: date
+             * @description The day
+             */
+            x: string;
+            /** Format: int64 */
+            value: number;
+            drill: string;
+        };
+        DashboardSeries: {
+            /** @enum {string} */
+            id: "created" | "resolved";
+            label: string;
+            points: components["schemas"]["DashboardPoint"][];
+        };
+        DashboardStat: {
+            /** @enum {string} */
+            id: "first_response" | "resolution";
+            label: string;
+            /** Format: int64 */
+            count: number;
+            median_s: number | null;
+            p90_s: number | null;
+            drill: string;
+        };
+        DashboardCompliance: {
+            /** @enum {string} */
+            clock: "first_response" | "resolution";
+            label: string;
+            /** Format: int64 */
+            met: number;
+            /** Format: int64 */
+            breached: number;
+            percent: number | null;
+            drill_met: string;
+            drill_breached: string;
+        };
+        DashboardWidget: {
+            key: string;
+            /** Format: int64 */
+            total: number;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            slices?: components["schemas"]["DashboardSlice"][];
+            series?: components["schemas"]["DashboardSeries"][];
+            stats?: components["schemas"]["DashboardStat"][];
+            compliance?: components["schemas"]["DashboardCompliance"][];
+            /** Format: int64 */
+            seq: number;
+        };
     };
     responses: {
         /** @description An error. */
@@ -4450,6 +4580,32 @@ export interface components {
         /** @description The link's token (43 base64url characters). */
         InfoRequestToken: string;
         ExportFormat: "csv" | "xlsx";
+        /** @description A queue id, or `none` for tickets without a queue. */
+        QueueOrNone: number | "none";
+        /** @description A category id (top level), or `none` for tickets without a category. */
+        CategoryOrNone: number | "none";
+        /** @description A subcategory id, or `none` for tickets without a subcategory. */
+        SubcategoryOrNone: number | "none";
+        /** @description `true`: only tickets whose status is not in the DONE group. */
+        Open: "true";
+        /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+        ResolvedFrom: string;
+        /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+        ResolvedTo: string;
+        /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+        RespondedFrom: string;
+        /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+        RespondedTo: string;
+        /** @description Tickets whose shown SLA clock runs in this state now. */
+        SLAState: "on_track" | "at_risk" | "breached";
+        /** @description With `sla_result`, tickets whose clock of this kind was met on time or breached (within `sla_from`..`sla_to` when given). */
+        SLAClock: "first_response" | "resolution";
+        /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
+        SLAResult: "met" | "breached";
+        /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+        SLAFrom: string;
+        /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+        SLATo: string;
     };
     requestBodies: never;
     headers: never;
@@ -9789,6 +9945,89 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getDashboardLayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The layout. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardLayout"];
+                };
+            };
+            401: components["responses"]["Error"];
+        };
+    };
+    saveDashboardLayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DashboardLayoutRequest"];
+            };
+        };
+        responses: {
+            /** @description The saved layout. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardLayout"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getDashboardWidget: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (`YYYY-MM-DD`, UTC). */
+                from?: string;
+                /** @description Last day of the period (`YYYY-MM-DD`, UTC, inclusive); at most two years after `from`. */
+                to?: string;
+                queue?: number;
+                category?: number;
+                channel?: number;
+            };
+            header?: never;
+            path: {
+                key: "status" | "queue" | "priority" | "issue_type" | "sla" | "agent_load" | "backlog_age" | "response_times" | "created_resolved" | "top_typifications";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The widget. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardWidget"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };

@@ -27,6 +27,7 @@ commands:
   bench access     visibility benchmark (a 100,000-person genealogy, 1,000,000 tickets, filtered live fan-out)
   bench workflow   status moves through the HTTP API with 100 active automation rules
   bench sla        SLA counts by queue over 1,000,000 tickets with clocks; 10,000 breach timers within a minute
+  bench dashboard  every dashboard widget over 1,000,000 tickets, as the admin and a supervisor, checked exact
 
 configuration comes from the environment: DATABASE_URL, REDIS_URL, ATIENDE_ADDR (see README.md)`
 
@@ -93,7 +94,7 @@ func run(args []string) error {
 		return nil
 	case "bench":
 		if len(args) == 0 {
-			return errors.New("bench: which one? live, board, tickets, access, workflow or sla")
+			return errors.New("bench: which one? live, board, tickets, access, workflow, sla or dashboard")
 		}
 		return bench.Run(ctx, cfg, log, args[0], args[1:])
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/atiende/atiende/server/internal/automation"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/commerce"
+	"github.com/atiende/atiende/server/internal/dashboard"
 	"github.com/atiende/atiende/server/internal/db"
 	"github.com/atiende/atiende/server/internal/jobs"
 	"github.com/atiende/atiende/server/internal/live"
@@ -78,6 +79,8 @@ type App struct {
 	Tasks *tasks.Service
 	// WebForm is the public web form and the tickets' tracking links.
 	WebForm *webform.Service
+	// Dashboard answers the dashboard's widgets and keeps each user's layout.
+	Dashboard *dashboard.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -177,6 +180,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.SLA.CommentHook)
 	a.Tickets.SLA = a.SLA
 	a.SLA.Register(a.Jobs)
+	a.Dashboard = &dashboard.Service{DB: a.DB.Bun, People: a.People, SLA: a.SLA}
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	// Email about tickets, queued in the change's transaction after every other hook had its say.

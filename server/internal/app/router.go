@@ -11,6 +11,7 @@ import (
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/automation"
 	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/dashboard"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/live"
@@ -103,6 +104,7 @@ func (a *App) router() *fiber.App {
 	webformAPI.Register(private)
 	reports.Handlers{Service: &reports.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People, Tickets: a.Tickets},
 		Subject: auth.Subject}.Register(private)
+	dashboard.Handlers{Service: a.Dashboard, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

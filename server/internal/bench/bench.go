@@ -45,8 +45,10 @@ func Run(ctx context.Context, cfg app.Config, log *slog.Logger, name string, arg
 		run = runWorkflow
 	case "sla":
 		run = runSLA
+	case "dashboard":
+		run = runDashboard
 	default:
-		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access, workflow, sla)", name)
+		return fmt.Errorf("bench: unknown benchmark %q (live, board, tickets, access, workflow, sla, dashboard)", name)
 	}
 	// Other work on the machine skews the figures: say how busy it was.
 	fmt.Printf("load average before: %s\n", loadAverage())

@@ -134,7 +134,7 @@ func (s *Service) FilterTickets(ctx context.Context, q *bun.SelectQuery, subj ac
 		}
 		ts = &st
 	}
-	return lq.filter(q, subj, ts, ""), nil
+	return lq.filter(s, q, subj, ts, ""), nil
 }
 
 // labels returns a function naming a catalog entry (by kind and id) in a language.

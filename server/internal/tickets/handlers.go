@@ -268,6 +268,9 @@ func (h Handlers) merge(c *fiber.Ctx) error {
 	return c.JSON(d)
 }
 
+// slaStates are the values of sla_state: the states a running clock shows.
+var slaStates = map[string]bool{"on_track": true, "at_risk": true, "breached": true}
+
 // listQuery reads the records table's query string, naming every parameter it cannot use.
 func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
 	lq := ListQuery{Limit: defaultLimit, Sort: DefaultSort}
@@ -286,10 +289,18 @@ func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
 	}
 	id("status", &lq.StatusID)
 	id("priority", &lq.PriorityID)
-	id("queue", &lq.QueueID)
+	// queue, category and subcategory also take "none": the tickets without one.
+	idOrNone := func(name string, dst *int64, none *bool) {
+		if c.Query(name) == "none" {
+			*none = true
+			return
+		}
+		id(name, dst)
+	}
+	idOrNone("queue", &lq.QueueID, &lq.NoQueue)
 	id("channel", &lq.ChannelID)
-	id("category", &lq.CategoryID)
-	id("subcategory", &lq.SubcategoryID)
+	idOrNone("category", &lq.CategoryID, &lq.NoCategory)
+	idOrNone("subcategory", &lq.SubcategoryID, &lq.NoSubcategory)
 	id("requester", &lq.RequesterID)
 	switch a := c.Query("assignee"); a {
 	case "":
@@ -316,13 +327,44 @@ func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
 		}
 		return &d
 	}
-	lq.CreatedFrom = date("created_from")
-	if to := date("created_to"); to != nil {
-		if lq.CreatedFrom != nil && to.Before(*lq.CreatedFrom) {
-			bad.WithField("created_to", "ticket.date_range", nil)
+	// days reads a pair of inclusive UTC days into [from, to).
+	days := func(fromName, toName string, from, to **time.Time) {
+		*from = date(fromName)
+		if t := date(toName); t != nil {
+			if *from != nil && t.Before(**from) {
+				bad.WithField(toName, "ticket.date_range", nil)
+			}
+			next := t.AddDate(0, 0, 1) // inclusive: up to the end of that day
+			*to = &next
 		}
-		next := to.AddDate(0, 0, 1) // inclusive: up to the end of that day
-		lq.CreatedTo = &next
+	}
+	days("created_from", "created_to", &lq.CreatedFrom, &lq.CreatedTo)
+	days("resolved_from", "resolved_to", &lq.ResolvedFrom, &lq.ResolvedTo)
+	days("responded_from", "responded_to", &lq.RespondedFrom, &lq.RespondedTo)
+	switch o := c.Query("open"); o {
+	case "":
+	case "true":
+		lq.Open = true
+	default:
+		bad.WithField("open", "ticket.bad_open", nil)
+	}
+	if st := c.Query("sla_state"); st != "" {
+		if !slaStates[st] {
+			bad.WithField("sla_state", "ticket.bad_sla_state", nil)
+		}
+		lq.SLAState = st
+	}
+	lq.SLAClock, lq.SLAResult = c.Query("sla_clock"), c.Query("sla_result")
+	days("sla_from", "sla_to", &lq.SLAFrom, &lq.SLATo)
+	switch {
+	case lq.SLAClock == "" && lq.SLAResult == "":
+		if lq.SLAFrom != nil || lq.SLATo != nil {
+			bad.WithField("sla_clock", "ticket.bad_sla_clock", nil)
+		}
+	case lq.SLAClock != "first_response" && lq.SLAClock != "resolution":
+		bad.WithField("sla_clock", "ticket.bad_sla_clock", nil)
+	case lq.SLAResult != "met" && lq.SLAResult != "breached":
+		bad.WithField("sla_result", "ticket.bad_sla_result", nil)
 	}
 	lq.Text = strings.TrimSpace(c.Query("q"))
 	if utf8.RuneCountInString(lq.Text) > maxText || !utf8.ValidString(lq.Text) {

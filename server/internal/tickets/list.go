@@ -34,10 +34,31 @@ type ListQuery struct {
 	Unassigned    bool
 	CreatedFrom   *time.Time // inclusive
 	CreatedTo     *time.Time // exclusive: the day after the last one asked for
-	Text          string
-	Sort          string
-	Limit         int
-	Cursor        string
+	// NoQueue, NoCategory and NoSubcategory ask for tickets without one (queue=none…), as a dashboard's
+	// "(none)" slice drills.
+	NoQueue       bool
+	NoCategory    bool
+	NoSubcategory bool
+	// Open asks for tickets whose status is not in the DONE group.
+	Open bool
+	// ResolvedFrom/To and RespondedFrom/To bound resolved_at and first_response_at ([from, to), like
+	// CreatedFrom/To).
+	ResolvedFrom  *time.Time
+	ResolvedTo    *time.Time
+	RespondedFrom *time.Time
+	RespondedTo   *time.Time
+	// SLAState asks for tickets whose shown clock runs in that state now (on_track, at_risk, breached).
+	SLAState string
+	// SLAClock and SLAResult ask for tickets whose clock was met on time or breached within [SLAFrom,
+	// SLATo) (either bound may be nil).
+	SLAClock  string
+	SLAResult string
+	SLAFrom   *time.Time
+	SLATo     *time.Time
+	Text      string
+	Sort      string
+	Limit     int
+	Cursor    string
 }
 
 // ListTotal is how many tickets match, counted up to MaxCount.
@@ -216,6 +237,22 @@ func (lq ListQuery) equalities() []struct {
 	return out
 }
 
+// SLAFilters restricts the records table by SLA clocks; the sla package implements it on the SLASource
+// it gives the service, so that tickets does not import sla.
+type SLAFilters interface {
+	FilterState(q *bun.SelectQuery, alias, state string) *bun.SelectQuery
+	FilterResult(q *bun.SelectQuery, alias, clock, result string, from, to *time.Time) *bun.SelectQuery
+}
+
+// usesSLA reports whether the query filters by SLA clocks.
+func (lq ListQuery) usesSLA() bool { return lq.SLAState != "" || lq.SLAClock != "" }
+
+// ranged reports whether the query bounds a time other than the creation (its page is read through the
+// ids of the range, like a creation range).
+func (lq ListQuery) timeRanged() bool {
+	return lq.ResolvedFrom != nil || lq.ResolvedTo != nil || lq.RespondedFrom != nil || lq.RespondedTo != nil || lq.SLAClock != ""
+}
+
 // pinned returns the column whose (column, updated_at DESC, id DESC) index the page must be read from:
 // that of the only filter of a list in the order of change, when the subject sees every ticket.
 //
@@ -224,7 +261,8 @@ func (lq ListQuery) equalities() []struct {
 // left, a queue closed last year, a status of old tickets): then it would walk most of the index.
 // The pinned index reads exactly the page's rows whatever the value.
 func (lq ListQuery) pinned(subj access.Subject, key sortKey, ts *searchText) string {
-	if key.column != "updated_at" || ts != nil || lq.CreatedFrom != nil || lq.CreatedTo != nil || !access.Unfiltered(subj) {
+	if key.column != "updated_at" || ts != nil || lq.CreatedFrom != nil || lq.CreatedTo != nil || !access.Unfiltered(subj) ||
+		lq.Open || lq.NoQueue || lq.NoCategory || lq.NoSubcategory || lq.timeRanged() || lq.usesSLA() {
 		return ""
 	}
 	eqs := lq.equalities()
@@ -240,7 +278,7 @@ func (lq ListQuery) pinned(subj access.Subject, key sortKey, ts *searchText) str
 // filter adds the query's filters (not the cursor) to q over tickets aliased t. The pinned column's
 // equality is written as a range (the same rows) so that the planner does not drop the column from the
 // order (it drops a column compared to a constant) and must read the index it leads.
-func (lq ListQuery) filter(q *bun.SelectQuery, subj access.Subject, ts *searchText, pin string) *bun.SelectQuery {
+func (lq ListQuery) filter(s *Service, q *bun.SelectQuery, subj access.Subject, ts *searchText, pin string) *bun.SelectQuery {
 	for _, e := range lq.equalities() {
 		if e.col == pin {
 			q = q.Where("t.? >= ? AND t.? <= ?", bun.Ident(e.col), e.v, bun.Ident(e.col), e.v)
@@ -250,6 +288,37 @@ func (lq ListQuery) filter(q *bun.SelectQuery, subj access.Subject, ts *searchTe
 	}
 	if lq.Unassigned {
 		q = q.Where("t.assignee_id IS NULL")
+	}
+	if lq.NoQueue {
+		q = q.Where("t.queue_id IS NULL")
+	}
+	if lq.NoCategory {
+		q = q.Where("t.category_id IS NULL")
+	}
+	if lq.NoSubcategory {
+		q = q.Where("t.subcategory_id IS NULL")
+	}
+	if lq.Open {
+		q = q.Where("t.status_id IN (SELECT s.id FROM statuses AS s WHERE s.grp <> 'done')")
+	}
+	between := func(col string, from, to *time.Time) {
+		if from != nil {
+			q = q.Where("t."+col+" >= ?", *from)
+		}
+		if to != nil {
+			q = q.Where("t."+col+" < ?", *to)
+		}
+	}
+	between("resolved_at", lq.ResolvedFrom, lq.ResolvedTo)
+	between("first_response_at", lq.RespondedFrom, lq.RespondedTo)
+	if lq.usesSLA() {
+		f, _ := s.SLA.(SLAFilters)
+		if lq.SLAState != "" {
+			q = f.FilterState(q, "t", lq.SLAState)
+		}
+		if lq.SLAClock != "" {
+			q = f.FilterResult(q, "t", lq.SLAClock, lq.SLAResult, lq.SLAFrom, lq.SLATo)
+		}
 	}
 	if lq.CreatedFrom != nil {
 		q = q.Where("t.created_at >= ?", *lq.CreatedFrom)
@@ -276,6 +345,9 @@ func (s *Service) List(ctx context.Context, subj access.Subject, lq ListQuery) (
 	key, ok := sorts[lq.Sort]
 	if !ok {
 		return nil, errs.InvalidField("sort", "ticket.bad_sort", nil)
+	}
+	if _, ok := s.SLA.(SLAFilters); lq.usesSLA() && !ok {
+		return nil, errs.InvalidField("sla_state", "ticket.no_sla", nil)
 	}
 	var cur *listCursor
 	if lq.Cursor != "" {
@@ -362,7 +434,7 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 	// updated_at for independent and would walk the updated_at index from the newest change, skipping
 	// every later ticket. Instead the range's ids are sorted first (an order the updated_at index cannot
 	// give: updated_at is never null, so NULLS only hides the index) and only the page's rows are read.
-	ranged := pin == "" && key.column == "updated_at" && lq.CreatedTo != nil
+	ranged := pin == "" && key.column == "updated_at" && (lq.CreatedTo != nil || lq.timeRanged())
 	q := s.DB.NewSelect().Model((*Ticket)(nil))
 	if ranged {
 		q = q.Column("t.id")
@@ -371,7 +443,7 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 			q = q.Column("t." + c)
 		}
 	}
-	q = lq.filter(q, subj, ts, pin)
+	q = lq.filter(s, q, subj, ts, pin)
 	if cur != nil {
 		if key.column == "number" {
 			q = q.Where("t.number "+cmp+" ?", cur.N)
@@ -407,7 +479,7 @@ func (s *Service) page(ctx context.Context, subj access.Subject, lq ListQuery, k
 
 // count counts the matches up to the cap + 1: counting a million matches would cost more than the page.
 func (s *Service) count(ctx context.Context, subj access.Subject, lq ListQuery, ts *searchText) (int, error) {
-	inner := lq.filter(s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(int64(countCap(subj, ts)) + 1)
+	inner := lq.filter(s, s.DB.NewSelect().Model((*Ticket)(nil)).ColumnExpr("1"), subj, ts, "").Limit(int64(countCap(subj, ts)) + 1)
 	var n int
 	if err := s.DB.NewSelect().ColumnExpr("count(*)").TableExpr("(?) AS m", inner).Scan(ctx, &n); err != nil {
 		return 0, fmt.Errorf("tickets: list count: %w", err)

@@ -1,0 +1,13 @@
+DROP TABLE IF EXISTS dashboard_layouts;
+DROP INDEX IF EXISTS sla_clocks_breached_idx;
+DROP INDEX IF EXISTS sla_clocks_met_idx;
+DROP INDEX IF EXISTS tickets_created_flow_idx;
+DROP INDEX IF EXISTS tickets_first_response_idx;
+DROP INDEX IF EXISTS tickets_resolved_idx;
+CREATE INDEX tickets_resolved_idx ON tickets (resolved_at) WHERE resolved_at IS NOT NULL;
+CREATE INDEX tickets_first_response_idx ON tickets (first_response_at) WHERE first_response_at IS NOT NULL;
+DROP TRIGGER IF EXISTS tickets_dashboard_update ON tickets;
+DROP TRIGGER IF EXISTS tickets_dashboard_insert_delete ON tickets;
+DROP FUNCTION IF EXISTS dashboard_open_apply();
+DROP FUNCTION IF EXISTS dashboard_open_rows(tickets, bigint);
+DROP TABLE IF EXISTS dashboard_open_counts;

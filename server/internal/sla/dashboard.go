@@ -1,0 +1,135 @@
+package sla
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/atiende/atiende/server/internal/access"
+)
+
+// The results a clock ends a period with, as the records table filters by them.
+const (
+	ResultMet      = "met"
+	ResultBreached = "breached"
+)
+
+// runningStates are the conditions on a shown, running clock (aliased k) for each state it shows now:
+// the same conditions Counts counts with.
+var runningStates = map[string]string{
+	ShowOnTrack:  "k.since IS NOT NULL AND k.breached_at IS NULL AND (k.due_at > now() OR k.due_at IS NULL) AND (k.at_risk_at > now() OR k.at_risk_at IS NULL)",
+	ShowAtRisk:   "k.since IS NOT NULL AND k.breached_at IS NULL AND k.due_at > now() AND k.at_risk_at <= now()",
+	ShowBreached: "k.since IS NOT NULL AND (k.breached_at IS NOT NULL OR k.due_at <= now())",
+}
+
+// ValidRunningState reports whether s is a state a running clock shows (on_track, at_risk, breached).
+func ValidRunningState(s string) bool { _, ok := runningStates[s]; return ok }
+
+// ValidClock reports whether c names a clock.
+func ValidClock(c string) bool { return c == FirstResponse || c == Resolution }
+
+// ValidResult reports whether r is a result a clock ends with (met, breached).
+func ValidResult(r string) bool { return r == ResultMet || r == ResultBreached }
+
+// resultColumn is the instant a result happened at and the condition of the clock (aliased k) having it.
+func resultColumn(result string) (string, string) {
+	if result == ResultBreached {
+		return "k.breached_at", "k.breached_at IS NOT NULL"
+	}
+	// Met on time: met and never breached.
+	return "k.met_at", "k.met_at IS NOT NULL AND k.breached_at IS NULL"
+}
+
+// FilterState restricts a query over tickets (aliased alias) to those whose shown clock runs in a state
+// now (on_track, at_risk, breached): the records table's sla_state.
+func (s *Service) FilterState(q *bun.SelectQuery, alias, state string) *bun.SelectQuery {
+	return q.Where("EXISTS (SELECT 1 FROM sla_clocks AS k WHERE k.ticket_id = ?.id AND k.shown AND "+runningStates[state]+")",
+		bun.Ident(alias))
+}
+
+// FilterResult restricts a query over tickets (aliased alias) to those whose clock was met on time or
+// breached in [from, to) (either bound may be nil): the records table's sla_clock + sla_result.
+func (s *Service) FilterResult(q *bun.SelectQuery, alias, clock, result string, from, to *time.Time) *bun.SelectQuery {
+	col, cond := resultColumn(result)
+	sub := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("1").
+		Where("k.ticket_id = ?.id", bun.Ident(alias)).Where("k.clock = ?", clock).Where(cond)
+	if from != nil {
+		sub = sub.Where(col+" >= ?", *from)
+	}
+	if to != nil {
+		sub = sub.Where(col+" < ?", *to)
+	}
+	return q.Where("EXISTS (?)", sub)
+}
+
+// WidgetFilter narrows the dashboard's SLA numbers: zero means any.
+type WidgetFilter struct {
+	QueueID, CategoryID, ChannelID int64
+}
+
+// apply adds the filter to a query over sla_clocks aliased k; the channel is the ticket's, read by id.
+func (f WidgetFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if f.QueueID != 0 {
+		q = q.Where("k.queue_id = ?", f.QueueID)
+	}
+	if f.CategoryID != 0 {
+		q = q.Where("k.category_id = ?", f.CategoryID)
+	}
+	if f.ChannelID != 0 {
+		q = q.Where("EXISTS (SELECT 1 FROM tickets AS t WHERE t.id = k.ticket_id AND t.channel_id = ?)", f.ChannelID)
+	}
+	return q
+}
+
+// StateCounts counts the open tickets subj may see whose shown clock runs in each state now (keys
+// on_track, at_risk, breached), over the partial index of shown clocks, filtered by access on the
+// visibility fields the clocks carry. FilterState selects the same tickets.
+func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f WidgetFilter) (map[string]int64, error) {
+	var row struct {
+		OnTrack  int64 `bun:"on_track"`
+		AtRisk   int64 `bun:"at_risk"`
+		Breached int64 `bun:"breached"`
+	}
+	q := s.DB.NewSelect().TableExpr("sla_clocks AS k").Where("k.shown").
+		ColumnExpr("count(*) FILTER (WHERE " + runningStates[ShowOnTrack] + ") AS on_track").
+		ColumnExpr("count(*) FILTER (WHERE " + runningStates[ShowAtRisk] + ") AS at_risk").
+		ColumnExpr("count(*) FILTER (WHERE " + runningStates[ShowBreached] + ") AS breached")
+	q = access.TicketFilter(f.apply(q), "k", subj)
+	if err := q.Scan(ctx, &row); err != nil {
+		return nil, fmt.Errorf("sla: state counts: %w", err)
+	}
+	return map[string]int64{ShowOnTrack: row.OnTrack, ShowAtRisk: row.AtRisk, ShowBreached: row.Breached}, nil
+}
+
+// Compliance is how many clocks of one kind were met on time and how many breached in a period.
+type Compliance struct {
+	Clock    string
+	Met      int64
+	Breached int64
+}
+
+// CompliancePeriod counts, for each clock, the clocks of tickets subj may see met on time and breached in
+// [from, to), each from its partial index. FilterResult selects the same tickets.
+func (s *Service) CompliancePeriod(ctx context.Context, subj access.Subject, f WidgetFilter, from, to time.Time) ([]Compliance, error) {
+	out := []Compliance{}
+	for _, clock := range []string{FirstResponse, Resolution} {
+		c := Compliance{Clock: clock}
+		for _, result := range []string{ResultMet, ResultBreached} {
+			col, cond := resultColumn(result)
+			q := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("count(*)").
+				Where("k.clock = ?", clock).Where(cond).Where(col+" >= ?", from).Where(col+" < ?", to)
+			q = access.TicketFilter(f.apply(q), "k", subj)
+			n := &c.Met
+			if result == ResultBreached {
+				n = &c.Breached
+			}
+			if err := q.Scan(ctx, n); err != nil {
+				return nil, fmt.Errorf("sla: compliance: %w", err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
