@@ -28,6 +28,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/portal"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tasks"
@@ -75,6 +76,9 @@ type App struct {
 	Notify *notify.Service
 	// Tasks runs tasks on tickets, the daily digest of overdue tasks and information requests.
 	Tasks *tasks.Service
+	// Portal lists customers' and consultants' orders; MagicLinks signs them in by emailed link.
+	Portal     *portal.Service
+	MagicLinks *auth.MagicLinks
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -185,6 +189,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	// Outsiders' links and the digest of overdue tasks go out by email, with the same origin as every mail.
 	a.Tasks.Mailer = a.Notify
 	a.Tasks.PublicURL = mailOrigin(cfg)
+	// Portals (issue 7): the order a portal user names on a ticket is checked before any other hook runs.
+	a.Portal = &portal.Service{DB: a.DB.Bun, Commerce: a.Commerce, Tickets: a.Tickets, People: a.People}
+	a.Tickets.Hooks = append([]tickets.Hook{a.Portal.OrderHook}, a.Tickets.Hooks...)
+	a.MagicLinks = &auth.MagicLinks{Auth: a.Auth, Mailer: a.Notify, PublicURL: mailOrigin(cfg), TimeZone: cfg.DeskTimeZone}
 	a.Fiber = a.router()
 	return a, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/portal"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tasks"
@@ -82,6 +83,7 @@ func (a *App) router() *fiber.App {
 	accountsAPI.RegisterPublic(v1)
 	tasksAPI := tasks.Handlers{Service: a.Tasks, Subject: auth.Subject, Limiter: a.Auth}
 	tasksAPI.RegisterPublic(v1)
+	auth.MagicHandlers{Links: a.MagicLinks}.Register(v1)
 
 	private := v1.Group("", auth.Require())
 	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
@@ -96,6 +98,7 @@ func (a *App) router() *fiber.App {
 	sla.Handlers{Service: a.SLA, Subject: auth.Subject}.Register(private)
 	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	tasksAPI.Register(private)
+	portal.Handlers{Service: a.Portal, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -407,6 +407,12 @@ var messages = map[Locale]map[string]string{
 		"workflow.field.credit_limit":    "Cupo de crédito",
 		"workflow.field.credit_type":     "Tipo de crédito",
 		"workflow.field.reason":          "Motivo",
+		// Portals (issue 7): sign-in links and the order listing.
+		"auth.magic_unknown":     "Ese enlace para entrar no existe. Pide uno nuevo.",
+		"auth.magic_gone":        "Ese enlace para entrar ya se usó o venció. Pide uno nuevo.",
+		"portal.forbidden":       "El portal de pedidos es para clientes y consultores.",
+		"portal.order_not_found": "Ese pedido no existe o no es tuyo.",
+		"portal.order_not_yours": "No encontramos ese pedido entre los que puedes ver.",
 	},
 	EN: {
 		// Issue 6: SLA.
@@ -813,5 +819,11 @@ var messages = map[Locale]map[string]string{
 		"workflow.field.credit_limit":    "Credit limit",
 		"workflow.field.credit_type":     "Credit type",
 		"workflow.field.reason":          "Reason",
+		// Portals (issue 7): sign-in links and the order listing.
+		"auth.magic_unknown":     "That sign-in link does not exist. Ask for a new one.",
+		"auth.magic_gone":        "That sign-in link was already used or has expired. Ask for a new one.",
+		"portal.forbidden":       "The order portal is for customers and consultants.",
+		"portal.order_not_found": "That order does not exist or is not yours.",
+		"portal.order_not_yours": "We did not find that order among those you may see.",
 	},
 }
