@@ -8,6 +8,7 @@ import { adminHome } from './features/admin/sections';
 import { RequireAuth } from './features/auth/RequireAuth';
 import { sessionKey, useSession } from './features/auth/session';
 import { AppLayout } from './features/layout/AppLayout';
+import { isPortalUser } from './features/portal/home';
 import { ToastProvider } from './features/toast/ToastProvider';
 
 const BoardPage = lazy(() => import('./features/board/BoardPage'));
@@ -35,6 +36,9 @@ const OutsiderPage = lazy(() => import('./features/tasks/OutsiderPage'));
 const MailTemplatesPage = lazy(() => import('./features/mail/TemplatesPage'));
 const MailLogPage = lazy(() => import('./features/mail/MailLogPage'));
 const MailPreferencesPage = lazy(() => import('./features/mail/PreferencesPage'));
+// Portals (issue 7): the customer's and consultant's orders and the emailed sign-in link.
+const OrdersPage = lazy(() => import('./features/portal/OrdersPage'));
+const MagicLinkPage = lazy(() => import('./features/portal/MagicLinkPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -48,6 +52,17 @@ function makeQueryClient(): QueryClient {
 function Loading() {
   const { t } = useTranslation();
   return <p className="page-status">{t('common.loading')}</p>;
+}
+
+/** Home is the index page: customers and consultants follow their orders; staff work the board. */
+function Home() {
+  const { data: user } = useSession();
+  if (isPortalUser(user)) return <Navigate to="/orders" replace />;
+  return (
+    <Suspense fallback={<Loading />}>
+      <BoardPage />
+    </Suspense>
+  );
 }
 
 /** AdminHome sends /admin to the first admin section the user may open (catalogs, users or roles). */
@@ -67,6 +82,14 @@ export function App() {
         <ToastProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/login/magic"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <MagicLinkPage />
+                </Suspense>
+              }
+            />
             <Route
               path="/set-password"
               element={
@@ -91,11 +114,12 @@ export function App() {
                 </RequireAuth>
               }
             >
+              <Route index element={<Home />} />
               <Route
-                index
+                path="orders"
                 element={
                   <Suspense fallback={<Loading />}>
-                    <BoardPage />
+                    <OrdersPage />
                   </Suspense>
                 }
               />
