@@ -8,6 +8,7 @@ import { adminHome } from './features/admin/sections';
 import { RequireAuth } from './features/auth/RequireAuth';
 import { sessionKey, useSession } from './features/auth/session';
 import { AppLayout } from './features/layout/AppLayout';
+import { isPortalUser } from './features/portal/home';
 import { ToastProvider } from './features/toast/ToastProvider';
 
 const loadBoardPage = () => import('./features/board/BoardPage');
@@ -45,6 +46,9 @@ const TrackPage = lazy(() => import('./features/webform/TrackPage'));
 // Dashboard (issue 7): its chunk carries the charts, loaded only when the dashboard opens.
 const DashboardPage = lazy(() => import('./features/dashboard/DashboardPage'));
 const ReportsPage = lazy(() => import('./features/reports/ReportsPage'));
+// Portals (issue 7): the customer's and consultant's orders and the emailed sign-in link.
+const OrdersPage = lazy(() => import('./features/portal/OrdersPage'));
+const MagicLinkPage = lazy(() => import('./features/portal/MagicLinkPage'));
 
 function makeQueryClient(): QueryClient {
   const qc = new QueryClient({
@@ -58,6 +62,17 @@ function makeQueryClient(): QueryClient {
 function Loading() {
   const { t } = useTranslation();
   return <p className="page-status">{t('common.loading')}</p>;
+}
+
+/** Home is the index page: customers and consultants follow their orders; staff work the board. */
+function Home() {
+  const { data: user } = useSession();
+  if (isPortalUser(user)) return <Navigate to="/orders" replace />;
+  return (
+    <Suspense fallback={<Loading />}>
+      <BoardPage />
+    </Suspense>
+  );
 }
 
 /** AdminHome sends /admin to the first admin section the user may open (catalogs, users or roles). */
@@ -77,6 +92,14 @@ export function App() {
         <ToastProvider>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/login/magic"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <MagicLinkPage />
+                </Suspense>
+              }
+            />
             <Route
               path="/set-password"
               element={
@@ -118,11 +141,12 @@ export function App() {
                 </RequireAuth>
               }
             >
+              <Route index element={<Home />} />
               <Route
-                index
+                path="orders"
                 element={
                   <Suspense fallback={<Loading />}>
-                    <BoardPage />
+                    <OrdersPage />
                   </Suspense>
                 }
               />

@@ -2419,6 +2419,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/magic-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a one-time sign-in link.
+         * @description Always 202, whoever the email names, so that nobody learns who has an account. Only enabled customers and consultants get a link (`<public origin>/login/magic?token=…`, the `magic_link` mail template); it works once, for 15 minutes. Rate-limited per client address and per email, like login.
+         */
+        post: operations["requestMagicLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/magic-link/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with an emailed link. */
+        post: operations["redeemMagicLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The orders the user may see, newest first, with the tickets about each.
+         * @description A customer sees their own orders; a consultant their own and their downline's. Staff are refused (403). Each order carries the tickets whose order_number is its number that the user may see.
+         */
+        get: operations["listPortalOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/orders/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order the user may see, by its number, with the tickets about it. */
+        get: operations["getPortalOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4507,6 +4581,39 @@ export interface components {
             compliance?: components["schemas"]["DashboardCompliance"][];
             /** Format: int64 */
             seq: number;
+        };
+        MagicLinkRequest: {
+            /** Format: email */
+            email: string;
+        };
+        MagicLinkRedeem: {
+            token: string;
+        };
+        PortalMoney: {
+            /**
+             * Format: int64
+             * @description Minor units of the currency (cents for COP).
+             */
+            minor: number;
+            /** @description ISO 4217 code. */
+            currency: string;
+        };
+        PortalOrder: {
+            /** Format: int64 */
+            id: number;
+            number: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            status: "open" | "held" | "invoiced" | "shipped" | "delivered" | "cancelled";
+            total: components["schemas"]["PortalMoney"];
+            person: components["schemas"]["UserRef"];
+            tickets: components["schemas"]["Card"][];
+        };
+        PortalOrderList: {
+            items: components["schemas"]["PortalOrder"][];
+            /** @description Empty at the end. */
+            next_cursor: string;
         };
     };
     responses: {
@@ -10029,6 +10136,114 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    requestMagicLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MagicLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; a link was mailed if the email names a customer or consultant. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    redeemMagicLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MagicLinkRedeem"];
+            };
+        };
+        responses: {
+            /** @description Signed in; the session cookie is set, as by login. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            400: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    listPortalOrders: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page. */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOrderList"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getPortalOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOrder"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/portal"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/sla"
 	"github.com/atiende/atiende/server/internal/tasks"
@@ -81,6 +82,9 @@ type App struct {
 	WebForm *webform.Service
 	// Dashboard answers the dashboard's widgets and keeps each user's layout.
 	Dashboard *dashboard.Service
+	// Portal lists customers' and consultants' orders; MagicLinks signs them in by emailed link.
+	Portal     *portal.Service
+	MagicLinks *auth.MagicLinks
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -195,6 +199,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.WebForm = &webform.Service{DB: a.DB.Bun, Tickets: a.Tickets, People: a.People, Catalog: a.Catalog, Files: a.Attachments,
 		MaxFileBytes: cfg.AttachmentMaxBytes, Mailer: a.Notify, PublicURL: mailOrigin(cfg), TimeZone: cfg.DeskTimeZone,
 		Redis: a.Redis, KeyPrefix: cfg.RedisPrefix}
+	// Portals (issue 7): the order a portal user names on a ticket is checked before any other hook runs.
+	a.Portal = &portal.Service{DB: a.DB.Bun, Commerce: a.Commerce, Tickets: a.Tickets, People: a.People}
+	a.Tickets.Hooks = append([]tickets.Hook{a.Portal.OrderHook}, a.Tickets.Hooks...)
+	a.MagicLinks = &auth.MagicLinks{Auth: a.Auth, Mailer: a.Notify, PublicURL: mailOrigin(cfg), TimeZone: cfg.DeskTimeZone}
 	a.Fiber = a.router()
 	return a, nil
 }

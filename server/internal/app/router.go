@@ -17,6 +17,7 @@ import (
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/portal"
 	"github.com/atiende/atiende/server/internal/queue"
 	"github.com/atiende/atiende/server/internal/reports"
 	"github.com/atiende/atiende/server/internal/sla"
@@ -87,6 +88,7 @@ func (a *App) router() *fiber.App {
 	tasksAPI.RegisterPublic(v1)
 	webformAPI := webform.Handlers{Service: a.WebForm, Subject: auth.Subject, Limiter: a.Auth}
 	webformAPI.RegisterPublic(v1)
+	auth.MagicHandlers{Links: a.MagicLinks}.Register(v1)
 
 	private := v1.Group("", auth.Require())
 	catalog.Handlers{Store: a.Catalog, Subject: auth.Subject}.Register(private)
@@ -105,6 +107,7 @@ func (a *App) router() *fiber.App {
 	reports.Handlers{Service: &reports.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People, Tickets: a.Tickets},
 		Subject: auth.Subject}.Register(private)
 	dashboard.Handlers{Service: a.Dashboard, Subject: auth.Subject}.Register(private)
+	portal.Handlers{Service: a.Portal, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

@@ -49,6 +49,9 @@ type Store interface {
 	SetCreditLimit(ctx context.Context, db bun.IDB, c CreditChange) (CreditAccount, error)
 	// Orders lists a person's orders, newest first, keyset by order id like Movements.
 	Orders(ctx context.Context, db bun.IDB, personID, cursor int64, limit int) (items []Order, next int64, err error)
+	// OrdersOf lists the orders of any of some persons, newest first, without items, keyset by order id
+	// like Orders (the portal: a consultant's own and their downline's orders on one list).
+	OrdersOf(ctx context.Context, db bun.IDB, personIDs []int64, cursor int64, limit int) (items []Order, next int64, err error)
 	// Order returns one order with its items and what is owed of each.
 	Order(ctx context.Context, db bun.IDB, id int64) (Order, error)
 	// OrderByNumber returns one order, named by its number, with its items and what is owed of each.

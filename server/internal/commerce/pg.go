@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/atiende/atiende/server/internal/errs"
 )
@@ -356,6 +357,40 @@ func (PG) Orders(ctx context.Context, db bun.IDB, personID, cursor int64, limit 
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("commerce: orders: %w", err)
+	}
+	var next int64
+	if len(items) > limit {
+		items = items[:limit]
+		next = items[limit-1].ID
+	}
+	return items, next, nil
+}
+
+// OrdersOf lists the orders of any of some persons newest first, without items; cursor is the id of the
+// last order seen (of one of those persons, else the list starts over).
+func (PG) OrdersOf(ctx context.Context, db bun.IDB, personIDs []int64, cursor int64, limit int) ([]Order, int64, error) {
+	limit = pageLimit(limit)
+	items := []Order{}
+	if len(personIDs) == 0 {
+		return items, 0, nil
+	}
+	persons := pgdialect.Array(personIDs)
+	rows, err := db.QueryContext(ctx, "SELECT "+orderCols+` FROM orders
+		WHERE person_id = ANY(?::bigint[]) AND (? = 0 OR (created_at, id) < (SELECT created_at, id FROM orders WHERE id = ? AND person_id = ANY(?::bigint[])))
+		ORDER BY created_at DESC, id DESC LIMIT ?`, persons, cursor, cursor, persons, limit+1)
+	if err != nil {
+		return nil, 0, fmt.Errorf("commerce: orders of: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("commerce: orders of: %w", err)
+		}
+		items = append(items, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("commerce: orders of: %w", err)
 	}
 	var next int64
 	if len(items) > limit {

@@ -480,6 +480,12 @@ var messages = map[Locale]map[string]string{
 		"report.col.after":                     "Después",
 		"report.col.actor":                     "Autor",
 		"export.bad_format":                    "Elige el formato csv o xlsx.",
+		// Portals (issue 7): sign-in links and the order listing.
+		"auth.magic_unknown":     "Ese enlace para entrar no existe. Pide uno nuevo.",
+		"auth.magic_gone":        "Ese enlace para entrar ya se usó o venció. Pide uno nuevo.",
+		"portal.forbidden":       "El portal de pedidos es para clientes y consultores.",
+		"portal.order_not_found": "Ese pedido no existe o no es tuyo.",
+		"portal.order_not_yours": "No encontramos ese pedido entre los que puedes ver.",
 	},
 	EN: {
 		// Issue 7: the public web form and its tracking links.
@@ -959,5 +965,11 @@ var messages = map[Locale]map[string]string{
 		"report.col.after":                     "After",
 		"report.col.actor":                     "Actor",
 		"export.bad_format":                    "Choose the csv or xlsx format.",
+		// Portals (issue 7): sign-in links and the order listing.
+		"auth.magic_unknown":     "That sign-in link does not exist. Ask for a new one.",
+		"auth.magic_gone":        "That sign-in link was already used or has expired. Ask for a new one.",
+		"portal.forbidden":       "The order portal is for customers and consultants.",
+		"portal.order_not_found": "That order does not exist or is not yours.",
+		"portal.order_not_yours": "We did not find that order among those you may see.",
 	},
 }

@@ -173,7 +173,7 @@ func Run(ctx context.Context, db *bun.DB, ppl *people.Store, svc *tickets.Servic
 				}
 			}
 		}
-		return nil
+		return seedOrders(ctx, tx, persons, now)
 	})
 	if err != nil {
 		return Result{}, err

@@ -75,6 +75,11 @@ func TestCreateDefaults(t *testing.T) {
 	})
 	t.Run("customer", func(t *testing.T) {
 		cust := testutil.Login(t, a, "customer@x.test")
+		// A customer names only an order of their own.
+		if _, err := a.DB.Pool.Exec(context.Background(), `INSERT INTO orders (number, person_id, currency, total_minor) VALUES ('A-1', $1, 'COP', 0)`,
+			f.Users["customer@x.test"].ID); err != nil {
+			t.Fatal(err)
+		}
 		st, body := cust.Do("POST", "/api/v1/tickets", map[string]any{"subject": "No me llegó el pedido", "category_id": cat["operations"],
 			"subcategory_id": cat["order_not_received"], "order_number": "A-1"})
 		d := decode[Detail](t, must(t, st, body, 201))

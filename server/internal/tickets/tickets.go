@@ -96,6 +96,9 @@ type Card struct {
 	StateEnteredAt    time.Time `json:"state_entered_at"`
 	// SLA is the ticket's SLA clock that matters now (nil when no policy applies).
 	SLA *SLAInfo `json:"sla"`
+	// OrderNumber is the order the ticket is about, so that the portal's order listing places a live
+	// ticket on its order.
+	OrderNumber *string `json:"order_number"`
 }
 
 // SLAInfo is the SLA clock a card shows: the running one (first response, else resolution), else the
@@ -170,7 +173,8 @@ func (s *Service) cards(ctx context.Context, db bun.IDB, ts []Ticket) ([]Card, e
 		out[i] = Card{ID: t.ID, Number: t.Number, Subject: t.Subject, StatusID: t.StatusID, PriorityID: t.PriorityID,
 			CategoryID: t.CategoryID, SubcategoryID: t.SubcategoryID, ChannelID: t.ChannelID, QueueID: t.QueueID,
 			AllowedRoles: t.AllowedRoles, Rank: t.Rank, Version: t.Version, CreatedAt: t.CreatedAt.UTC(), UpdatedAt: t.UpdatedAt.UTC(),
-			WorkflowVersionID: t.WorkflowVersionID, StateEnteredAt: t.StateEnteredAt.UTC(), SLA: slas[t.ID]}
+			WorkflowVersionID: t.WorkflowVersionID, StateEnteredAt: t.StateEnteredAt.UTC(), SLA: slas[t.ID],
+			OrderNumber: t.OrderNumber}
 		if out[i].AllowedRoles == nil {
 			out[i].AllowedRoles = []int64{}
 		}

@@ -7,6 +7,7 @@ import { useLogout, useSession } from '../auth/session';
 import { NewTicketLauncher } from '../newTicket/NewTicketLauncher';
 import { NotificationsBell } from '../notifications/NotificationsBell';
 import { mayBeAssigned } from '../queues/work';
+import { isPortalUser } from '../portal/home';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useLiveStatus } from './liveStatus';
 
@@ -28,9 +29,16 @@ export function Header() {
         {t('app.name')}
       </Link>
       <nav className="header__nav" aria-label={t('nav.label')}>
-        <Link to="/board" className="header__link">
-          {t('nav.board')}
-        </Link>
+        {/* Portals (issue 7): customers and consultants follow their orders instead of the board. */}
+        {isPortalUser(user) ? (
+          <Link to="/orders" className="header__link" data-testid="orders-nav">
+            {t('portal.nav')}
+          </Link>
+        ) : (
+          <Link to="/board" className="header__link">
+            {t('nav.board')}
+          </Link>
+        )}
         <Link to="/tickets" className="header__link">
           {t('tickets.nav')}
         </Link>

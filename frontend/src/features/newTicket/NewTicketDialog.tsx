@@ -39,6 +39,9 @@ interface Props {
   onClose: () => void;
   /** onCreated clears the draft: the ticket exists, the next one starts empty. */
   onCreated: () => void;
+  /** stay keeps the user on the page they opened the form from (the portal's order listing, where the
+   * new ticket appears on its order) instead of opening the new ticket. */
+  stay?: boolean;
 }
 
 /** inputIds are the ids of the fields' inputs, to focus the first one with an error. */
@@ -68,7 +71,7 @@ interface Created {
   states: UploadState[];
 }
 
-export default function NewTicketDialog({ draft, setDraft, keys, staff, onClose, onCreated }: Props) {
+export default function NewTicketDialog({ draft, setDraft, keys, staff, onClose, onCreated, stay = false }: Props) {
   const { t, i18n } = useTranslation();
   const label = useLabel();
   const toast = useToast();
@@ -188,7 +191,7 @@ export default function NewTicketDialog({ draft, setDraft, keys, staff, onClose,
     setSubmitting(false);
     if (files.length === 0) {
       onClose();
-      void navigate(`/tickets/${ticket.id}`);
+      if (!stay) void navigate(`/tickets/${ticket.id}`);
       return;
     }
     const states: UploadState[] = files.map(() => ({ state: 'pending' }));

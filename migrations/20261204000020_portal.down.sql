@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS orders_created_idx;
+DROP TABLE IF EXISTS magic_links;
