@@ -18,6 +18,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/accounts"
+	"github.com/atiende/atiende/server/internal/apikeys"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/automation"
@@ -75,6 +76,8 @@ type App struct {
 	Notify *notify.Service
 	// Tasks runs tasks on tickets, the daily digest of overdue tasks and information requests.
 	Tasks *tasks.Service
+	// APIKeys holds the keys bots and other systems act with.
+	APIKeys *apikeys.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -185,6 +188,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	// Outsiders' links and the digest of overdue tasks go out by email, with the same origin as every mail.
 	a.Tasks.Mailer = a.Notify
 	a.Tasks.PublicURL = mailOrigin(cfg)
+	a.APIKeys = &apikeys.Service{DB: a.DB.Bun, People: a.People}
 	a.Fiber = a.router()
 	return a, nil
 }
