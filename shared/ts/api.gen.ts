@@ -741,6 +741,9 @@ export interface paths {
          *     login); customers and consultants are always their own requester and default to the `web_form`
          *     channel. With an `Idempotency-Key`, a retry with the same body within 24 hours answers the stored
          *     response again (same status); the same key with a different body is refused with 422.
+         *
+         *     An API key with `tickets.create` opens tickets like staff (give `channel_id` and the requester); see
+         *     the bot-menu flow in the document's description.
          */
         post: operations["createTicket"];
         delete?: never;
@@ -909,7 +912,12 @@ export interface paths {
          * Reply publicly or add an internal note.
          * @description Only staff may write internal notes (`public: false`). `attachment_ids` are attachments this user
          *     uploaded to this ticket that no comment has claimed yet. A comment does not change the ticket's
-         *     version.
+         *     version. With an `Idempotency-Key`, a retry with the same ticket and body within 24 hours answers the
+         *     stored comment again; the same key with another ticket or body is refused with 422
+         *     (`comment.idempotency_mismatch`). Keys of comments never collide with keys of ticket creations.
+         *
+         *     An API key with `tickets.comment` adds public messages to the tickets it created (a bot relaying the
+         *     customer's follow-up messages, each with its own Idempotency-Key such as `chat-8812-msg-2`).
          */
         post: operations["createComment"];
         delete?: never;
@@ -1620,6 +1628,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API keys, newest first, revoked ones too (apikeys.manage). Never their secrets. */
+        get: operations["listAPIKeys"];
+        put?: never;
+        /** Create a key with its service user (apikeys.manage). The answer holds the secret, shown only this once. */
+        post: operations["createAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key at once (apikeys.manage); the next request with it answers 401. */
+        delete: operations["revokeAPIKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sla/calendars": {
         parameters: {
             query?: never;
@@ -2149,6 +2192,46 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        APIKey: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description The secret's public part */
+            prefix: string;
+            scopes: ("tickets.create" | "tickets.comment")[];
+            user: components["schemas"]["UserRef"];
+            created_by: components["schemas"]["UserRef"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             */
+            last_used_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+        };
+        APIKeyPage: {
+            items: components["schemas"]["APIKey"][];
+            /** Format: int64 */
+            next_cursor: number | null;
+        };
+        NewAPIKey: {
+            name: string;
+            scopes: ("tickets.create" | "tickets.comment")[];
+            /**
+             * Format: date-time
+             * @description In the future; null never expires.
+             */
+            expires_at?: string | null;
+        };
+        CreatedAPIKey: {
+            key: components["schemas"]["APIKey"];
+            /** @description atk_<prefix>_<random>: shown only in this answer. */
+            secret: string;
+        };
         ErrorBody: {
             error: components["schemas"]["Error"];
         };
@@ -5957,7 +6040,14 @@ export interface operations {
     createComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any client-chosen string (a UUID is fine). A retry with the same key and body within 24 hours
+                 *     answers the stored response again; the same key with another body is refused with 422
+                 *     (`ticket.idempotency_mismatch`).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 ticketId: components["parameters"]["TicketId"];
             };
@@ -7653,6 +7743,96 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    listAPIKeys: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "WhatsApp bot",
+                 *       "scopes": [
+                 *         "tickets.create",
+                 *         "tickets.comment"
+                 *       ],
+                 *       "expires_at": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewAPIKey"];
+            };
+        };
+        responses: {
+            /** @description The key and its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIKey"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revokeAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
         };
     };
     listSLACalendars: {

@@ -106,8 +106,8 @@ func routeOf(method, path string) access.KeyRoute {
 // a bearer token go on to the session cookie.
 func (s *Service) Authenticate() fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		scheme, token, ok := strings.Cut(strings.TrimSpace(c.Get(fiber.HeaderAuthorization)), " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
+		scheme, token, _ := strings.Cut(strings.TrimSpace(c.Get(fiber.HeaderAuthorization)), " ")
+		if !strings.EqualFold(scheme, "Bearer") {
 			return c.Next()
 		}
 		subj, ok, err := s.Resolve(c.UserContext(), strings.TrimSpace(token))
