@@ -34,6 +34,7 @@ const RulesPage = lazy(() => import('./features/automation/RulesPage'));
 const MacrosPage = lazy(() => import('./features/automation/MacrosPage'));
 // SLA policies and calendars (issue 6).
 const SlaAdminPage = lazy(() => import('./features/sla/SlaAdminPage'));
+const ApiKeysPage = lazy(() => import('./features/apikeys/ApiKeysPage'));
 // Email, tasks and information requests (issue 6).
 const MyTasksPage = lazy(() => import('./features/tasks/MyTasksPage'));
 const OutsiderPage = lazy(() => import('./features/tasks/OutsiderPage'));
@@ -263,6 +264,15 @@ export function App() {
                 element={
                   <Suspense fallback={<Loading />}>
                     <MacrosPage />
+                  </Suspense>
+                }
+              />
+              {/* API keys for bots and other systems (issue 7). */}
+              <Route
+                path="admin/api-keys"
+                element={
+                  <Suspense fallback={<Loading />}>
+                    <ApiKeysPage />
                   </Suspense>
                 }
               />

@@ -741,6 +741,9 @@ export interface paths {
          *     login); customers and consultants are always their own requester and default to the `web_form`
          *     channel. With an `Idempotency-Key`, a retry with the same body within 24 hours answers the stored
          *     response again (same status); the same key with a different body is refused with 422.
+         *
+         *     An API key with `tickets.create` opens tickets like staff (give `channel_id` and the requester); see
+         *     the bot-menu flow in the document's description.
          */
         post: operations["createTicket"];
         delete?: never;
@@ -909,7 +912,12 @@ export interface paths {
          * Reply publicly or add an internal note.
          * @description Only staff may write internal notes (`public: false`). `attachment_ids` are attachments this user
          *     uploaded to this ticket that no comment has claimed yet. A comment does not change the ticket's
-         *     version.
+         *     version. With an `Idempotency-Key`, a retry with the same ticket and body within 24 hours answers the
+         *     stored comment again; the same key with another ticket or body is refused with 422
+         *     (`comment.idempotency_mismatch`). Keys of comments never collide with keys of ticket creations.
+         *
+         *     An API key with `tickets.comment` adds public messages to the tickets it created (a bot relaying the
+         *     customer's follow-up messages, each with its own Idempotency-Key such as `chat-8812-msg-2`).
          */
         post: operations["createComment"];
         delete?: never;
@@ -1615,6 +1623,41 @@ export interface paths {
          */
         post: operations["createCreditRequest"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API keys, newest first, revoked ones too (apikeys.manage). Never their secrets. */
+        get: operations["listAPIKeys"];
+        put?: never;
+        /** Create a key with its service user (apikeys.manage). The answer holds the secret, shown only this once. */
+        post: operations["createAPIKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a key at once (apikeys.manage); the next request with it answers 401. */
+        delete: operations["revokeAPIKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2497,6 +2540,46 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        APIKey: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description The secret's public part */
+            prefix: string;
+            scopes: ("tickets.create" | "tickets.comment")[];
+            user: components["schemas"]["UserRef"];
+            created_by: components["schemas"]["UserRef"] | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description Updated at most once a minute.
+             */
+            last_used_at: string | null;
+            /** Format: date-time */
+            revoked_at: string | null;
+        };
+        APIKeyPage: {
+            items: components["schemas"]["APIKey"][];
+            /** Format: int64 */
+            next_cursor: number | null;
+        };
+        NewAPIKey: {
+            name: string;
+            scopes: ("tickets.create" | "tickets.comment")[];
+            /**
+             * Format: date-time
+             * @description In the future; null never expires.
+             */
+            expires_at?: string | null;
+        };
+        CreatedAPIKey: {
+            key: components["schemas"]["APIKey"];
+            /** @description atk_<prefix>_<random>: shown only in this answer. */
+            secret: string;
+        };
         ErrorBody: {
             error: components["schemas"]["Error"];
         };
@@ -2644,6 +2727,8 @@ export interface components {
             state_entered_at: string;
             /** @description The SLA clock that matters now (the running one, first response before resolution); null when no policy applies. */
             sla: components["schemas"]["SLAInfo"] | null;
+            /** @description The order the ticket is about. */
+            order_number: string | null;
         };
         SLAInfo: {
             /** @enum {string} */
@@ -6209,14 +6294,14 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
                 priority?: components["parameters"]["Priority"];
-                /** @description A queue id. */
-                queue?: components["parameters"]["Queue"];
+                /** @description A queue id, or `none` for tickets without a queue. */
+                queue?: components["parameters"]["QueueOrNone"];
                 /** @description A channel id. */
                 channel?: components["parameters"]["Channel"];
-                /** @description A category id (top level). */
-                category?: components["parameters"]["Category"];
-                /** @description A subcategory id. */
-                subcategory?: components["parameters"]["Subcategory"];
+                /** @description A category id (top level), or `none` for tickets without a category. */
+                category?: components["parameters"]["CategoryOrNone"];
+                /** @description A subcategory id, or `none` for tickets without a subcategory. */
+                subcategory?: components["parameters"]["SubcategoryOrNone"];
                 /** @description The requester's user id. */
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
@@ -6225,6 +6310,26 @@ export interface operations {
                 created_from?: components["parameters"]["CreatedFrom"];
                 /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
                 created_to?: components["parameters"]["CreatedTo"];
+                /** @description `true`: only tickets whose status is not in the DONE group. */
+                open?: components["parameters"]["Open"];
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                resolved_from?: components["parameters"]["ResolvedFrom"];
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                resolved_to?: components["parameters"]["ResolvedTo"];
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                responded_from?: components["parameters"]["RespondedFrom"];
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                responded_to?: components["parameters"]["RespondedTo"];
+                /** @description Tickets whose shown SLA clock runs in this state now. */
+                sla_state?: components["parameters"]["SLAState"];
+                /** @description With `sla_result`, tickets whose clock of this kind was met on time or breached (within `sla_from`..`sla_to` when given). */
+                sla_clock?: components["parameters"]["SLAClock"];
+                /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
+                sla_result?: components["parameters"]["SLAResult"];
+                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_from?: components["parameters"]["SLAFrom"];
+                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
                  *     and description (web-search style words, accents ignored, the last word as a prefix).
@@ -6300,14 +6405,14 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
                 priority?: components["parameters"]["Priority"];
-                /** @description A queue id. */
-                queue?: components["parameters"]["Queue"];
+                /** @description A queue id, or `none` for tickets without a queue. */
+                queue?: components["parameters"]["QueueOrNone"];
                 /** @description A channel id. */
                 channel?: components["parameters"]["Channel"];
-                /** @description A category id (top level). */
-                category?: components["parameters"]["Category"];
-                /** @description A subcategory id. */
-                subcategory?: components["parameters"]["Subcategory"];
+                /** @description A category id (top level), or `none` for tickets without a category. */
+                category?: components["parameters"]["CategoryOrNone"];
+                /** @description A subcategory id, or `none` for tickets without a subcategory. */
+                subcategory?: components["parameters"]["SubcategoryOrNone"];
                 /** @description The requester's user id. */
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
@@ -6316,6 +6421,26 @@ export interface operations {
                 created_from?: components["parameters"]["CreatedFrom"];
                 /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
                 created_to?: components["parameters"]["CreatedTo"];
+                /** @description `true`: only tickets whose status is not in the DONE group. */
+                open?: components["parameters"]["Open"];
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                resolved_from?: components["parameters"]["ResolvedFrom"];
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                resolved_to?: components["parameters"]["ResolvedTo"];
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                responded_from?: components["parameters"]["RespondedFrom"];
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                responded_to?: components["parameters"]["RespondedTo"];
+                /** @description Tickets whose shown SLA clock runs in this state now. */
+                sla_state?: components["parameters"]["SLAState"];
+                /** @description With `sla_result`, tickets whose clock of this kind was met on time or breached (within `sla_from`..`sla_to` when given). */
+                sla_clock?: components["parameters"]["SLAClock"];
+                /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
+                sla_result?: components["parameters"]["SLAResult"];
+                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_from?: components["parameters"]["SLAFrom"];
+                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
                  *     and description (web-search style words, accents ignored, the last word as a prefix).
@@ -6612,7 +6737,14 @@ export interface operations {
     createComment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Any client-chosen string (a UUID is fine). A retry with the same key and body within 24 hours
+                 *     answers the stored response again; the same key with another body is refused with 422
+                 *     (`ticket.idempotency_mismatch`).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 ticketId: components["parameters"]["TicketId"];
             };
@@ -8310,6 +8442,96 @@ export interface operations {
             422: components["responses"]["Error"];
         };
     };
+    listAPIKeys: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKeyPage"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "WhatsApp bot",
+                 *       "scopes": [
+                 *         "tickets.create",
+                 *         "tickets.comment"
+                 *       ],
+                 *       "expires_at": null
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewAPIKey"];
+            };
+        };
+        responses: {
+            /** @description The key and its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAPIKey"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revokeAPIKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                keyId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["APIKey"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+        };
+    };
     listSLACalendars: {
         parameters: {
             query?: never;
@@ -9813,14 +10035,14 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
                 priority?: components["parameters"]["Priority"];
-                /** @description A queue id. */
-                queue?: components["parameters"]["Queue"];
+                /** @description A queue id, or `none` for tickets without a queue. */
+                queue?: components["parameters"]["QueueOrNone"];
                 /** @description A channel id. */
                 channel?: components["parameters"]["Channel"];
-                /** @description A category id (top level). */
-                category?: components["parameters"]["Category"];
-                /** @description A subcategory id. */
-                subcategory?: components["parameters"]["Subcategory"];
+                /** @description A category id (top level), or `none` for tickets without a category. */
+                category?: components["parameters"]["CategoryOrNone"];
+                /** @description A subcategory id, or `none` for tickets without a subcategory. */
+                subcategory?: components["parameters"]["SubcategoryOrNone"];
                 /** @description The requester's user id. */
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
@@ -9829,6 +10051,26 @@ export interface operations {
                 created_from?: components["parameters"]["CreatedFrom"];
                 /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
                 created_to?: components["parameters"]["CreatedTo"];
+                /** @description `true`: only tickets whose status is not in the DONE group. */
+                open?: components["parameters"]["Open"];
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                resolved_from?: components["parameters"]["ResolvedFrom"];
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                resolved_to?: components["parameters"]["ResolvedTo"];
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                responded_from?: components["parameters"]["RespondedFrom"];
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                responded_to?: components["parameters"]["RespondedTo"];
+                /** @description Tickets whose shown SLA clock runs in this state now. */
+                sla_state?: components["parameters"]["SLAState"];
+                /** @description With `sla_result`, tickets whose clock of this kind was met on time or breached (within `sla_from`..`sla_to` when given). */
+                sla_clock?: components["parameters"]["SLAClock"];
+                /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
+                sla_result?: components["parameters"]["SLAResult"];
+                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_from?: components["parameters"]["SLAFrom"];
+                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
                  *     and description (web-search style words, accents ignored, the last word as a prefix).
@@ -9940,14 +10182,14 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
                 priority?: components["parameters"]["Priority"];
-                /** @description A queue id. */
-                queue?: components["parameters"]["Queue"];
+                /** @description A queue id, or `none` for tickets without a queue. */
+                queue?: components["parameters"]["QueueOrNone"];
                 /** @description A channel id. */
                 channel?: components["parameters"]["Channel"];
-                /** @description A category id (top level). */
-                category?: components["parameters"]["Category"];
-                /** @description A subcategory id. */
-                subcategory?: components["parameters"]["Subcategory"];
+                /** @description A category id (top level), or `none` for tickets without a category. */
+                category?: components["parameters"]["CategoryOrNone"];
+                /** @description A subcategory id, or `none` for tickets without a subcategory. */
+                subcategory?: components["parameters"]["SubcategoryOrNone"];
                 /** @description The requester's user id. */
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
@@ -9956,6 +10198,26 @@ export interface operations {
                 created_from?: components["parameters"]["CreatedFrom"];
                 /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
                 created_to?: components["parameters"]["CreatedTo"];
+                /** @description `true`: only tickets whose status is not in the DONE group. */
+                open?: components["parameters"]["Open"];
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                resolved_from?: components["parameters"]["ResolvedFrom"];
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                resolved_to?: components["parameters"]["ResolvedTo"];
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                responded_from?: components["parameters"]["RespondedFrom"];
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                responded_to?: components["parameters"]["RespondedTo"];
+                /** @description Tickets whose shown SLA clock runs in this state now. */
+                sla_state?: components["parameters"]["SLAState"];
+                /** @description With `sla_result`, tickets whose clock of this kind was met on time or breached (within `sla_from`..`sla_to` when given). */
+                sla_clock?: components["parameters"]["SLAClock"];
+                /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
+                sla_result?: components["parameters"]["SLAResult"];
+                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_from?: components["parameters"]["SLAFrom"];
+                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
                  *     and description (web-search style words, accents ignored, the last word as a prefix).
@@ -10003,14 +10265,14 @@ export interface operations {
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
                 priority?: components["parameters"]["Priority"];
-                /** @description A queue id. */
-                queue?: components["parameters"]["Queue"];
+                /** @description A queue id, or `none` for tickets without a queue. */
+                queue?: components["parameters"]["QueueOrNone"];
                 /** @description A channel id. */
                 channel?: components["parameters"]["Channel"];
-                /** @description A category id (top level). */
-                category?: components["parameters"]["Category"];
-                /** @description A subcategory id. */
-                subcategory?: components["parameters"]["Subcategory"];
+                /** @description A category id (top level), or `none` for tickets without a category. */
+                category?: components["parameters"]["CategoryOrNone"];
+                /** @description A subcategory id, or `none` for tickets without a subcategory. */
+                subcategory?: components["parameters"]["SubcategoryOrNone"];
                 /** @description The requester's user id. */
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
@@ -10019,6 +10281,26 @@ export interface operations {
                 created_from?: components["parameters"]["CreatedFrom"];
                 /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
                 created_to?: components["parameters"]["CreatedTo"];
+                /** @description `true`: only tickets whose status is not in the DONE group. */
+                open?: components["parameters"]["Open"];
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                resolved_from?: components["parameters"]["ResolvedFrom"];
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                resolved_to?: components["parameters"]["ResolvedTo"];
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                responded_from?: components["parameters"]["RespondedFrom"];
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                responded_to?: components["parameters"]["RespondedTo"];
+                /** @description Tickets whose shown SLA clock runs in this state now. */
+                sla_state?: components["parameters"]["SLAState"];
+                /** @description With `sla_result`, tickets whose clock of this kind was met on time or breached (within `sla_from`..`sla_to` when given). */
+                sla_clock?: components["parameters"]["SLAClock"];
+                /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
+                sla_result?: components["parameters"]["SLAResult"];
+                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_from?: components["parameters"]["SLAFrom"];
+                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
                  *     and description (web-search style words, accents ignored, the last word as a prefix).

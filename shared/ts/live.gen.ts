@@ -39,6 +39,10 @@ export interface Card {
   workflow_version_id: number | null;
   state_entered_at: string;
   sla: SLAInfo | null;
+  /**
+   * The order the ticket is about, so the portal's order listing places a live ticket on its order.
+   */
+  order_number: string | null;
 }
 export interface UserRef {
   id: number;

@@ -25,6 +25,7 @@ export function card(p: Partial<Card> & { id: number }): Card {
     workflow_version_id: null,
     state_entered_at: '2026-01-01T00:00:00Z',
     sla: null,
+    order_number: null,
     ...p,
   };
 }

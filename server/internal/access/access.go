@@ -48,6 +48,8 @@ type Subject struct {
 	Perms   PermSet // what those roles grant
 	Queues  []int64 // the queues this user supervises, ascending
 	Locale  i18n.Locale
+	// Key is set when the subject is an API key's service user (access/apikeys.go decides for it).
+	Key *KeyGrant
 }
 
 // Has reports whether s holds a permission; the admin holds every one.
@@ -75,6 +77,7 @@ type TicketVis struct {
 	QueueID      int64   `json:"queue_id,omitempty"`
 	AllowedRoles []int64 `json:"allowed_roles,omitempty"` // ascending
 	Network      []int64 `json:"network,omitempty"`       // ascending: requester's and affected person's sponsor chains
+	CreatedBy    int64   `json:"created_by,omitempty"`    // who created the ticket: what an API key sees by
 }
 
 // Equal reports whether two visibility records decide the same for everyone.
@@ -94,6 +97,8 @@ func CanSeeTicket(s Subject, v TicketVis) bool {
 	switch {
 	case uid == 0:
 		return false
+	case s.Key != nil:
+		return keySeesTicket(s, v)
 	case s.Has(TicketViewAll):
 		return true
 	case v.RequesterID == uid || v.AffectedID == uid || v.AssigneeID == uid:
@@ -114,6 +119,9 @@ func CanSeeTicket(s Subject, v TicketVis) bool {
 func TicketFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQuery {
 	if s.UserID == 0 {
 		return q.Where("false")
+	}
+	if s.Key != nil {
+		return q.Where("?.created_by = ?", bun.Ident(alias), s.UserID)
 	}
 	if s.Has(TicketViewAll) {
 		return q
@@ -202,6 +210,9 @@ func CanSeePresence(s Subject) bool { return s.Has(TicketCommentInternal) }
 // CanComment reports whether s may add a comment to a ticket with these visibility fields: a public
 // reply for anyone who sees the ticket, an internal note only for those who see internal notes.
 func CanComment(s Subject, v TicketVis, public bool) bool {
+	if s.Key != nil {
+		return keyMayComment(s, v, public)
+	}
 	if !CanSeeTicket(s, v) {
 		return false
 	}

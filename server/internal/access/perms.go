@@ -39,8 +39,9 @@ const (
 	WidgetBacklogAge
 	ReportPivot
 	ReportHistory
-	SLAManage  // edit SLA policies and business-hours calendars
-	MailManage // edit email templates, read the mail log
+	SLAManage     // edit SLA policies and business-hours calendars
+	MailManage    // edit email templates, read the mail log
+	APIKeysManage // create, list and revoke API keys for bots and other systems
 	permCount
 )
 
@@ -78,6 +79,7 @@ var permKeys = [permCount]string{
 	ReportHistory:          "report.history",
 	SLAManage:              "sla.manage",
 	MailManage:             "mail.manage",
+	APIKeysManage:          "apikeys.manage",
 }
 
 // Key is the permission's stable name, as stored and as the API shows it.

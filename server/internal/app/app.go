@@ -18,6 +18,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/accounts"
+	"github.com/atiende/atiende/server/internal/apikeys"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/automation"
@@ -85,6 +86,8 @@ type App struct {
 	// Portal lists customers' and consultants' orders; MagicLinks signs them in by emailed link.
 	Portal     *portal.Service
 	MagicLinks *auth.MagicLinks
+	// APIKeys holds the keys bots and other systems act with.
+	APIKeys *apikeys.Service
 
 	openapiJSON []byte
 	ready       atomic.Bool
@@ -203,6 +206,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Portal = &portal.Service{DB: a.DB.Bun, Commerce: a.Commerce, Tickets: a.Tickets, People: a.People}
 	a.Tickets.Hooks = append([]tickets.Hook{a.Portal.OrderHook}, a.Tickets.Hooks...)
 	a.MagicLinks = &auth.MagicLinks{Auth: a.Auth, Mailer: a.Notify, PublicURL: mailOrigin(cfg), TimeZone: cfg.DeskTimeZone}
+	a.APIKeys = &apikeys.Service{DB: a.DB.Bun, People: a.People}
 	a.Fiber = a.router()
 	return a, nil
 }

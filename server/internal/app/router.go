@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
 	"github.com/atiende/atiende/server/internal/accounts"
+	"github.com/atiende/atiende/server/internal/apikeys"
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/automation"
@@ -73,7 +74,7 @@ func (a *App) router() *fiber.App {
 	v1 := f.Group("/api/v1", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
-	}, auth.CSRF(), a.Auth.Authenticate())
+	}, a.APIKeys.Authenticate(), auth.CSRF(), a.Auth.Authenticate())
 	v1.Get("/openapi.json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(a.openapiJSON)
@@ -108,6 +109,7 @@ func (a *App) router() *fiber.App {
 		Subject: auth.Subject}.Register(private)
 	dashboard.Handlers{Service: a.Dashboard, Subject: auth.Subject}.Register(private)
 	portal.Handlers{Service: a.Portal, Subject: auth.Subject}.Register(private)
+	apikeys.Handlers{Service: a.APIKeys, Subject: auth.Subject}.Register(private)
 	v1.Use(func(c *fiber.Ctx) error { return errs.New(errs.NotFound, "error.route") })
 
 	f.Use(web.Handler(web.Files()))

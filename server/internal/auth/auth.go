@@ -225,6 +225,9 @@ func Subject(c *fiber.Ctx) (access.Subject, bool) {
 // Authenticate resolves the session cookie, if any, into the request's subject and locale.
 func (s *Service) Authenticate() fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if byKey(c) { // an API key decided who acts; a cookie along with it is ignored
+			return c.Next()
+		}
 		u, err := s.Resolve(c.UserContext(), c.Cookies(SessionCookie))
 		if err != nil {
 			return err
@@ -255,6 +258,9 @@ func Require() fiber.Handler {
 // (double-submit), on top of SameSite session cookies.
 func CSRF() fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if byKey(c) { // no cookie acts on this request (see SetKeySubject)
+			return c.Next()
+		}
 		cookie := c.Cookies(CSRFCookie)
 		if cookie == "" {
 			token, err := randomToken()

@@ -36,6 +36,15 @@ var messages = map[Locale]map[string]string{
 		"ticket.bad_sla_clock":       "El reloj de SLA debe ser first_response o resolution.",
 		"ticket.bad_sla_result":      "El resultado de SLA debe ser met o breached.",
 		"ticket.no_sla":              "Los filtros de SLA no están disponibles.",
+		// Issue 7: API keys.
+		"apikey.forbidden":             "Solo quienes administran las claves de API pueden verlas, crearlas y revocarlas.",
+		"apikey.invalid":               "La clave de API no es válida, fue revocada o caducó.",
+		"apikey.route_forbidden":       "Esta clave de API no puede usar esta operación.",
+		"apikey.not_found":             "Esta clave de API no existe.",
+		"apikey.scope_unknown":         "«{scope}» no es un permiso de clave: usa tickets.create o tickets.comment.",
+		"apikey.scopes_required":       "Elige al menos un permiso.",
+		"apikey.expiry_past":           "La fecha de caducidad debe estar en el futuro.",
+		"comment.idempotency_mismatch": "Esta clave de idempotencia ya se usó con otro mensaje u otro ticket.",
 		// Issue 6: SLA.
 		"sla.forbidden":             "Solo quienes administran los SLA pueden cambiar políticas y calendarios.",
 		"sla.read_forbidden":        "Tu rol no puede ver las políticas de SLA.",
@@ -521,6 +530,15 @@ var messages = map[Locale]map[string]string{
 		"ticket.bad_sla_clock":       "The SLA clock must be first_response or resolution.",
 		"ticket.bad_sla_result":      "The SLA result must be met or breached.",
 		"ticket.no_sla":              "SLA filters are not available.",
+		// Issue 7: API keys.
+		"apikey.forbidden":             "Only those who manage API keys can see, create and revoke them.",
+		"apikey.invalid":               "The API key is not valid, was revoked or has expired.",
+		"apikey.route_forbidden":       "This API key cannot use this operation.",
+		"apikey.not_found":             "This API key does not exist.",
+		"apikey.scope_unknown":         "“{scope}” is not a key permission: use tickets.create or tickets.comment.",
+		"apikey.scopes_required":       "Choose at least one permission.",
+		"apikey.expiry_past":           "The expiry date must be in the future.",
+		"comment.idempotency_mismatch": "This idempotency key was already used with another message or ticket.",
 		// Issue 6: SLA.
 		"sla.forbidden":             "Only those who manage SLAs can change policies and calendars.",
 		"sla.read_forbidden":        "Your role cannot see SLA policies.",

@@ -2,7 +2,9 @@ package tickets
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -145,10 +147,37 @@ func (s *Service) comments(ctx context.Context, db bun.IDB, rows []commentRow) (
 // AddComment adds a public reply or an internal note to a ticket, with the files it claims, in one
 // transaction with its live event. The ticket itself (and its version) does not change.
 func (s *Service) AddComment(ctx context.Context, subj access.Subject, ticketID int64, req NewCommentRequest) (*Comment, error) {
+	res, err := s.AddCommentOnce(ctx, subj, ticketID, req, "")
+	if err != nil {
+		return nil, err
+	}
+	var out Comment
+	if err := json.Unmarshal(res.Body, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// commentIdempotency namespaces the Idempotency-Keys of comments apart from those of creations, so that
+// a client numbering its requests may reuse one counter for both.
+const commentIdempotency = "comment:"
+
+// AddCommentOnce is AddComment made safe to retry with an Idempotency-Key (as CreateTicket is): the same
+// key with the same ticket and body within IdempotencyTTL gets the first answer again, the same key with
+// another ticket or body is refused and writes nothing. Whether the subject may comment is decided
+// before the replay, so that a retry never shows a comment to someone who no longer sees the ticket.
+func (s *Service) AddCommentOnce(ctx context.Context, subj access.Subject, ticketID int64, req NewCommentRequest, idemKey string) (*Created, error) {
 	if err := req.check(); err != nil {
 		return nil, err
 	}
-	var out *Comment
+	if idemKey != "" {
+		idemKey = commentIdempotency + idemKey
+	}
+	request := struct {
+		TicketID int64 `json:"ticket_id"`
+		NewCommentRequest
+	}{ticketID, req}
+	var out *Created
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		t, err := s.visible(ctx, tx, subj, ticketID)
 		if err != nil {
@@ -160,7 +189,10 @@ func (s *Service) AddComment(ctx context.Context, subj access.Subject, ticketID 
 			}
 			return errs.New(errs.Forbidden, "comment.forbidden")
 		}
-		out, err = s.WriteComment(ctx, tx, subj, t, NewComment{Body: req.Body, Public: *req.Public, AttachmentIDs: req.AttachmentIDs})
+		out, err = idempotent(ctx, tx, subj.UserID, idemKey, request, "comment.idempotency_mismatch", func() (int, any, error) {
+			c, err := s.WriteComment(ctx, tx, subj, t, NewComment{Body: req.Body, Public: *req.Public, AttachmentIDs: req.AttachmentIDs})
+			return http.StatusCreated, c, err
+		})
 		return err
 	})
 	if err != nil {

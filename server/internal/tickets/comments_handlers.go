@@ -64,15 +64,19 @@ func (h conversation) addComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
+	}
 	var req NewCommentRequest
 	if err := httpx.Decode(c, &req); err != nil {
 		return err
 	}
-	out, err := h.Service.AddComment(c.UserContext(), subj, id, req)
+	res, err := h.Service.AddCommentOnce(c.UserContext(), subj, id, req, key)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return sendCreated(c, res)
 }
 
 func (h conversation) renderCanned(c *fiber.Ctx) error {

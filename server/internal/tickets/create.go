@@ -1,12 +1,8 @@
 package tickets
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -79,53 +75,12 @@ type idempotencyRow struct {
 func (s *Service) CreateTicket(ctx context.Context, subj access.Subject, req NewTicketRequest, idemKey string) (*Created, error) {
 	var out *Created
 	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var hash []byte
-		if idemKey != "" {
-			canonical, err := json.Marshal(req)
-			if err != nil {
-				return err
-			}
-			sum := sha256.Sum256(canonical)
-			hash = sum[:]
-			// Retries of one key wait for each other here, so that only the first creates.
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended(?, ?))", idemKey, subj.UserID); err != nil {
-				return fmt.Errorf("tickets: idempotency lock: %w", err)
-			}
-			prev := new(idempotencyRow)
-			err = tx.NewSelect().Model(prev).Where("user_id = ?", subj.UserID).Where("key = ?", idemKey).
-				Where("created_at > now() - ?::interval", fmt.Sprintf("%d seconds", int(IdempotencyTTL.Seconds()))).Scan(ctx)
-			switch {
-			case err == nil:
-				if !bytes.Equal(prev.RequestHash, hash) {
-					return errs.New(errs.Invalid, "ticket.idempotency_mismatch")
-				}
-				out = &Created{Status: prev.Status, Body: prev.Response, Replay: true}
-				return nil
-			case !errors.Is(err, sql.ErrNoRows):
-				return fmt.Errorf("tickets: idempotency: %w", err)
-			}
-		}
-		d, err := s.createTicket(ctx, tx, subj, req, "")
-		if err != nil {
-			return err
-		}
-		body, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		out = &Created{Status: http.StatusCreated, Body: body}
-		if idemKey == "" {
-			return nil
-		}
-		row := &idempotencyRow{UserID: subj.UserID, Key: idemKey, RequestHash: hash, Status: out.Status, Response: body}
-		// A key older than the TTL is reused: its old answer is forgotten.
-		_, err = tx.NewInsert().Model(row).
-			On("CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = EXCLUDED.status, " +
-				"response = EXCLUDED.response, created_at = now()").Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("tickets: idempotency: %w", err)
-		}
-		return nil
+		var err error
+		out, err = idempotent(ctx, tx, subj.UserID, idemKey, req, "ticket.idempotency_mismatch", func() (int, any, error) {
+			d, err := s.createTicket(ctx, tx, subj, req, "")
+			return http.StatusCreated, d, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err

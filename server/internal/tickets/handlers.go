@@ -168,9 +168,9 @@ const IdempotencyHeader = "Idempotency-Key"
 
 func (h Handlers) create(c *fiber.Ctx) error {
 	subj, _ := h.Subject(c)
-	key := c.Get(IdempotencyHeader)
-	if utf8.RuneCountInString(key) > MaxIdempotencyKey || !utf8.ValidString(key) {
-		return errs.InvalidField(IdempotencyHeader, "field.max", map[string]any{"param": MaxIdempotencyKey})
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
 	}
 	var req NewTicketRequest
 	if err := httpx.Decode(c, &req); err != nil {
@@ -180,6 +180,20 @@ func (h Handlers) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return sendCreated(c, res)
+}
+
+// idempotencyKey reads the optional Idempotency-Key header of a creation.
+func idempotencyKey(c *fiber.Ctx) (string, error) {
+	key := c.Get(IdempotencyHeader)
+	if utf8.RuneCountInString(key) > MaxIdempotencyKey || !utf8.ValidString(key) {
+		return "", errs.InvalidField(IdempotencyHeader, "field.max", map[string]any{"param": MaxIdempotencyKey})
+	}
+	return key, nil
+}
+
+// sendCreated answers a creation with its stored status and body, marking a replay of an earlier one.
+func sendCreated(c *fiber.Ctx, res *Created) error {
 	if res.Replay {
 		c.Set("Idempotent-Replayed", "true")
 	}

@@ -70,6 +70,9 @@ func (t *Ticket) Vis() access.TicketVis {
 	if t.QueueID != nil {
 		v.QueueID = *t.QueueID
 	}
+	if t.CreatedBy != nil {
+		v.CreatedBy = *t.CreatedBy
+	}
 	return v
 }
 

@@ -4,7 +4,7 @@ import { can } from '../auth/can';
 import { catalogKinds } from './kinds';
 
 export interface AdminSection {
-  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros' | 'sla' | 'mail-templates' | 'mail-log';
+  key: 'catalogs' | 'users' | 'roles' | 'workflows' | 'default-managers' | 'rules' | 'macros' | 'sla' | 'mail-templates' | 'mail-log' | 'api-keys';
   to: string;
   /** perms: holding any of them opens the section. */
   perms: readonly string[];
@@ -26,6 +26,8 @@ export const adminSections: readonly AdminSection[] = [
   // Email templates and the mail log (issue 6).
   { key: 'mail-templates', to: '/admin/mail/templates', perms: ['mail.manage'], label: 'mail.templates.section' },
   { key: 'mail-log', to: '/admin/mail/log', perms: ['mail.manage'], label: 'mail.log.section' },
+  // API keys for bots and other systems (issue 7).
+  { key: 'api-keys', to: '/admin/api-keys', perms: ['apikeys.manage'], label: 'apikeys.section' },
 ];
 
 /** sectionsFor lists the sections a user may open, each leading to the first page of it they may see. */
