@@ -74,7 +74,7 @@ export function pivotFromSearch(sp: URLSearchParams): PivotParams {
 /** pivotQuery is the API query of a builder state (empty values left out), also the page's query string. */
 export function pivotQuery(p: PivotParams): Record<string, string> {
   const q: Record<string, string> = {};
-  for (const [k, v] of Object.entries(p)) if (v !== '') q[k] = v;
+  for (const [k, v] of Object.entries(p) as [string, string][]) if (v !== '') q[k] = v;
   return q;
 }
 
