@@ -50,6 +50,9 @@ type Subject struct {
 	Locale  i18n.Locale
 	// Key is set when the subject is an API key's service user (access/apikeys.go decides for it).
 	Key *KeyGrant
+	// Visitor is set for an anonymous visitor of the public web form (access/webform.go), who may be
+	// nobody's customer yet.
+	Visitor bool
 }
 
 // Has reports whether s holds a permission; the admin holds every one.

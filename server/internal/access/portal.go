@@ -31,5 +31,6 @@ func OrderOwnersQuery(db bun.IDB, s Subject) *bun.SelectQuery {
 
 // OrderGuarded reports whether the order number s puts on a new ticket must name an order s may see:
 // portal users open tickets about their own (or their downline's) orders; staff, who open tickets for
-// anyone, may name any order.
-func OrderGuarded(s Subject) bool { return CanUsePortal(s) && !CanCreateFor(s) }
+// anyone, may name any order. A web form visitor's order number is what they typed, kept for the agent
+// to check: the visitor may not be anyone's customer yet, and their ticket shows them nothing of the order.
+func OrderGuarded(s Subject) bool { return CanUsePortal(s) && !CanCreateFor(s) && !s.Visitor }

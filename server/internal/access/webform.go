@@ -8,7 +8,7 @@ import "github.com/atiende/atiende/server/internal/i18n"
 // borrowed: what the form writes is the requester's own doing, and the ticket's history says so.
 func WebFormSubject(personID int64, name, email string, locale i18n.Locale) Subject {
 	return Subject{UserID: personID, Name: name, Email: email, Role: Customer, Perms: PermSet(0).With(TicketCreate),
-		Locale: locale}
+		Locale: locale, Visitor: true}
 }
 
 // TrackingSubject is whom a ticket's tracking link acts as: the person it was sent to, with no
