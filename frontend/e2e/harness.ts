@@ -333,15 +333,17 @@ export async function newPage(
   return { context, page };
 }
 
-/** login signs in through the login form and waits for the board to show its columns. */
+/** login signs in through the login form and waits for the home page: the board's columns, or a
+ * customer's or consultant's orders. */
 export async function login(page: Page, email: string, password = demoPassword): Promise<void> {
   try {
     await page.goto('/login');
     await page.getByTestId('login-email').fill(email);
     await page.getByTestId('login-password').fill(password);
     await page.getByTestId('login-submit').click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    await page.getByTestId('column-unattended').waitFor();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
+    // Staff land on the board; customers and consultants on their orders.
+    await page.locator('[data-testid="column-unattended"], [data-testid="portal-orders"]').first().waitFor({ timeout: 30_000 });
   } catch (err) {
     const shot = artifact(`login-failed-${email.replace(/[^a-z0-9]+/gi, '-')}.png`);
     await page.screenshot({ path: shot }).catch(() => undefined);
