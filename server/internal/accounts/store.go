@@ -2,8 +2,6 @@ package accounts
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/tokens"
 )
 
 // accountSQL restricts users (aliased u) to accounts: persons with a login, or to whom an invitation was
@@ -285,19 +284,12 @@ func listUsers(ctx context.Context, db bun.IDB, q UserQuery) (UserList, error) {
 	return out, nil
 }
 
-// hashToken is how a link's token is stored: only its SHA-256, so a leaked table opens no account.
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
 // issueLink makes a fresh set-password link for a user, ending their earlier unused ones.
 func issueLink(ctx context.Context, tx bun.IDB, userID, by int64, purpose string, ttl time.Duration) (string, time.Time, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", time.Time{}, fmt.Errorf("accounts: token: %w", err)
+	token, err := tokens.New()
+	if err != nil {
+		return "", time.Time{}, err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b)
 	expires := time.Now().Add(ttl).UTC().Truncate(time.Microsecond)
 	if err := endLinks(ctx, tx, userID); err != nil {
 		return "", time.Time{}, err
@@ -307,7 +299,7 @@ func issueLink(ctx context.Context, tx bun.IDB, userID, by int64, purpose string
 		createdBy = by
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO user_tokens (token_hash, user_id, purpose, created_by, expires_at)
-		VALUES (?, ?, ?, ?, ?)`, hashToken(token), userID, purpose, createdBy, expires); err != nil {
+		VALUES (?, ?, ?, ?, ?)`, tokens.Hash(token), userID, purpose, createdBy, expires); err != nil {
 		return "", time.Time{}, fmt.Errorf("accounts: issue link: %w", err)
 	}
 	return token, expires, nil
@@ -341,7 +333,7 @@ func usableLink(ctx context.Context, db bun.IDB, token string, lock bool) (*link
 		q += " FOR UPDATE OF t, u"
 	}
 	var out []linkRow
-	if err := db.NewRaw(q, hashToken(token)).Scan(ctx, &out); err != nil {
+	if err := db.NewRaw(q, tokens.Hash(token)).Scan(ctx, &out); err != nil {
 		return nil, fmt.Errorf("accounts: link: %w", err)
 	}
 	if len(out) == 0 {

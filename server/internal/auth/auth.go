@@ -4,11 +4,8 @@ package auth
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -22,6 +19,7 @@ import (
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/tokens"
 )
 
 // Cookie names and the CSRF header.
@@ -52,19 +50,6 @@ type session struct {
 	UserID    int64     `bun:"user_id"`
 	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
 	ExpiresAt time.Time `bun:"expires_at"`
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
-func randomToken() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("auth: token: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // Login checks a password and opens a new session, returning its token. Failures are counted against the
@@ -105,11 +90,11 @@ func (s *Service) Login(ctx context.Context, ip, email, password string) (string
 // OpenSession starts a new session for a user through db (the caller's transaction, so that a session
 // opened by setting a password exists only if the password was set) and returns its token.
 func (s *Service) OpenSession(ctx context.Context, db bun.IDB, userID int64) (string, error) {
-	token, err := randomToken()
+	token, err := tokens.New()
 	if err != nil {
 		return "", err
 	}
-	sess := &session{TokenHash: hashToken(token), UserID: userID, ExpiresAt: time.Now().Add(s.SessionTTL)}
+	sess := &session{TokenHash: tokens.Hash(token), UserID: userID, ExpiresAt: time.Now().Add(s.SessionTTL)}
 	if _, err := db.NewInsert().Model(sess).Exec(ctx); err != nil {
 		return "", fmt.Errorf("auth: open session: %w", err)
 	}
@@ -189,7 +174,7 @@ func (s *Service) failed(ctx context.Context, ip, email string) error {
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	_, err := s.DB.NewDelete().Model((*session)(nil)).Where("token_hash = ?", hashToken(token)).Exec(ctx)
+	_, err := s.DB.NewDelete().Model((*session)(nil)).Where("token_hash = ?", tokens.Hash(token)).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
@@ -202,7 +187,7 @@ func (s *Service) Resolve(ctx context.Context, token string) (*people.User, erro
 		return nil, nil
 	}
 	var sess session
-	err := s.DB.NewSelect().Model(&sess).Where("token_hash = ?", hashToken(token)).Where("expires_at > now()").Scan(ctx)
+	err := s.DB.NewSelect().Model(&sess).Where("token_hash = ?", tokens.Hash(token)).Where("expires_at > now()").Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -263,7 +248,7 @@ func CSRF() fiber.Handler {
 		}
 		cookie := c.Cookies(CSRFCookie)
 		if cookie == "" {
-			token, err := randomToken()
+			token, err := tokens.New()
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/people"
+	"github.com/atiende/atiende/server/internal/tokens"
 )
 
 // MagicLinkTTL is how long an emailed sign-in link works.
@@ -68,13 +69,13 @@ func (m *MagicLinks) Request(ctx context.Context, ip, email string) error {
 		return nil
 	}
 	return m.Auth.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		token, err := randomToken()
+		token, err := tokens.New()
 		if err != nil {
 			return err
 		}
 		expires := time.Now().Add(MagicLinkTTL).UTC().Truncate(time.Microsecond)
 		if _, err := tx.ExecContext(ctx, "INSERT INTO magic_links (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
-			hashToken(token), u.ID, expires); err != nil {
+			tokens.Hash(token), u.ID, expires); err != nil {
 			return fmt.Errorf("auth: magic link: %w", err)
 		}
 		zone := m.TimeZone
@@ -87,7 +88,7 @@ func (m *MagicLinks) Request(ctx context.Context, ip, email string) error {
 		}
 		// The token's hash names the mail, so that each link is its own mail and a retry of the queueing
 		// is recognised.
-		key := "magic_link:" + strconv.FormatInt(u.ID, 10) + ":" + fmt.Sprintf("%x", hashToken(token))[:16]
+		key := "magic_link:" + strconv.FormatInt(u.ID, 10) + ":" + fmt.Sprintf("%x", tokens.Hash(token))[:16]
 		if m.Mailer == nil {
 			return nil
 		}
@@ -112,7 +113,7 @@ func (m *MagicLinks) Redeem(ctx context.Context, ip, token string) (string, *peo
 		}
 		// The row is locked so that two redemptions of one link cannot both open a session.
 		err := tx.NewRaw(`SELECT user_id, used_at IS NULL AND expires_at > now() AS usable, expires_at
-			FROM magic_links WHERE token_hash = ? FOR UPDATE`, hashToken(token)).Scan(ctx, &row)
+			FROM magic_links WHERE token_hash = ? FOR UPDATE`, tokens.Hash(token)).Scan(ctx, &row)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.New(errs.NotFound, "auth.magic_unknown")
 		}
@@ -130,7 +131,7 @@ func (m *MagicLinks) Redeem(ctx context.Context, ip, token string) (string, *peo
 		if u == nil || u.DisabledAt != nil || !access.PortalRole(u.Role) {
 			return errs.New(errs.Gone, "auth.magic_gone")
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE magic_links SET used_at = now() WHERE token_hash = ?", hashToken(token)); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE magic_links SET used_at = now() WHERE token_hash = ?", tokens.Hash(token)); err != nil {
 			return fmt.Errorf("auth: redeem magic link: %w", err)
 		}
 		if session, err = m.Auth.OpenSession(ctx, tx, u.ID); err != nil {

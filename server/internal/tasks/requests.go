@@ -2,10 +2,7 @@ package tasks
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -20,6 +17,7 @@ import (
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/tokens"
 )
 
 // The stored statuses of a request; "expired" is shown for an open one past its expiry.
@@ -378,7 +376,7 @@ func (s *Service) tellRecipient(ctx context.Context, tx bun.Tx, subj access.Subj
 		return s.Notifier.NotifyUsers(ctx, tx, about, []int64{*row.ToUserID}, KindInfoRequest,
 			titles(notifyKey, map[string]any{"number": t.Number, "name": subj.Name}))
 	}
-	token, sum, err := newToken()
+	token, sum, err := tokens.NewHashed()
 	if err != nil {
 		return err
 	}
@@ -398,21 +396,6 @@ func (s *Service) tellRecipient(ctx context.Context, tx bun.Tx, subj access.Subj
 	}
 	key := "info_request:" + strconv.FormatInt(row.ID, 10) + ":round:" + strconv.Itoa(row.Round)
 	return s.Mailer.QueueMailTx(ctx, tx, "info_request", key, &t.ID, row.ToEmail, row.ToName, row.Lang, vars)
-}
-
-// newToken makes a link token: 32 random bytes, base64url; only its SHA-256 is stored.
-func newToken() (string, []byte, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, fmt.Errorf("tasks: token: %w", err)
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
 }
 
 // lockManaged loads a request for update for a requester action: not found unless subj sees the ticket,
@@ -644,14 +627,11 @@ type PublicRequest struct {
 
 // byToken finds the request of a link token (nil when unknown).
 func byToken(ctx context.Context, db bun.IDB, token string, forUpdate bool) (*requestRow, error) {
-	if len(token) != 43 {
-		return nil, nil
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(token); err != nil {
+	if !tokens.WellFormed(token) {
 		return nil, nil
 	}
 	row := new(requestRow)
-	q := db.NewSelect().Model(row).Where("ir.id = (SELECT request_id FROM info_request_links WHERE token_sha256 = ?)", hashToken(token))
+	q := db.NewSelect().Model(row).Where("ir.id = (SELECT request_id FROM info_request_links WHERE token_sha256 = ?)", tokens.Hash(token))
 	if forUpdate {
 		q = q.For("UPDATE")
 	}

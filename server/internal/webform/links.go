@@ -2,10 +2,7 @@ package webform
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -18,6 +15,7 @@ import (
 	"github.com/atiende/atiende/server/internal/notify"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
+	"github.com/atiende/atiende/server/internal/tokens"
 )
 
 // The states of a link as staff see them.
@@ -69,26 +67,11 @@ type Link struct {
 	CreatedAt time.Time   `json:"created_at"`
 }
 
-// newToken makes a link token: 32 random bytes, base64url; only its SHA-256 is stored.
-func newToken() (string, []byte, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, fmt.Errorf("webform: token: %w", err)
-	}
-	token := base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
 // sendLinkTx writes a new link for person on t and queues its mail, recording the step on the ticket.
 // by is who sends it: the visitor on the form, staff afterwards.
 func (s *Service) sendLinkTx(ctx context.Context, tx bun.Tx, by access.Subject, t *tickets.Ticket, person *people.User,
 	email, lang, origin, event string) (*linkRow, error) {
-	token, sum, err := newToken()
+	token, sum, err := tokens.NewHashed()
 	if err != nil {
 		return nil, err
 	}
@@ -120,14 +103,11 @@ func (s *Service) sendLinkTx(ctx context.Context, tx bun.Tx, by access.Subject, 
 
 // byToken finds the link of a token (nil when unknown).
 func byToken(ctx context.Context, db bun.IDB, token string, forUpdate bool) (*linkRow, error) {
-	if len(token) != 43 {
-		return nil, nil
-	}
-	if _, err := base64.RawURLEncoding.DecodeString(token); err != nil {
+	if !tokens.WellFormed(token) {
 		return nil, nil
 	}
 	row := new(linkRow)
-	q := db.NewSelect().Model(row).Where("token_sha256 = ?", hashToken(token))
+	q := db.NewSelect().Model(row).Where("token_sha256 = ?", tokens.Hash(token))
 	if forUpdate {
 		q = q.For("UPDATE")
 	}
