@@ -351,6 +351,42 @@ export async function login(page: Page, email: string, password = demoPassword):
   }
 }
 
+/** signIn signs in through the login form and waits only for the app to leave the login page, for tests
+ * that start somewhere else than the home page. */
+export async function signIn(page: Page, email: string, password = demoPassword): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
+}
+
+/** apiOf calls the API with a signed-in context's session (cookies and the CSRF header), as the SPA does. */
+export function apiOf(context: BrowserContext, page: Page): <T>(method: string, path: string, body?: unknown) => Promise<T> {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const csrf = (await context.cookies()).find((c) => c.name === 'atiende_csrf')?.value ?? '';
+    const res = await page.request.fetch(`/api/v1${path}`, {
+      method,
+      headers: { 'X-CSRF-Token': csrf, 'Accept-Language': 'es', Accept: 'application/json' },
+      ...(body === undefined ? {} : { data: body }),
+    });
+    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}
+
+/** poll waits for a value that satisfies ok (pages update on their own; no fixed sleeps). */
+export async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
+  const end = Date.now() + timeout;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > end) throw new Error(`${what}: last ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await read();
+  }
+  return last;
+}
+
 /** waitLive waits until the header shows the live connection as up. */
 export async function waitLive(page: Page, timeout = 15_000): Promise<void> {
   await page.locator('[data-testid="live-status"][data-state="live"]').waitFor({ timeout });

@@ -5,7 +5,7 @@
 // customer the public conversation and never an internal note.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, demoPassword, describePage, launchBrowser, newPage, sql, users, waitLive } from './harness';
+import { apiOf, artifact, describePage, launchBrowser, newPage, poll, signIn, sql, users, waitLive } from './harness';
 
 const customerEmail = 'customer@atiende.test';
 const stamp = Date.now().toString(36);
@@ -15,21 +15,13 @@ let customerCtx: BrowserContext;
 let agentCtx: BrowserContext;
 let customer: Page;
 let agent: Page;
-
-/** signIn signs in through the login form and waits for the app to leave the login page (a customer
- * lands on their orders, not on the board). */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(demoPassword);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
-}
+let api: ReturnType<typeof apiOf>;
 
 beforeAll(async () => {
   browser = await launchBrowser();
   ({ context: customerCtx, page: customer } = await newPage(browser, { width: 375, height: 740 }));
   ({ context: agentCtx, page: agent } = await newPage(browser));
+  api = apiOf(agentCtx, agent);
   await signIn(customer, customerEmail);
   await signIn(agent, users.agent1.email);
 });
@@ -45,30 +37,6 @@ afterEach(async (ctx) => {
   await customer?.screenshot({ path: artifact(`fail-portal-${name}-customer.png`) }).catch(() => undefined);
   await agent?.screenshot({ path: artifact(`fail-portal-${name}-agent.png`) }).catch(() => undefined);
 });
-
-/** api calls the API with the agent's session (cookies and the CSRF header), as the SPA does. */
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const csrf = (await agentCtx.cookies()).find((c) => c.name === 'atiende_csrf')?.value ?? '';
-  const res = await agent.request.fetch(`/api/v1${path}`, {
-    method,
-    headers: { 'X-CSRF-Token': csrf, 'Accept-Language': 'es', Accept: 'application/json' },
-    ...(body === undefined ? {} : { data: body }),
-  });
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** poll waits for a value that satisfies ok (the page updates on its own; no fixed sleeps). */
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`${what}: last ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
 
 /** moveToAnother changes a ticket's status to the first other status its workflow accepts. */
 async function moveToAnother(ticketId: number): Promise<number> {

@@ -5,7 +5,7 @@
 // ticket and the tracking page shows the new status after a reload.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, demoPassword, describePage, launchBrowser, newPage, sql, users } from './harness';
+import { apiOf, artifact, describePage, launchBrowser, newPage, poll, signIn, sql, users } from './harness';
 
 const stamp = Date.now().toString(36);
 const email = `visitor.${stamp}@example.com`;
@@ -15,23 +15,15 @@ let visitorCtx: BrowserContext;
 let agentCtx: BrowserContext;
 let visitor: Page;
 let agent: Page;
+let api: ReturnType<typeof apiOf>;
 
 beforeAll(async () => {
   browser = await launchBrowser();
   ({ context: visitorCtx, page: visitor } = await newPage(browser, { width: 375, height: 740 }));
   ({ context: agentCtx, page: agent } = await newPage(browser));
+  api = apiOf(agentCtx, agent);
   await signIn(agent, users.agent1.email);
 });
-
-/** signIn signs in through the login form and waits only for the app to leave the login page: this test
- * works on a ticket page, not on the board, so it does not wait for the board's columns. */
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(demoPassword);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 30_000 });
-}
 
 afterAll(async () => {
   for (const c of [visitorCtx, agentCtx]) await c?.close().catch(() => undefined);
@@ -44,30 +36,6 @@ afterEach(async (ctx) => {
   await visitor?.screenshot({ path: artifact(`fail-webform-${name}-visitor.png`) }).catch(() => undefined);
   await agent?.screenshot({ path: artifact(`fail-webform-${name}-agent.png`) }).catch(() => undefined);
 });
-
-/** api calls the API with the agent's session (cookies and the CSRF header), as the SPA does. */
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const csrf = (await agentCtx.cookies()).find((c) => c.name === 'atiende_csrf')?.value ?? '';
-  const res = await agent.request.fetch(`/api/v1${path}`, {
-    method,
-    headers: { 'X-CSRF-Token': csrf, 'Accept-Language': 'es', Accept: 'application/json' },
-    ...(body === undefined ? {} : { data: body }),
-  });
-  if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** poll waits for a value that satisfies ok (the page updates on its own; no fixed sleeps). */
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
-  const end = Date.now() + timeout;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`${what}: last ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
 
 describe('anonymous web form', () => {
   it('round trip: form, mailed link, tracking page, reply seen by the agent, status change seen by the visitor', async () => {
