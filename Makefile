@@ -102,8 +102,8 @@ bench: ensure build services
 bench-dashboard: ensure build services
 	$(SERVICES) ensure --browser
 	$(TEST_ENV) \
-	server="$$($(BIN) bench dashboard 2>&1 | tee /dev/stderr)" || { echo "bench-dashboard: \`$(BIN) bench dashboard\` failed (see above; a build without the dashboard benchmark says \"unknown benchmark\")" >&2; exit 1; }; \
-	browser="$$(ATIENDE_BIN="$(CURDIR)/$(BIN)" ATIENDE_CHROMIUM=/usr/bin/chromium node scripts/bench-board.mjs 2>&1 | tee /dev/stderr)" || { echo "bench-dashboard: scripts/bench-board.mjs failed (see above)" >&2; exit 1; }; \
+	server="$$($(BIN) bench dashboard 2>&1 | tee -a /dev/stderr)" || { echo "bench-dashboard: \`$(BIN) bench dashboard\` failed (see above; a build without the dashboard benchmark says \"unknown benchmark\")" >&2; exit 1; }; \
+	browser="$$(ATIENDE_BIN="$(CURDIR)/$(BIN)" ATIENDE_CHROMIUM=/usr/bin/chromium node scripts/bench-board.mjs 2>&1 | tee -a /dev/stderr)" || { echo "bench-dashboard: scripts/bench-board.mjs failed (see above)" >&2; exit 1; }; \
 	node scripts/bench-dashboard-summary.mjs "$$server" "$$browser"
 
 # ---------------------------------------------------------------- test
