@@ -7,7 +7,7 @@ import { board, card } from '../../test/fixtures';
 import { BoardStore } from './boardStore';
 import { noFilters } from './boardState';
 
-const TODO = 1;
+const UNATTENDED = 1;
 const DOING = 2;
 
 function setup(move: (id: number, body: unknown) => Promise<Card>) {
@@ -15,7 +15,7 @@ function setup(move: (id: number, body: unknown) => Promise<Card>) {
     board: vi.fn(() =>
       Promise.resolve(
         board(5, [
-          { status: TODO, cards: [card({ id: 1, rank: 'b', version: 4 }), card({ id: 2, rank: 'c' })] },
+          { status: UNATTENDED, cards: [card({ id: 1, rank: 'b', version: 4 }), card({ id: 2, rank: 'c' })] },
           { status: DOING, cards: [card({ id: 3, rank: 'b' })] },
         ]),
       ),
@@ -26,9 +26,9 @@ function setup(move: (id: number, body: unknown) => Promise<Card>) {
   const store = new BoardStore(noFilters, 7, { api });
   const col = (s: number) => store.getSnapshot().board!.columns.find((c) => c.statusId === s)!;
   const view = () => ({
-    todo: col(TODO).cards.map((c) => c.number),
+    todo: col(UNATTENDED).cards.map((c) => c.number),
     doing: col(DOING).cards.map((c) => c.number),
-    counts: [col(TODO).count, col(DOING).count],
+    counts: [col(UNATTENDED).count, col(DOING).count],
   });
   return { api, store, view };
 }
@@ -60,14 +60,14 @@ describe('BoardStore.move', () => {
     const conflict = new ApiError(409, 'conflict', 'Changed meanwhile', {}, { error: { code: 'conflict', message: 'Changed meanwhile' }, current });
     const { store, view } = setup(() => Promise.reject(conflict));
     await store.load();
-    await expect(store.move(1, TODO, 2)).rejects.toBe(conflict);
+    await expect(store.move(1, UNATTENDED, 2)).rejects.toBe(conflict);
     expect(view()).toEqual({ todo: [2], doing: [1, 3], counts: [1, 2] });
   });
 
   it('does not call the server when a card is dropped where it was', async () => {
     const { api, store } = setup(() => Promise.reject(new Error('unexpected')));
     await store.load();
-    await store.move(2, TODO, 1);
+    await store.move(2, UNATTENDED, 1);
     expect(api.move).not.toHaveBeenCalled();
   });
 });
@@ -89,7 +89,7 @@ describe('BoardStore.hold and release (live changes during a drag)', () => {
     store.applyLive(ev(6, 'ticket.sla', card({ id: 1, rank: 'b', version: 4, sla: atRisk })));
     store.applyLive(ev(7, 'ticket.updated', card({ id: 1, rank: 'b', version: 5, subject: 'first edit', sla: atRisk })));
     store.applyLive(ev(8, 'ticket.updated', card({ id: 1, rank: 'b', version: 6, subject: 'second edit', sla: atRisk })));
-    store.applyLive(ev(9, 'ticket.created', card({ id: 4, rank: 'a', status_id: TODO })));
+    store.applyLive(ev(9, 'ticket.created', card({ id: 4, rank: 'a', status_id: UNATTENDED })));
     // Nothing re-renders under the pointer: the very same snapshot.
     expect(store.getSnapshot()).toBe(before);
 
@@ -106,8 +106,8 @@ describe('BoardStore.hold and release (live changes during a drag)', () => {
     await store.load();
     store.hold();
     // A version the board already holds (an echo) and a newer SLA, held during the drag.
-    store.applyLive(ev(6, 'ticket.updated', card({ id: 1, status_id: TODO, rank: 'b', version: 4 })));
-    store.applyLive(ev(7, 'ticket.sla', card({ id: 1, status_id: TODO, rank: 'b', version: 4, sla: atRisk })));
+    store.applyLive(ev(6, 'ticket.updated', card({ id: 1, status_id: UNATTENDED, rank: 'b', version: 4 })));
+    store.applyLive(ev(7, 'ticket.sla', card({ id: 1, status_id: UNATTENDED, rank: 'b', version: 4, sla: atRisk })));
     // The drop: the optimistic move first, then the release.
     const done = store.move(1, DOING, 1);
     store.release();
@@ -129,7 +129,7 @@ describe('BoardStore.hold and release (live changes during a drag)', () => {
     store.release();
     expect(view()).toEqual({ todo: [1], doing: [2, 3], counts: [1, 2] });
     // After the drag, changes apply at once again.
-    store.applyLive(ev(7, 'ticket.moved', card({ id: 2, status_id: TODO, rank: 'z', version: 3 })));
+    store.applyLive(ev(7, 'ticket.moved', card({ id: 2, status_id: UNATTENDED, rank: 'z', version: 3 })));
     expect(view()).toEqual({ todo: [1, 2], doing: [3], counts: [2, 1] });
   });
 
@@ -141,7 +141,7 @@ describe('BoardStore.hold and release (live changes during a drag)', () => {
     const reloaded = store.load();
     await Promise.resolve();
     expect(api.board).toHaveBeenCalledTimes(1);
-    api.board.mockResolvedValueOnce(board(9, [{ status: TODO, cards: [card({ id: 1, rank: 'b', version: 4 })] }, { status: DOING, cards: [] }]));
+    api.board.mockResolvedValueOnce(board(9, [{ status: UNATTENDED, cards: [card({ id: 1, rank: 'b', version: 4 })] }, { status: DOING, cards: [] }]));
     store.release();
     // The held clock landed on the old board before the reload replaced it.
     expect(store.getSnapshot().board!.columns[1]!.cards[0]!.sla).toEqual(atRisk);

@@ -6,7 +6,7 @@ import { card } from '../../test/fixtures';
 import { applyChange, emptyOrders, formatMoney, OrdersStore, withPage } from './orders';
 import type { OrdersState } from './orders';
 
-const TODO = 1;
+const UNATTENDED = 1;
 const DOING = 2;
 
 function order(number: string, tickets: Card[]): PortalOrder {
@@ -40,8 +40,8 @@ function state(): OrdersState {
     emptyOrders,
     {
       items: [
-        order('P-2', [card({ id: 1, status_id: TODO, version: 3, order_number: 'P-2' })]),
-        order('P-1', [card({ id: 2, status_id: TODO, version: 1, order_number: 'P-1' })]),
+        order('P-2', [card({ id: 1, status_id: UNATTENDED, version: 3, order_number: 'P-2' })]),
+        order('P-1', [card({ id: 2, status_id: UNATTENDED, version: 1, order_number: 'P-1' })]),
       ],
       next_cursor: '5',
     },
@@ -54,21 +54,21 @@ const statuses = (s: OrdersState) => Object.fromEntries(s.orders.map((o) => [o.n
 describe('order listing live patching', () => {
   it('moves a ticket held on an order to its new status', () => {
     const s = applyChange(state(), event('ticket.moved', card({ id: 1, status_id: DOING, version: 4, order_number: 'P-2' })));
-    expect(statuses(s)).toEqual({ 'P-2': [[1, DOING]], 'P-1': [[2, TODO]] });
+    expect(statuses(s)).toEqual({ 'P-2': [[1, DOING]], 'P-1': [[2, UNATTENDED]] });
   });
 
   it('ignores an event older than the card held', () => {
     const before = applyChange(state(), event('ticket.moved', card({ id: 1, status_id: DOING, version: 4, order_number: 'P-2' })));
-    const late = applyChange(before, event('ticket.moved', card({ id: 1, status_id: TODO, version: 3, order_number: 'P-2' })));
+    const late = applyChange(before, event('ticket.moved', card({ id: 1, status_id: UNATTENDED, version: 3, order_number: 'P-2' })));
     expect(late).toBe(before);
     expect(statuses(late)['P-2']).toEqual([[1, DOING]]);
   });
 
   it('puts a new ticket about a listed order on that order, and leaves other tickets alone', () => {
-    let s = applyChange(state(), event('ticket.created', card({ id: 9, status_id: TODO, version: 1, order_number: 'P-1' })));
+    let s = applyChange(state(), event('ticket.created', card({ id: 9, status_id: UNATTENDED, version: 1, order_number: 'P-1' })));
     expect(statuses(s)['P-1']).toEqual([
-      [2, TODO],
-      [9, TODO],
+      [2, UNATTENDED],
+      [9, UNATTENDED],
     ]);
     const same = applyChange(s, event('ticket.created', card({ id: 10, order_number: 'P-77' })));
     expect(same).toBe(s);
@@ -80,8 +80,8 @@ describe('order listing live patching', () => {
     const s = applyChange(state(), event('ticket.updated', card({ id: 2, version: 2, order_number: 'P-2' })));
     expect(statuses(s)).toEqual({
       'P-2': [
-        [1, TODO],
-        [2, TODO],
+        [1, UNATTENDED],
+        [2, UNATTENDED],
       ],
       'P-1': [],
     });
@@ -94,7 +94,7 @@ describe('order listing live patching', () => {
       prev: 10,
       ticket_id: 2,
     });
-    expect(statuses(s)).toEqual({ 'P-2': [[1, TODO]], 'P-1': [] });
+    expect(statuses(s)).toEqual({ 'P-2': [[1, UNATTENDED]], 'P-1': [] });
     expect(applyChange(s, { type: 'remove', seq: 12, prev: 11, ticket_id: 99 })).toBe(s);
   });
 
