@@ -13,8 +13,9 @@ import (
 	"github.com/atiende/atiende/server/internal/testutil"
 )
 
-// within is how soon a change of who sees what must reach the connections concerned.
-const within = time.Second
+// within is how soon a change of who sees what must reach the connections concerned: well under a
+// reload or a poll, with room for a loaded machine (the latency itself is measured by make bench-live).
+const within = 3 * time.Second
 
 // waitTicket waits for a new frame of ticket id (after the first skip ones) that satisfies ok, and
 // fails when it took longer than `within` since the change was committed.

@@ -125,7 +125,9 @@ func TestJobsFollowTheirTransactionAndRunOnce(t *testing.T) {
 		t.Fatalf("timer ran %d times, want 1", got)
 	}
 	late := w1.lates[100] + w2.lates[100]
-	if late < 0 || late > time.Second {
-		t.Errorf("timer ran %v after its moment, want within a second", late)
+	// Never early; and on time, not on River's 5 s promotion sweep. The bound leaves room for a loaded
+	// machine: how late timers run is measured by the SLA benchmark, not here.
+	if late < 0 || late > 3*time.Second {
+		t.Errorf("timer ran %v after its moment, want within 3 s", late)
 	}
 }

