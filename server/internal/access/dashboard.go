@@ -82,17 +82,34 @@ func OpenCountsFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQu
 // assignee's (assignee_id, status_id) index reads only their open tickets, not every ticket they ever
 // had; the other parts are a handful of tickets for staff.
 func OutsideOpenCounts(q *bun.SelectQuery, alias string, s Subject, statusIDs []int64) *bun.SelectQuery {
-	if s.UserID == 0 || s.Has(TicketViewAll) || len(statusIDs) == 0 {
+	if len(statusIDs) == 0 {
+		return q.Where("false")
+	}
+	return OutsideAggregates(q, alias, s, "?.status_id IN (?)", bun.Ident(alias), bun.In(statusIDs))
+}
+
+// OutsideAggregates is OutsideOpenCounts for any aggregate keyed by queue and allowed roles: the tickets
+// s sees that OpenCountsFilter does not count, among those meeting cond (with its args), which is
+// repeated in each part so that each part's index (a person's id, then the period's instant or the
+// status) reads only the tickets it counts. Nothing for who sees every ticket.
+func OutsideAggregates(q *bun.SelectQuery, alias string, s Subject, cond string, args ...any) *bun.SelectQuery {
+	if s.UserID == 0 || s.Has(TicketViewAll) {
 		return q.Where("false")
 	}
 	t := bun.Ident(alias)
-	st := bun.In(statusIDs)
+	arm := func(q *bun.SelectQuery, or bool, person string, id any) *bun.SelectQuery {
+		a := append([]any{t, id}, args...)
+		if or {
+			return q.WhereOr(person+" AND ("+cond+")", a...)
+		}
+		return q.Where(person+" AND ("+cond+")", a...)
+	}
 	q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = q.Where("?.requester_id = ? AND ?.status_id IN (?)", t, s.UserID, t, st).
-			WhereOr("?.affected_id = ? AND ?.status_id IN (?)", t, s.UserID, t, st).
-			WhereOr("?.assignee_id = ? AND ?.status_id IN (?)", t, s.UserID, t, st)
+		q = arm(q, false, "?.requester_id = ?", s.UserID)
+		q = arm(q, true, "?.affected_id = ?", s.UserID)
+		q = arm(q, true, "?.assignee_id = ?", s.UserID)
 		if s.Has(TicketViewNetwork) {
-			q = q.WhereOr("?.network @> ARRAY[?::bigint] AND ?.status_id IN (?)", t, s.UserID, t, st)
+			q = arm(q, true, "?.network @> ARRAY[?::bigint]", s.UserID)
 		}
 		return q
 	})

@@ -218,6 +218,45 @@ func (r *run) ticketFilters(q *bun.SelectQuery) *bun.SelectQuery {
 	return q
 }
 
+// coarse reports whether the filters leave out category and channel, so that the rollups keyed by queue
+// and allowed roles alone (dashboard_open_totals, dashboard_day_counts) answer them.
+func (r *run) coarse() bool { return r.f.CategoryID == 0 && r.f.ChannelID == 0 }
+
+// aggregateFilters adds the widget's filters to a query over an aggregate aliased a (the category and the
+// channel only when the aggregate has them: the fine one) and keeps the rows subj may count.
+func (r *run) aggregateFilters(q *bun.SelectQuery) *bun.SelectQuery {
+	if r.f.QueueID != 0 {
+		q = q.Where("a.queue_id = ?", r.f.QueueID)
+	}
+	if r.f.CategoryID != 0 {
+		q = q.Where("a.category_id = ?", r.f.CategoryID)
+	}
+	if r.f.ChannelID != 0 {
+		q = q.Where("a.channel_id = ?", r.f.ChannelID)
+	}
+	return access.OpenCountsFilter(q, "a", r.subj)
+}
+
+// openAggregate reads one dimension of the open-ticket aggregates: dashboard_open_totals when the filters
+// allow, else dashboard_open_counts. With byCategory the rows carry the category as cat.
+func (r *run) openAggregate(dim string, byCategory bool) *bun.SelectQuery {
+	if !r.coarse() {
+		q := r.s.DB.NewSelect().TableExpr("dashboard_open_counts AS a").ColumnExpr("a.val, sum(a.n) AS n").
+			Where("a.dim = ?", dim).GroupExpr("a.val")
+		if byCategory {
+			q = q.ColumnExpr("a.category_id AS cat").GroupExpr("a.category_id")
+		}
+		return r.aggregateFilters(q)
+	}
+	q := r.s.DB.NewSelect().TableExpr("dashboard_open_totals AS a").Where("a.dim = ?", dim)
+	if byCategory {
+		q = q.ColumnExpr("a.val AS cat, a.val2 AS val, sum(a.n) AS n").GroupExpr("a.val, a.val2")
+	} else {
+		q = q.ColumnExpr("a.val, sum(a.n) AS n").GroupExpr("a.val")
+	}
+	return r.aggregateFilters(q)
+}
+
 // openCounts counts the open tickets subj sees under the filters by one dimension of the aggregate:
 // its rows that access.OpenCountsFilter lets subj count, plus the tickets outside them that subj sees
 // (access.OutsideOpenCounts), grouped by ticketExpr, the same dimension over tickets. Keys are "val" or,
@@ -229,22 +268,7 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 		N   int64 `bun:"n"`
 	}
 	var rows []row
-	q := r.s.DB.NewSelect().TableExpr("dashboard_open_counts AS a").ColumnExpr("a.val, sum(a.n) AS n").
-		Where("a.dim = ?", dim).GroupExpr("a.val")
-	if byCategory {
-		q = q.ColumnExpr("a.category_id AS cat").GroupExpr("a.category_id")
-	}
-	if r.f.QueueID != 0 {
-		q = q.Where("a.queue_id = ?", r.f.QueueID)
-	}
-	if r.f.CategoryID != 0 {
-		q = q.Where("a.category_id = ?", r.f.CategoryID)
-	}
-	if r.f.ChannelID != 0 {
-		q = q.Where("a.channel_id = ?", r.f.ChannelID)
-	}
-	q = access.OpenCountsFilter(q, "a", r.subj)
-	if err := q.Scan(ctx, &rows); err != nil {
+	if err := r.openAggregate(dim, byCategory).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("dashboard: open counts: %w", err)
 	}
 	if !access.Unfiltered(r.subj) {
@@ -272,6 +296,55 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 		out[k] += x.N
 	}
 	return out, nil
+}
+
+// dayNumber is a UTC day as the aggregates key it: days since 1970-01-01.
+func dayNumber(t time.Time) int64 { return t.UTC().Unix() / 86400 }
+
+// dayCount is a number of tickets on one UTC day (a day number) in one status (0 for created).
+type dayCount struct {
+	Day    int64 `bun:"day"`
+	Status int64 `bun:"status"`
+	N      int64 `bun:"n"`
+}
+
+// periodCounts counts the tickets subj sees under the filters that were created (kind "created", status
+// 0) or resolved (kind "resolved", by the status they are in) on each UTC day of the period: from the
+// dashboard_day_counts rollup and the tickets outside it subj sees when the filters allow, else from the
+// period's covering index over tickets.
+func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error) {
+	col, status := "created_at", "0::bigint"
+	if kind == "resolved" {
+		col, status = "resolved_at", "t.status_id"
+	}
+	dayExpr := "((t." + col + " AT TIME ZONE 'UTC')::date - DATE '1970-01-01')::bigint"
+	var rows []dayCount
+	if !r.coarse() {
+		q := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(dayExpr+" AS day, "+status+" AS status, count(*) AS n").
+			Where("t."+col+" >= ?", r.f.From).Where("t."+col+" < ?", r.end()).GroupExpr("1, 2")
+		q = access.TicketFilter(r.ticketFilters(q), "t", r.subj)
+		if err := q.Scan(ctx, &rows); err != nil {
+			return nil, fmt.Errorf("dashboard: %s per day: %w", kind, err)
+		}
+		return rows, nil
+	}
+	q := r.s.DB.NewSelect().TableExpr("dashboard_day_counts AS a").ColumnExpr("a.day, a.status_id AS status, sum(a.n) AS n").
+		Where("a.kind = ?", kind).Where("a.day >= ?", dayNumber(r.f.From)).Where("a.day <= ?", dayNumber(r.f.To)).
+		GroupExpr("a.day, a.status_id")
+	if err := r.aggregateFilters(q).Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("dashboard: %s per day: %w", kind, err)
+	}
+	if !access.Unfiltered(r.subj) {
+		var more []dayCount
+		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(dayExpr + " AS day, " + status + " AS status, count(*) AS n").GroupExpr("1, 2")
+		t = access.OutsideAggregates(r.ticketFilters(t), "t", r.subj, "?."+col+" >= ? AND ?."+col+" < ?",
+			bun.Ident("t"), r.f.From, bun.Ident("t"), r.end())
+		if err := t.Scan(ctx, &more); err != nil {
+			return nil, fmt.Errorf("dashboard: %s per day outside: %w", kind, err)
+		}
+		rows = append(rows, more...)
+	}
+	return rows, nil
 }
 
 // openStatuses lists the statuses outside the DONE group (read once per answer).
@@ -368,19 +441,13 @@ func (r *run) status(ctx context.Context, w *Widget) error {
 	if err != nil {
 		return err
 	}
-	var done []struct {
-		StatusID int64 `bun:"status_id"`
-		N        int64 `bun:"n"`
-	}
-	q := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr("t.status_id, count(*) AS n").
-		Where("t.resolved_at >= ?", r.f.From).Where("t.resolved_at < ?", r.f.To.AddDate(0, 0, 1)).GroupExpr("t.status_id")
-	q = access.TicketFilter(r.ticketFilters(q), "t", r.subj)
-	if err := q.Scan(ctx, &done); err != nil {
-		return fmt.Errorf("dashboard: resolved by status: %w", err)
+	done, err := r.periodCounts(ctx, "resolved")
+	if err != nil {
+		return err
 	}
 	resolved := map[string]int64{}
 	for _, d := range done {
-		resolved[strconv.FormatInt(d.StatusID, 10)] = d.N
+		resolved[strconv.FormatInt(d.Status, 10)] += d.N
 	}
 	es, err := r.entries(ctx, "statuses")
 	if err != nil {
@@ -541,19 +608,7 @@ func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64,
 		Val int64 `bun:"val"`
 		N   int64 `bun:"n"`
 	}
-	q := r.s.DB.NewSelect().TableExpr("dashboard_open_counts AS a").ColumnExpr("a.val, sum(a.n) AS n").
-		Where("a.dim = 'day'").Where("a.val >= ?", from).GroupExpr("a.val")
-	if r.f.QueueID != 0 {
-		q = q.Where("a.queue_id = ?", r.f.QueueID)
-	}
-	if r.f.CategoryID != 0 {
-		q = q.Where("a.category_id = ?", r.f.CategoryID)
-	}
-	if r.f.ChannelID != 0 {
-		q = q.Where("a.channel_id = ?", r.f.ChannelID)
-	}
-	q = access.OpenCountsFilter(q, "a", r.subj)
-	if err := q.Scan(ctx, &rows); err != nil {
+	if err := r.openAggregate("day", false).Where("a.val >= ?", from).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("dashboard: backlog: %w", err)
 	}
 	out := map[int64]int64{}

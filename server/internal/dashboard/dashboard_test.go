@@ -531,3 +531,46 @@ func TestLayout(t *testing.T) {
 		t.Fatalf("a refused layout was written: version %d", v)
 	}
 }
+
+// TestStatusGroupChangeRecounts: an admin moving a status into the DONE group changes which tickets are
+// open without writing any of them; the open-ticket widgets follow at once, for every role.
+func TestStatusGroupChangeRecounts(t *testing.T) {
+	d := open(t)
+	d.stream(t, 60)
+	var st struct {
+		ID      int64 `json:"id"`
+		Version int64 `json:"version"`
+	}
+	if err := d.a.DB.Pool.QueryRow(context.Background(), `SELECT s.id, s.version FROM statuses s
+		WHERE s.grp = 'doing' ORDER BY (SELECT count(*) FROM tickets t WHERE t.status_id = s.id) DESC, s.id LIMIT 1`).
+		Scan(&st.ID, &st.Version); err != nil {
+		t.Fatal(err)
+	}
+	moved := scalar[int64](t, d.a, "SELECT count(*) FROM tickets WHERE status_id = $1", st.ID)
+	if moved == 0 {
+		t.Fatal("the stream left no ticket in a DOING status")
+	}
+	before := decode[dashboard.Widget](t, do(t, d.admin, "GET", "/api/v1/dashboard/widgets/queue", nil, 200)).Total
+	do(t, d.admin, "PATCH", "/api/v1/catalog/statuses/"+fmt.Sprint(st.ID), map[string]any{"version": st.Version, "group": "done"}, 200)
+	today := time.Now().UTC().Format(time.DateOnly)
+	from := time.Now().UTC().AddDate(0, 0, -29).Format(time.DateOnly)
+	for _, email := range []string{"admin@x.test", "super@x.test", "agent1@x.test"} {
+		subj := d.f.Subject(email)
+		c := testutil.Login(t, d.a, email)
+		for _, key := range []string{"status", "queue", "priority", "issue_type", "agent_load", "backlog_age"} {
+			if !access.CanSeeWidget(subj, key) {
+				continue
+			}
+			for _, q := range []url.Values{{}, {"queue": {fmt.Sprint(d.queues[1])}}, {"channel": {fmt.Sprint(d.channels[0])}}} {
+				got, _ := flatten(decode[dashboard.Widget](t, do(t, c, "GET", "/api/v1/dashboard/widgets/"+key+"?"+q.Encode(), nil, 200)))
+				if want := d.expected(t, subj, key, q, from, today); !equalMaps(got, want) {
+					t.Fatalf("after the group change, %s %s %v: widget %v, SQL %v", email, key, q, got, want)
+				}
+			}
+		}
+	}
+	after := decode[dashboard.Widget](t, do(t, d.admin, "GET", "/api/v1/dashboard/widgets/queue", nil, 200)).Total
+	if after != before-moved {
+		t.Fatalf("open tickets by queue: %d before, %d after closing a status with %d tickets", before, after, moved)
+	}
+}

@@ -74,22 +74,15 @@ func (r *run) buckets() []bucket {
 	return out
 }
 
-// perDay counts the tickets subj sees whose column falls on each UTC day of the period.
-func (r *run) perDay(ctx context.Context, col string) (map[string]int64, error) {
-	var rows []struct {
-		D string `bun:"d"`
-		N int64  `bun:"n"`
-	}
-	q := r.s.DB.NewSelect().TableExpr("tickets AS t").
-		ColumnExpr("to_char((t."+col+" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS d, count(*) AS n").
-		Where("t."+col+" >= ?", r.f.From).Where("t."+col+" < ?", r.end()).GroupExpr("1")
-	q = access.TicketFilter(r.ticketFilters(q), "t", r.subj)
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("dashboard: per day: %w", err)
+// perDay counts the tickets subj sees created or resolved (kind) on each UTC day of the period.
+func (r *run) perDay(ctx context.Context, kind string) (map[string]int64, error) {
+	rows, err := r.periodCounts(ctx, kind)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]int64{}
 	for _, x := range rows {
-		out[x.D] = x.N
+		out[day(time.Unix(x.Day*86400, 0))] += x.N
 	}
 	return out, nil
 }
@@ -97,11 +90,11 @@ func (r *run) perDay(ctx context.Context, col string) (map[string]int64, error) 
 // createdResolved: tickets created and tickets resolved per day (per week over a long period).
 func (r *run) createdResolved(ctx context.Context, w *Widget) error {
 	bs := r.buckets()
-	for _, s := range []struct{ id, col, from, to string }{
-		{"created", "created_at", "created_from", "created_to"},
-		{"resolved", "resolved_at", "resolved_from", "resolved_to"},
+	for _, s := range []struct{ id, from, to string }{
+		{"created", "created_from", "created_to"},
+		{"resolved", "resolved_from", "resolved_to"},
 	} {
-		days, err := r.perDay(ctx, s.col)
+		days, err := r.perDay(ctx, s.id)
 		if err != nil {
 			return err
 		}

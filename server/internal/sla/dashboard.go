@@ -69,38 +69,77 @@ type WidgetFilter struct {
 	QueueID, CategoryID, ChannelID int64
 }
 
-// apply adds the filter to a query over sla_clocks aliased k; the channel is the ticket's, read by id.
-func (f WidgetFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+// apply adds the filter to a query over sla_clocks or sla_running_counts aliased alias (both carry the
+// ticket's queue, category and channel).
+func (f WidgetFilter) apply(q *bun.SelectQuery, alias string) *bun.SelectQuery {
+	a := bun.Ident(alias)
 	if f.QueueID != 0 {
-		q = q.Where("k.queue_id = ?", f.QueueID)
+		q = q.Where("?.queue_id = ?", a, f.QueueID)
 	}
 	if f.CategoryID != 0 {
-		q = q.Where("k.category_id = ?", f.CategoryID)
+		q = q.Where("?.category_id = ?", a, f.CategoryID)
 	}
 	if f.ChannelID != 0 {
-		q = q.Where("EXISTS (SELECT 1 FROM tickets AS t WHERE t.id = k.ticket_id AND t.channel_id = ?)", f.ChannelID)
+		q = q.Where("?.channel_id = ?", a, f.ChannelID)
 	}
 	return q
 }
 
 // StateCounts counts the open tickets subj may see whose shown clock runs in each state now (keys
-// on_track, at_risk, breached), over the partial index of shown clocks, filtered by access on the
-// visibility fields the clocks carry. FilterState selects the same tickets.
+// on_track, at_risk, breached); FilterState selects the same tickets. The running clocks, breached or
+// not, are summed from sla_running_counts (the rows access.OpenCountsFilter lets subj count, plus the
+// clocks of the tickets outside them subj sees). Of the unbreached ones, those whose at-risk or due
+// instant has passed are read from the partial index sla_clocks_limit_idx: past due are breached, the
+// others at risk, and every other unbreached running clock is on track.
 func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f WidgetFilter) (map[string]int64, error) {
-	var row struct {
-		OnTrack  int64 `bun:"on_track"`
-		AtRisk   int64 `bun:"at_risk"`
-		Breached int64 `bun:"breached"`
+	var running []struct {
+		Breached bool  `bun:"breached"`
+		N        int64 `bun:"n"`
 	}
-	q := s.DB.NewSelect().TableExpr("sla_clocks AS k").Where("k.shown").
-		ColumnExpr("count(*) FILTER (WHERE " + runningStates[ShowOnTrack] + ") AS on_track").
-		ColumnExpr("count(*) FILTER (WHERE " + runningStates[ShowAtRisk] + ") AS at_risk").
-		ColumnExpr("count(*) FILTER (WHERE " + runningStates[ShowBreached] + ") AS breached")
-	q = access.TicketFilter(f.apply(q), "k", subj)
-	if err := q.Scan(ctx, &row); err != nil {
+	q := s.DB.NewSelect().TableExpr("sla_running_counts AS a").ColumnExpr("a.breached, sum(a.n) AS n").GroupExpr("a.breached")
+	if err := access.OpenCountsFilter(f.apply(q, "a"), "a", subj).Scan(ctx, &running); err != nil {
+		return nil, fmt.Errorf("sla: running counts: %w", err)
+	}
+	if !access.Unfiltered(subj) {
+		var open []int64
+		if err := s.DB.NewSelect().Table("statuses").Column("id").Where("grp <> 'done'").Scan(ctx, &open); err != nil {
+			return nil, fmt.Errorf("sla: open statuses: %w", err)
+		}
+		var more []struct {
+			Breached bool  `bun:"breached"`
+			N        int64 `bun:"n"`
+		}
+		t := s.DB.NewSelect().TableExpr("tickets AS t").
+			Join("JOIN sla_clocks AS k ON k.ticket_id = t.id AND k.shown AND k.since IS NOT NULL").
+			ColumnExpr("k.breached_at IS NOT NULL AS breached, count(*) AS n").GroupExpr("1")
+		t = access.OutsideOpenCounts(f.apply(t, "k"), "t", subj, open)
+		if err := t.Scan(ctx, &more); err != nil {
+			return nil, fmt.Errorf("sla: running counts outside: %w", err)
+		}
+		running = append(running, more...)
+	}
+	var unbreached, breached int64
+	for _, r := range running {
+		if r.Breached {
+			breached += r.N
+		} else {
+			unbreached += r.N
+		}
+	}
+	var row struct {
+		All     int64 `bun:"all"`
+		PastDue int64 `bun:"past_due"`
+		AtRisk  int64 `bun:"at_risk"`
+	}
+	q = s.DB.NewSelect().TableExpr("sla_clocks AS k").
+		Where("k.shown AND k.since IS NOT NULL AND k.breached_at IS NULL").Where("least(k.at_risk_at, k.due_at) <= now()").
+		ColumnExpr("count(*) AS all").
+		ColumnExpr("count(*) FILTER (WHERE k.due_at <= now()) AS past_due").
+		ColumnExpr("count(*) FILTER (WHERE k.due_at > now() AND k.at_risk_at <= now()) AS at_risk")
+	if err := access.TicketFilter(f.apply(q, "k"), "k", subj).Scan(ctx, &row); err != nil {
 		return nil, fmt.Errorf("sla: state counts: %w", err)
 	}
-	return map[string]int64{ShowOnTrack: row.OnTrack, ShowAtRisk: row.AtRisk, ShowBreached: row.Breached}, nil
+	return map[string]int64{ShowOnTrack: unbreached - row.All, ShowAtRisk: row.AtRisk, ShowBreached: breached + row.PastDue}, nil
 }
 
 // Compliance is how many clocks of one kind were met on time and how many breached in a period.
@@ -120,7 +159,7 @@ func (s *Service) CompliancePeriod(ctx context.Context, subj access.Subject, f W
 			col, cond := resultColumn(result)
 			q := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("count(*)").
 				Where("k.clock = ?", clock).Where(cond).Where(col+" >= ?", from).Where(col+" < ?", to)
-			q = access.TicketFilter(f.apply(q), "k", subj)
+			q = access.TicketFilter(f.apply(q, "k"), "k", subj)
 			n := &c.Met
 			if result == ResultBreached {
 				n = &c.Breached

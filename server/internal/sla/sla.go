@@ -180,12 +180,15 @@ type Clock struct {
 	Generation    int64      `bun:"generation"`
 	QueueID       *int64     `bun:"queue_id"`
 	CategoryID    *int64     `bun:"category_id"`
-	RequesterID   *int64     `bun:"requester_id"`
-	AffectedID    *int64     `bun:"affected_id"`
-	AssigneeID    *int64     `bun:"assignee_id"`
-	AllowedRoles  []int64    `bun:"allowed_roles,array"`
-	Network       []int64    `bun:"network,array"`
-	Shown         bool       `bun:"shown"`
+	// ChannelID is the ticket's channel, set and kept by the database (sla_clocks_channel, the follow
+	// trigger); the engine never writes it.
+	ChannelID    *int64  `bun:"channel_id,scanonly"`
+	RequesterID  *int64  `bun:"requester_id"`
+	AffectedID   *int64  `bun:"affected_id"`
+	AssigneeID   *int64  `bun:"assignee_id"`
+	AllowedRoles []int64 `bun:"allowed_roles,array"`
+	Network      []int64 `bun:"network,array"`
+	Shown        bool    `bun:"shown"`
 
 	// gen0 is the generation the clock was loaded with: a clock whose generation moved is planned again
 	// and gets new timers.
