@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -32,14 +33,24 @@ func runDashboard(ctx context.Context, cfg app.Config, log *slog.Logger, args []
 	samples := fs.Int("samples", 200, "timed answers per widget and case")
 	warmup := fs.Int("warmup", 20, "untimed answers per widget and case before timing")
 	keep := fs.Bool("keep", false, "keep the bench database afterwards, for inspection")
+	reuse := fs.Bool("reuse", false, "time the database a -keep run left (migrated to this build) instead of loading a new one")
 	if err := fs.Parse(args); err != nil {
 		return "", err
 	}
 	if *n < 1 || *samples < 1 || *warmup < 0 {
 		return "", errors.New("bench dashboard: -tickets and -samples must be positive")
 	}
-	dbURL, drop, err := freshDatabase(ctx, cfg.DatabaseURL, dashboardDatabase)
-	if err != nil {
+	var dbURL string
+	var err error
+	drop := func() {}
+	if *reuse {
+		u, err := url.Parse(cfg.DatabaseURL)
+		if err != nil {
+			return "", fmt.Errorf("bench dashboard: DATABASE_URL: %w", err)
+		}
+		u.Path = "/" + dashboardDatabase
+		dbURL, *keep = u.String(), true
+	} else if dbURL, drop, err = freshDatabase(ctx, cfg.DatabaseURL, dashboardDatabase); err != nil {
 		return "", err
 	}
 	if *keep {
@@ -63,48 +74,52 @@ func runDashboard(ctx context.Context, cfg app.Config, log *slog.Logger, args []
 	clearRedisPrefix(ctx, a.Redis, dashboardPrefix)
 
 	start := time.Now()
-	if err := seedDesk(ctx, a, 50, 20000); err != nil {
-		return "", err
+	if !*reuse {
+		if err := seedDesk(ctx, a, 50, 20000); err != nil {
+			return "", err
+		}
 	}
 	admin, shape, err := loadDesk(ctx, a)
 	if err != nil {
 		return "", err
 	}
 	now := time.Now().UTC().Truncate(time.Second)
-	// Each ticket's first response (most within hours of its creation) and, once done, its resolution at
-	// its last change: the columns the trigger would set on live writes.
-	shape.extraCols = []string{"first_response_at", "resolved_at"}
-	shape.extend = func(r *rand.Rand, row []any) []any {
-		created, updated := row[13].(time.Time), row[14].(time.Time)
-		done := row[2] == shape.statuses[3] || row[2] == shape.statuses[4]
-		var fr, res any
-		if r.IntN(100) < 85 {
-			t := created.Add(time.Duration(r.ExpFloat64() * float64(3*time.Hour))).Truncate(time.Microsecond)
-			if t.After(updated) {
-				t = updated
+	if !*reuse {
+		// Each ticket's first response (most within hours of its creation) and, once done, its resolution at
+		// its last change: the columns the trigger would set on live writes.
+		shape.extraCols = []string{"first_response_at", "resolved_at"}
+		shape.extend = func(r *rand.Rand, row []any) []any {
+			created, updated := row[13].(time.Time), row[14].(time.Time)
+			done := row[2] == shape.statuses[3] || row[2] == shape.statuses[4]
+			var fr, res any
+			if r.IntN(100) < 85 {
+				t := created.Add(time.Duration(r.ExpFloat64() * float64(3*time.Hour))).Truncate(time.Microsecond)
+				if t.After(updated) {
+					t = updated
+				}
+				fr = t
 			}
-			fr = t
+			if done {
+				res = updated
+			}
+			return append(row, fr, res)
 		}
-		if done {
-			res = updated
+		if err := copyTickets(ctx, a, *n, shape, now.Add(-2*365*24*time.Hour), now); err != nil {
+			return "", err
 		}
-		return append(row, fr, res)
-	}
-	if err := copyTickets(ctx, a, *n, shape, now.Add(-2*365*24*time.Hour), now); err != nil {
-		return "", err
-	}
-	// Customer service sees the tickets of the queues' roles, as on a live desk.
-	if _, err := a.DB.Pool.Exec(ctx, `UPDATE tickets t SET allowed_roles = q.role_ids FROM queues q
-		WHERE q.id = t.queue_id AND t.allowed_roles <> q.role_ids AND t.id % 10 = 0`); err != nil {
-		return "", err
-	}
-	// The clocks, then every aggregate the row triggers keep, rebuilt once (the load ran without them).
-	if err := copyClocks(ctx, a); err != nil {
-		return "", err
-	}
-	for _, table := range []string{"tickets", "sla_clocks", "dashboard_open_counts", "dashboard_open_totals", "dashboard_day_counts", "sla_running_counts"} {
-		if _, err := a.DB.Pool.Exec(ctx, "VACUUM (ANALYZE) "+table); err != nil {
-			return "", fmt.Errorf("bench dashboard: vacuum: %w", err)
+		// Customer service sees the tickets of the queues' roles, as on a live desk.
+		if _, err := a.DB.Pool.Exec(ctx, `UPDATE tickets t SET allowed_roles = q.role_ids FROM queues q
+			WHERE q.id = t.queue_id AND t.allowed_roles <> q.role_ids AND t.id % 10 = 0`); err != nil {
+			return "", err
+		}
+		// The clocks, then every aggregate the row triggers keep, rebuilt once (the load ran without them).
+		if err := copyClocks(ctx, a); err != nil {
+			return "", err
+		}
+		for _, table := range []string{"tickets", "sla_clocks", "dashboard_open_counts", "dashboard_open_totals", "dashboard_day_counts", "sla_running_counts", "sla_result_days"} {
+			if _, err := a.DB.Pool.Exec(ctx, "VACUUM (ANALYZE) "+table); err != nil {
+				return "", fmt.Errorf("bench dashboard: vacuum: %w", err)
+			}
 		}
 	}
 	var open, rows int64
