@@ -2,7 +2,6 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { setUnauthorizedHandler } from './api/client';
 import { LoginPage } from './features/auth/LoginPage';
 import { adminHome } from './features/admin/sections';
 import { RequireAuth } from './features/auth/RequireAuth';
@@ -10,12 +9,29 @@ import { sessionKey, useSession } from './features/auth/session';
 import { AppLayout } from './features/layout/AppLayout';
 import { isPortalUser } from './features/portal/home';
 import { ToastProvider } from './features/toast/ToastProvider';
+import { lazyPreloaded } from './preload';
+import { requestEarly, setUnauthorizedHandler, withQuery } from './api/client';
+import { filtersFromSearch, toQuery } from './features/board/filters';
+import type { Board } from './api/types';
 
-const loadBoardPage = () => import('./features/board/BoardPage');
-const BoardPage = lazy(loadBoardPage);
+const { Route: BoardPage, preload: preloadBoardPage } = lazyPreloaded(() => import('./features/board/BoardPage'));
 // The board is where staff land: opened at / or /board, its code downloads alongside the session check
-// instead of after it (the lazy route then finds the module already loaded or on its way).
-if (window.location.pathname === '/' || window.location.pathname.startsWith('/board')) void loadBoardPage();
+// instead of after it, and renders without suspending once there.
+// Its data (the board, the catalogs it labels cards with, the workflows of its cards) and the session
+// check are requested at once, before React renders: the page's own calls then find them on the way.
+const startPath = window.location.pathname;
+if (startPath === '/' || startPath.startsWith('/board')) {
+  void preloadBoardPage();
+  const board = withQuery('/board', toQuery(filtersFromSearch(new URLSearchParams(window.location.search))));
+  requestEarly<Board>(board)
+    .then((b) => {
+      const versions = new Set(b.columns.flatMap((c) => c.cards.map((card) => card.workflow_version_id)));
+      for (const v of versions) if (v !== null) void requestEarly(`/workflow-versions/${v}`);
+    })
+    .catch(() => undefined);
+  for (const path of ['/catalog/statuses', '/catalog/priorities', '/users', '/workflows']) void requestEarly(path);
+}
+if (!/^\/(login|set-password|r\/|form|t\/)/.test(startPath)) void requestEarly('/auth/me');
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 const TicketsPage = lazy(() => import('./features/tickets/TicketsPage'));
 const TicketDetailPage = lazy(() => import('./features/tickets/TicketDetailPage'));

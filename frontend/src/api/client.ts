@@ -69,6 +69,44 @@ async function ensureCsrfCookie(): Promise<void> {
   await fetch(`${apiBase}/auth/me`, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => undefined);
 }
 
+/** An early request: a GET sent while the app starts (requestEarly), kept for the page's first call. */
+const early = new Map<string, { at: number; answer: Promise<unknown> }>();
+/** earlyFor is how long an early answer may stand in for a call: the first render, not a later visit. */
+const earlyFor = 15_000;
+
+/** requestEarly sends a GET while the app starts, before React has rendered, so that its answer is on the
+ * way when the page first asks for it (get). What a failure means is left to the call made in its place.
+ * It returns the answer, for requests that follow from it. */
+export function requestEarly<T>(path: string): Promise<T> {
+  const answer = fetch(apiBase + path, {
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', 'Accept-Language': i18n.language || 'es' },
+  }).then(async (res) => {
+    if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+    return (await res.json()) as T;
+  });
+  answer.catch(() => undefined);
+  early.set(path, { at: performance.now(), answer });
+  return answer;
+}
+
+/** get sends a GET, or takes the answer of the early request of that path (once, while recent); when
+ * that failed, it sends the GET itself, whose error the caller sees. */
+export async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const e = early.get(path);
+  if (e !== undefined) {
+    early.delete(path);
+    if (performance.now() - e.at < earlyFor) {
+      try {
+        return (await e.answer) as T;
+      } catch {
+        // Sent again below, with the usual errors.
+      }
+    }
+  }
+  return request<T>('GET', path, undefined, signal);
+}
+
 /** request sends one API call and returns its parsed JSON body (undefined for 204). `headers` adds
  * request headers (e.g. `Idempotency-Key`). */
 export async function request<T>(

@@ -1,5 +1,5 @@
 // One function per API operation the app uses, typed from the generated contract.
-import { request, upload, withQuery } from './client';
+import { get, request, upload, withQuery } from './client';
 import type {
   AccessRole,
   AccessRolePatch,
@@ -88,15 +88,14 @@ import type {
 } from './issue5';
 
 export const api = {
-  me: (signal?: AbortSignal) => request<Session>('GET', '/auth/me', undefined, signal),
+  me: (signal?: AbortSignal) => get<Session>('/auth/me', signal),
   login: (body: LoginRequest) => request<Session>('POST', '/auth/login', body),
   logout: () => request<undefined>('POST', '/auth/logout'),
   catalogs: (signal?: AbortSignal) => request<Catalogs>('GET', '/catalog', undefined, signal),
-  statuses: (signal?: AbortSignal) => request<{ statuses: Status[] }>('GET', '/catalog/statuses', undefined, signal),
-  priorities: (signal?: AbortSignal) =>
-    request<{ priorities: Priority[] }>('GET', '/catalog/priorities', undefined, signal),
-  users: (signal?: AbortSignal) => request<{ users: UserRef[] }>('GET', '/users', undefined, signal),
-  board: (q: BoardQueryWithWorkflow, signal?: AbortSignal) => request<Board>('GET', withQuery('/board', q), undefined, signal),
+  statuses: (signal?: AbortSignal) => get<{ statuses: Status[] }>('/catalog/statuses', signal),
+  priorities: (signal?: AbortSignal) => get<{ priorities: Priority[] }>('/catalog/priorities', signal),
+  users: (signal?: AbortSignal) => get<{ users: UserRef[] }>('/users', signal),
+  board: (q: BoardQueryWithWorkflow, signal?: AbortSignal) => get<Board>(withQuery('/board', q), signal),
   columnPage: (statusId: number, cursor: string, q: BoardQueryWithWorkflow, signal?: AbortSignal) =>
     request<CardPage>('GET', withQuery(`/board/columns/${statusId}/cards`, { ...q, cursor }), undefined, signal),
   move: (ticketId: number, body: MoveRequest) => request<Card>('POST', `/tickets/${ticketId}/move`, body),
@@ -175,13 +174,12 @@ export const api = {
   deleteContact: (id: number, contactId: number) => request<undefined>('DELETE', `/persons/${id}/contacts/${contactId}`),
 
   // Workflows (issue 5, FW): admin editor, metrics, versions for the board, ticket transitions, credit requests.
-  workflows: (signal?: AbortSignal) => request<{ items: Workflow[] }>('GET', '/workflows', undefined, signal),
+  workflows: (signal?: AbortSignal) => get<{ items: Workflow[] }>('/workflows', signal),
   workflow: (id: number, signal?: AbortSignal) => request<Workflow>('GET', `/workflows/${id}`, undefined, signal),
   createWorkflow: (body: NewWorkflow) => request<Workflow>('POST', '/workflows', body),
   updateWorkflow: (id: number, body: WorkflowUpdate) => request<Workflow>('PUT', `/workflows/${id}`, body),
   setWorkflowCategories: (id: number, body: WorkflowCategories) => request<Workflow>('PUT', `/workflows/${id}/categories`, body),
-  workflowVersion: (id: number, signal?: AbortSignal) =>
-    request<WorkflowVersion>('GET', `/workflow-versions/${id}`, undefined, signal),
+  workflowVersion: (id: number, signal?: AbortSignal) => get<WorkflowVersion>(`/workflow-versions/${id}`, signal),
   workflowMetrics: (id: number, q: { from?: string; to?: string }, signal?: AbortSignal) =>
     request<WorkflowMetrics>('GET', withQuery(`/workflows/${id}/metrics`, q), undefined, signal),
   ticketTransitions: (id: number, signal?: AbortSignal) =>

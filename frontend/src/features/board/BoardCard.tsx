@@ -30,7 +30,13 @@ export function CardBody({ card, priority, now, t, lang }: CardViewProps) {
         <span className="card__number">#{card.number}</span>
         {/* SLA (issue 6): the clock's countdown, compact. */}
         {card.sla && <SlaBadge sla={card.sla} compact />}
-        <time className="card__age" dateTime={card.created_at} title={formatDateTime(card.created_at, lang)}>
+        {/* The exact date is the tooltip, written when the pointer or focus first reaches it: formatting it
+            for every card would put the date formatter's setup in the board's first render. */}
+        <time
+          className="card__age"
+          dateTime={card.created_at}
+          onPointerEnter={(e) => (e.currentTarget.title ||= formatDateTime(card.created_at, lang))}
+        >
           {formatAge(card.created_at, now, t)}
         </time>
       </div>

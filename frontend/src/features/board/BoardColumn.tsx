@@ -10,8 +10,10 @@ import { useWindowedRows } from './useWindowedRows';
 
 /** cardPitch is a card's height plus the space below it, in px (see .card in styles.css). */
 export const cardPitch = 108;
-/** virtualiseAbove: columns with more loaded cards than this render only the visible ones. */
-export const virtualiseAbove = 100;
+/** virtualiseAbove: columns with more loaded cards than this render only the visible ones (and a few
+ * either side): a first page of 50 cards in each of five columns would otherwise put 250 sortable cards
+ * in the page before the board can be used, where a screen shows a fifth of them. */
+export const virtualiseAbove = 20;
 
 export function columnDropId(statusId: number): string {
   return `col:${statusId}`;

@@ -2,12 +2,14 @@
 // the board, applies live changes, loads further pages and runs optimistic moves.
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
-import type { BoardQueryWithWorkflow } from '../../api/issue5';
 import type { Card, Conflict } from '../../api/types';
 import type { LiveChange } from '../../live/client';
 import { boardWithSla } from '../sla/slaPatch';
 import { appendPage, applyCard, findCard, fromBoard, moveLocal, removeCard } from './boardState';
 import type { BoardFilters, BoardState } from './boardState';
+import { toQuery } from './filters';
+
+export { toQuery };
 
 export interface BoardSnapshot {
   phase: 'loading' | 'ready' | 'error';
@@ -20,16 +22,6 @@ export interface BoardSnapshot {
 
 export interface BoardStoreDeps {
   api: Pick<typeof api, 'board' | 'columnPage' | 'move'>;
-}
-
-/** toQuery turns the filters into the API query. */
-export function toQuery(f: BoardFilters): BoardQueryWithWorkflow {
-  const q: BoardQueryWithWorkflow = {};
-  if (f.workflow) q.workflow_id = f.workflow;
-  if (f.assignee) q.assignee = f.assignee;
-  if (f.priority !== null) q.priority = f.priority;
-  if (f.q.trim() !== '') q.q = f.q.trim();
-  return q;
 }
 
 function isConflict(v: unknown): v is Conflict {

@@ -1,4 +1,5 @@
 // The board's filters live in the URL query string, so a view can be shared.
+import type { BoardQueryWithWorkflow } from '../../api/issue5';
 import type { BoardFilters } from './boardState';
 
 /** filtersFromSearch reads the filters from a query string. */
@@ -23,4 +24,14 @@ export function searchWithFilters(sp: URLSearchParams, f: Partial<BoardFilters>)
   if ('q' in f) set('q', f.q ?? null);
   if ('workflow' in f) set('workflow_id', f.workflow ? String(f.workflow) : null);
   return out;
+}
+
+/** toQuery turns the filters into the API query. */
+export function toQuery(f: BoardFilters): BoardQueryWithWorkflow {
+  const q: BoardQueryWithWorkflow = {};
+  if (f.workflow) q.workflow_id = f.workflow;
+  if (f.assignee) q.assignee = f.assignee;
+  if (f.priority !== null) q.priority = f.priority;
+  if (f.q.trim() !== '') q.q = f.q.trim();
+  return q;
 }

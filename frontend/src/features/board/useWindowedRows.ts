@@ -15,9 +15,10 @@ export function useWindowedRows(
   count: number,
   rowHeight: number,
   enabled: boolean,
-  overscan = 8,
+  overscan = 4,
 ): RowWindow {
-  const [view, setView] = useState({ top: 0, height: 1000 });
+  // Until the container is measured, assume it is as tall as the window.
+  const [view, setView] = useState(() => ({ top: 0, height: typeof window === 'undefined' ? 1000 : window.innerHeight }));
   useEffect(() => {
     const el = scrollRef.current;
     if (!enabled || el === null) return;
