@@ -253,7 +253,7 @@ func (r *run) aggregateFilters(q *bun.SelectQuery) *bun.SelectQuery {
 }
 
 // openAggregate reads one dimension of the open-ticket aggregates: dashboard_open_totals when the filters
-// allow, else dashboard_open_counts. With byCategory the rows carry the category as cat.
+// allow, else dashboard_open_counts. Its columns are val and n, then with byCategory the category as cat.
 func (r *run) openAggregate(dim string, byCategory bool) *bun.SelectQuery {
 	if !r.coarse() {
 		q := r.s.DB.NewSelect().TableExpr("dashboard_open_counts AS a").ColumnExpr("a.val, sum(a.n) AS n").
@@ -265,7 +265,7 @@ func (r *run) openAggregate(dim string, byCategory bool) *bun.SelectQuery {
 	}
 	q := r.s.DB.NewSelect().TableExpr("dashboard_open_totals AS a").Where("a.dim = ?", dim)
 	if byCategory {
-		q = q.ColumnExpr("a.val AS cat, a.val2 AS val, sum(a.n) AS n").GroupExpr("a.val, a.val2")
+		q = q.ColumnExpr("a.val2 AS val, sum(a.n) AS n, a.val AS cat").GroupExpr("a.val, a.val2")
 	} else {
 		q = q.ColumnExpr("a.val, sum(a.n) AS n").GroupExpr("a.val")
 	}
@@ -283,24 +283,20 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 		N   int64 `bun:"n"`
 	}
 	var rows []row
-	if err := r.openAggregate(dim, byCategory).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("dashboard: open counts: %w", err)
-	}
+	q := r.openAggregate(dim, byCategory)
 	if !access.Unfiltered(r.subj) {
 		open, err := r.openStatuses(ctx)
 		if err != nil {
 			return nil, err
 		}
-		var more []row
 		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").GroupExpr("1")
 		if byCategory {
 			t = t.ColumnExpr("coalesce(t.category_id, 0) AS cat").GroupExpr("3")
 		}
-		t = access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj, open)
-		if err := t.Scan(ctx, &more); err != nil {
-			return nil, fmt.Errorf("dashboard: open counts outside: %w", err)
-		}
-		rows = append(rows, more...)
+		q = q.UnionAll(access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj, open))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("dashboard: open counts: %w", err)
 	}
 	out := map[string]int64{}
 	for _, x := range rows {
@@ -346,18 +342,14 @@ func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error)
 	q := r.s.DB.NewSelect().TableExpr("dashboard_day_counts AS a").ColumnExpr("a.day, a.status_id AS status, sum(a.n) AS n").
 		Where("a.kind = ?", kind).Where("a.day >= ?", dayNumber(r.f.From)).Where("a.day <= ?", dayNumber(r.f.To)).
 		GroupExpr("a.day, a.status_id")
-	if err := r.aggregateFilters(q).Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("dashboard: %s per day: %w", kind, err)
-	}
+	q = r.aggregateFilters(q)
 	if !access.Unfiltered(r.subj) {
-		var more []dayCount
 		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(dayExpr + " AS day, " + status + " AS status, count(*) AS n").GroupExpr("1, 2")
-		t = access.OutsideAggregates(r.ticketFilters(t), "t", r.subj, "?."+col+" >= ? AND ?."+col+" < ?",
-			bun.Ident("t"), r.f.From, bun.Ident("t"), r.end())
-		if err := t.Scan(ctx, &more); err != nil {
-			return nil, fmt.Errorf("dashboard: %s per day outside: %w", kind, err)
-		}
-		rows = append(rows, more...)
+		q = q.UnionAll(access.OutsideAggregates(r.ticketFilters(t), "t", r.subj, "?."+col+" >= ? AND ?."+col+" < ?",
+			bun.Ident("t"), r.f.From, bun.Ident("t"), r.end()))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("dashboard: %s per day: %w", kind, err)
 	}
 	return rows, nil
 }

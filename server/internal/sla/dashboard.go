@@ -97,27 +97,20 @@ func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f Widget
 		N        int64 `bun:"n"`
 	}
 	q := s.DB.NewSelect().TableExpr("sla_running_counts AS a").ColumnExpr("a.breached, sum(a.n) AS n").GroupExpr("a.breached")
-	if err := access.OpenCountsFilter(f.apply(q, "a"), "a", subj).Scan(ctx, &running); err != nil {
-		return nil, fmt.Errorf("sla: running counts: %w", err)
-	}
+	q = access.OpenCountsFilter(f.apply(q, "a"), "a", subj)
 	if !access.Unfiltered(subj) {
 		// Their own tickets' clocks, found through the tickets' indexes by person and open status.
 		var open []int64
 		if err := s.DB.NewSelect().Table("statuses").Column("id").Where("grp <> 'done'").Scan(ctx, &open); err != nil {
 			return nil, fmt.Errorf("sla: open statuses: %w", err)
 		}
-		var more []struct {
-			Breached bool  `bun:"breached"`
-			N        int64 `bun:"n"`
-		}
 		t := s.DB.NewSelect().TableExpr("tickets AS t").
 			Join("JOIN sla_clocks AS k ON k.ticket_id = t.id AND k.shown AND k.since IS NOT NULL").
 			ColumnExpr("k.breached_at IS NOT NULL AS breached, count(*) AS n").GroupExpr("1")
-		t = access.OutsideOpenCounts(f.apply(t, "k"), "t", subj, open)
-		if err := t.Scan(ctx, &more); err != nil {
-			return nil, fmt.Errorf("sla: running counts outside: %w", err)
-		}
-		running = append(running, more...)
+		q = q.UnionAll(access.OutsideOpenCounts(f.apply(t, "k"), "t", subj, open))
+	}
+	if err := q.Scan(ctx, &running); err != nil {
+		return nil, fmt.Errorf("sla: running counts: %w", err)
 	}
 	var unbreached, breached int64
 	for _, r := range running {
@@ -189,28 +182,19 @@ func (s *Service) CompliancePeriod(ctx context.Context, subj access.Subject, f W
 	}
 	q := s.DB.NewSelect().TableExpr("sla_result_days AS a").ColumnExpr("a.clock, a.result, sum(a.n) AS n").
 		Where("a.day >= ?", from.UTC().Unix()/86400).Where("a.day < ?", to.UTC().Unix()/86400).GroupExpr("a.clock, a.result")
-	if err := access.OpenCountsFilter(f.apply(q, "a"), "a", subj).Scan(ctx, &rows); err != nil {
+	q = access.OpenCountsFilter(f.apply(q, "a"), "a", subj)
+	if !access.Unfiltered(subj) {
+		for _, result := range []string{ResultMet, ResultBreached} {
+			col, cond := resultColumn(result)
+			t := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("k.clock, ? AS result, count(*) AS n", result).GroupExpr("k.clock")
+			q = q.UnionAll(access.OutsideAggregates(f.apply(t, "k"), "k", subj, col+" >= ? AND "+col+" < ? AND "+cond, from, to))
+		}
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("sla: compliance: %w", err)
 	}
 	for _, r := range rows {
 		add(r.Clock, r.Result, r.N)
-	}
-	if !access.Unfiltered(subj) {
-		for _, result := range []string{ResultMet, ResultBreached} {
-			col, cond := resultColumn(result)
-			var more []struct {
-				Clock string `bun:"clock"`
-				N     int64  `bun:"n"`
-			}
-			q := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("k.clock, count(*) AS n").GroupExpr("k.clock")
-			q = access.OutsideAggregates(f.apply(q, "k"), "k", subj, col+" >= ? AND "+col+" < ? AND "+cond, from, to)
-			if err := q.Scan(ctx, &more); err != nil {
-				return nil, fmt.Errorf("sla: compliance outside: %w", err)
-			}
-			for _, r := range more {
-				add(r.Clock, result, r.N)
-			}
-		}
 	}
 	return []Compliance{*got[FirstResponse], *got[Resolution]}, nil
 }
