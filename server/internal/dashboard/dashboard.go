@@ -220,15 +220,20 @@ func (r *run) name(es, en string) string {
 }
 
 // ticketFilters adds the widget's id filters to a query over tickets aliased t.
-func (r *run) ticketFilters(q *bun.SelectQuery) *bun.SelectQuery {
+func (r *run) ticketFilters(q *bun.SelectQuery) *bun.SelectQuery { return r.idFilters(q, "t") }
+
+// idFilters adds the widget's id filters (queue, category, channel) to a query over a table aliased alias
+// that has those columns.
+func (r *run) idFilters(q *bun.SelectQuery, alias string) *bun.SelectQuery {
+	a := bun.Ident(alias)
 	if r.f.QueueID != 0 {
-		q = q.Where("t.queue_id = ?", r.f.QueueID)
+		q = q.Where("?.queue_id = ?", a, r.f.QueueID)
 	}
 	if r.f.CategoryID != 0 {
-		q = q.Where("t.category_id = ?", r.f.CategoryID)
+		q = q.Where("?.category_id = ?", a, r.f.CategoryID)
 	}
 	if r.f.ChannelID != 0 {
-		q = q.Where("t.channel_id = ?", r.f.ChannelID)
+		q = q.Where("?.channel_id = ?", a, r.f.ChannelID)
 	}
 	return q
 }
@@ -240,16 +245,7 @@ func (r *run) coarse() bool { return r.f.CategoryID == 0 && r.f.ChannelID == 0 }
 // aggregateFilters adds the widget's filters to a query over an aggregate aliased a (the category and the
 // channel only when the aggregate has them: the fine one) and keeps the rows subj may count.
 func (r *run) aggregateFilters(q *bun.SelectQuery) *bun.SelectQuery {
-	if r.f.QueueID != 0 {
-		q = q.Where("a.queue_id = ?", r.f.QueueID)
-	}
-	if r.f.CategoryID != 0 {
-		q = q.Where("a.category_id = ?", r.f.CategoryID)
-	}
-	if r.f.ChannelID != 0 {
-		q = q.Where("a.channel_id = ?", r.f.ChannelID)
-	}
-	return access.OpenCountsFilter(q, "a", r.subj)
+	return access.OpenCountsFilter(r.idFilters(q, "a"), "a", r.subj)
 }
 
 // openAggregate reads one dimension of the open-ticket aggregates: dashboard_open_totals when the filters
