@@ -440,9 +440,24 @@ func (r *run) priority(ctx context.Context, w *Widget) error {
 // status: open tickets per open status now; for the DONE statuses, the tickets resolved in the period
 // that are in that status.
 func (r *run) status(ctx context.Context, w *Widget) error {
+	// The statuses first: they label the slices and tell which are open, so the open counts need not ask.
+	es, err := r.entries(ctx, "statuses")
+	if err != nil {
+		return err
+	}
+	var open, closed []entry
+	r.open = []int64{}
+	for _, e := range es {
+		if e.Group == "done" {
+			closed = append(closed, e)
+		} else {
+			open = append(open, e)
+			r.open = append(r.open, e.ID)
+		}
+	}
 	var counts map[string]int64
 	var done []dayCount
-	err := together(func() (err error) {
+	err = together(func() (err error) {
 		counts, err = r.openCounts(ctx, "status", "t.status_id", false)
 		return err
 	}, func() (err error) {
@@ -455,18 +470,6 @@ func (r *run) status(ctx context.Context, w *Widget) error {
 	resolved := map[string]int64{}
 	for _, d := range done {
 		resolved[strconv.FormatInt(d.Status, 10)] += d.N
-	}
-	es, err := r.entries(ctx, "statuses")
-	if err != nil {
-		return err
-	}
-	var open, closed []entry
-	for _, e := range es {
-		if e.Group == "done" {
-			closed = append(closed, e)
-		} else {
-			open = append(open, e)
-		}
 	}
 	w.Slices = append(r.catalogSlices(open, counts, "status", "open", "true"),
 		r.catalogSlices(closed, resolved, "status", "resolved_from", day(r.f.From), "resolved_to", day(r.f.To))...)
