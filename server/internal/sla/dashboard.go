@@ -92,11 +92,10 @@ func (f WidgetFilter) apply(q *bun.SelectQuery, alias string) *bun.SelectQuery {
 // instant has passed are read from the partial index sla_clocks_limit_idx: past due are breached, the
 // others at risk, and every other unbreached running clock is on track.
 func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f WidgetFilter) (map[string]int64, error) {
-	var running []struct {
-		Breached bool  `bun:"breached"`
-		N        int64 `bun:"n"`
-	}
-	q := s.DB.NewSelect().TableExpr("sla_running_counts AS a").ColumnExpr("a.breached, sum(a.n) AS n").GroupExpr("a.breached")
+	// One statement: rows (kind, n) of the running clocks ("breached", "unbreached"), then of the clocks past
+	// a limit ("limit": all of them, "past_due", "at_risk").
+	q := s.DB.NewSelect().TableExpr("sla_running_counts AS a").
+		ColumnExpr("CASE WHEN a.breached THEN 'breached' ELSE 'unbreached' END AS kind, sum(a.n) AS n").GroupExpr("a.breached")
 	q = access.OpenCountsFilter(f.apply(q, "a"), "a", subj)
 	if !access.Unfiltered(subj) {
 		// Their own tickets' clocks, found through the tickets' indexes by person and open status.
@@ -106,34 +105,30 @@ func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f Widget
 		}
 		t := s.DB.NewSelect().TableExpr("tickets AS t").
 			Join("JOIN sla_clocks AS k ON k.ticket_id = t.id AND k.shown AND k.since IS NOT NULL").
-			ColumnExpr("k.breached_at IS NOT NULL AS breached, count(*) AS n").GroupExpr("1")
+			ColumnExpr("CASE WHEN k.breached_at IS NOT NULL THEN 'breached' ELSE 'unbreached' END AS kind, count(*) AS n").GroupExpr("1")
 		q = q.UnionAll(access.OutsideOpenCounts(f.apply(t, "k"), "t", subj, open))
 	}
-	if err := q.Scan(ctx, &running); err != nil {
-		return nil, fmt.Errorf("sla: running counts: %w", err)
-	}
-	var unbreached, breached int64
-	for _, r := range running {
-		if r.Breached {
-			breached += r.N
-		} else {
-			unbreached += r.N
-		}
-	}
-	var row struct {
-		All     int64 `bun:"all"`
-		PastDue int64 `bun:"past_due"`
-		AtRisk  int64 `bun:"at_risk"`
-	}
-	q = s.DB.NewSelect().TableExpr("sla_clocks AS k").
+	past := s.DB.NewSelect().TableExpr("sla_clocks AS k").
 		Where("k.shown AND k.since IS NOT NULL AND k.breached_at IS NULL").Where("least(k.at_risk_at, k.due_at) <= now()").
-		ColumnExpr("count(*) AS all").
-		ColumnExpr("count(*) FILTER (WHERE k.due_at <= now()) AS past_due").
-		ColumnExpr("count(*) FILTER (WHERE k.due_at > now() AND k.at_risk_at <= now()) AS at_risk")
-	if err := access.TicketFilter(f.apply(q, "k"), "k", subj).Scan(ctx, &row); err != nil {
+		ColumnExpr("count(*) AS all_n").
+		ColumnExpr("count(*) FILTER (WHERE k.due_at <= now()) AS past_due_n").
+		ColumnExpr("count(*) FILTER (WHERE k.due_at > now() AND k.at_risk_at <= now()) AS at_risk_n")
+	past = access.TicketFilter(f.apply(past, "k"), "k", subj)
+	q = q.UnionAll(s.DB.NewSelect().TableExpr("(?) AS c", past).
+		Join("CROSS JOIN LATERAL (VALUES ('limit', c.all_n), ('past_due', c.past_due_n), ('at_risk', c.at_risk_n)) AS x (kind, n)").
+		ColumnExpr("x.kind, x.n"))
+	var rows []struct {
+		Kind string `bun:"kind"`
+		N    int64  `bun:"n"`
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("sla: state counts: %w", err)
 	}
-	return map[string]int64{ShowOnTrack: unbreached - row.All, ShowAtRisk: row.AtRisk, ShowBreached: breached + row.PastDue}, nil
+	n := map[string]int64{}
+	for _, r := range rows {
+		n[r.Kind] += r.N
+	}
+	return map[string]int64{ShowOnTrack: n["unbreached"] - n["limit"], ShowAtRisk: n["at_risk"], ShowBreached: n["breached"] + n["past_due"]}, nil
 }
 
 // Compliance is how many clocks of one kind were met on time and how many breached in a period.
