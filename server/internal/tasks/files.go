@@ -1,14 +1,11 @@
 package tasks
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"mime/multipart"
 	"strconv"
 	"time"
 
@@ -46,90 +43,6 @@ type taskFileRow struct {
 func (r *taskFileRow) api() File {
 	return File{ID: r.ID, Name: r.Filename, ContentType: r.ContentType, Size: r.Size, CreatedAt: r.CreatedAt.UTC(),
 		URL: "/api/v1/task-files/" + strconv.FormatInt(r.ID, 10)}
-}
-
-// form is a received multipart form: its text fields and its files, checked and waiting in temporary
-// files. Close removes them.
-type form struct {
-	values map[string]string
-	files  []*attachments.Upload
-}
-
-func (f *form) Close() {
-	for _, u := range f.files {
-		u.Close()
-	}
-}
-
-// maxFieldBytes bounds one text field of a multipart form.
-const maxFieldBytes = 64 << 10
-
-// readForm parses a multipart body as a stream, each file (in the field fileField, at most maxFiles)
-// received, sniffed and checked by attachments.Receive as tickets' files are; the text fields named in
-// fields are kept. The body is already in memory; files are never held in memory a second time.
-func readForm(c *fiber.Ctx, fileField string, maxFiles int, maxBytes int64, fields ...string) (*form, error) {
-	mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
-		return nil, errs.New(errs.Invalid, "attachment.multipart")
-	}
-	f := &form{values: map[string]string{}}
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-		}
-	}()
-	mr := multipart.NewReader(bytes.NewReader(c.Body()), params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, errs.New(errs.Invalid, "attachment.multipart")
-		}
-		name := part.FormName()
-		if name == fileField {
-			if len(f.files) >= maxFiles {
-				if maxFiles == 1 {
-					return nil, errs.InvalidField(fileField, "attachment.one_file", nil)
-				}
-				return nil, errs.InvalidField(fileField, "info_request.files_max", map[string]any{"max": maxFiles})
-			}
-			up, err := attachments.Receive(partReader{part}, part.FileName(), maxBytes)
-			if err != nil {
-				return nil, err
-			}
-			f.files = append(f.files, up)
-			continue
-		}
-		for _, want := range fields {
-			if name == want {
-				v, err := io.ReadAll(io.LimitReader(partReader{part}, maxFieldBytes+1))
-				if err != nil {
-					return nil, errs.New(errs.Invalid, "attachment.multipart")
-				}
-				if len(v) > maxFieldBytes {
-					return nil, errs.InvalidField(name, "field.max", map[string]any{"param": maxFieldBytes})
-				}
-				f.values[name] = string(v)
-			}
-		}
-	}
-	ok = true
-	return f, nil
-}
-
-// partReader reads a part of the request body: failing to read it means the body is not the multipart
-// form it claims to be.
-type partReader struct{ r io.Reader }
-
-func (b partReader) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return n, errs.New(errs.Invalid, "attachment.multipart")
-	}
-	return n, err
 }
 
 // putFiles stores received files' bytes (each content once). The bytes go before the rows: a failed

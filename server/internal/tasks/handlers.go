@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 )
@@ -178,15 +179,15 @@ func (h Handlers) upload(c *fiber.Ctx) error {
 	if err := h.Service.CheckWork(c.UserContext(), subj, id); err != nil {
 		return err
 	}
-	f, err := readForm(c, "file", 1, h.Service.MaxFileBytes)
+	f, err := attachments.ReadForm(c.Body(), c.Get(fiber.HeaderContentType), "file", 1, h.Service.MaxFileBytes, "attachment.one_file")
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if len(f.files) == 0 {
+	if len(f.Files) == 0 {
 		return errs.InvalidField("file", "field.required", nil)
 	}
-	out, err := h.Service.AddFile(c.UserContext(), subj, id, f.files[0])
+	out, err := h.Service.AddFile(c.UserContext(), subj, id, f.Files[0])
 	if err != nil {
 		return err
 	}

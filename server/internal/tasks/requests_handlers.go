@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 )
@@ -106,7 +107,7 @@ func (h Handlers) revoke(c *fiber.Ctx) error {
 
 // readAnswer reads an answer: JSON {body}, or a multipart form with body and up to MaxAnswerFiles files.
 // The caller closes the returned form when not nil.
-func (h Handlers) readAnswer(c *fiber.Ctx) (Answer, *form, error) {
+func (h Handlers) readAnswer(c *fiber.Ctx) (Answer, *attachments.Form, error) {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		var req struct {
@@ -117,11 +118,12 @@ func (h Handlers) readAnswer(c *fiber.Ctx) (Answer, *form, error) {
 		}
 		return Answer{Body: req.Body}, nil, nil
 	}
-	f, err := readForm(c, "files", MaxAnswerFiles, h.Service.MaxFileBytes, "body")
+	f, err := attachments.ReadForm(c.Body(), c.Get(fiber.HeaderContentType), "files", MaxAnswerFiles, h.Service.MaxFileBytes,
+		"info_request.files_max", "body")
 	if err != nil {
 		return Answer{}, nil, err
 	}
-	return Answer{Body: f.values["body"], Files: f.files}, f, nil
+	return Answer{Body: f.Values["body"], Files: f.Files}, f, nil
 }
 
 func (h Handlers) answer(c *fiber.Ctx) error {
