@@ -574,3 +574,60 @@ func TestStatusGroupChangeRecounts(t *testing.T) {
 		t.Fatalf("open tickets by queue: %d before, %d after closing a status with %d tickets", before, after, moved)
 	}
 }
+
+// TestSLAWidgetFollowsTheTimeAheadOfItsTimers: a clock shows at risk or breached once its instant passes,
+// though its timer marks it a moment later (or not at all while no worker runs). With clocks in every case
+// (instants passed with no mark, marked at risk and past due, marked, untouched), the SLA widget equals the
+// SQL count over the time for each user and filter, and each drill lists its number; once the timers'
+// marks land, the numbers stay the same.
+func TestSLAWidgetFollowsTheTimeAheadOfItsTimers(t *testing.T) {
+	d := open(t)
+	d.stream(t, 160)
+	running := ` WHERE shown AND since IS NOT NULL AND breached_at IS NULL`
+	if n := scalar[int64](t, d.a, "SELECT count(*) FROM sla_clocks"+running); n < 12 {
+		t.Fatalf("only %d running clocks to work with", n)
+	}
+	// The time moves on without the timers: these updates change no mark, so no trigger sees them.
+	exec(t, d.a, `UPDATE sla_clocks SET at_risk_at = now() - interval '1 minute'`+running+` AND ticket_id % 5 = 0`)
+	exec(t, d.a, `UPDATE sla_clocks SET at_risk_at = now() - interval '2 minutes', due_at = now() - interval '1 minute'`+running+` AND ticket_id % 5 = 1`)
+	// Marked at risk by its timer (this one a trigger sees), then past due with no breach mark yet.
+	exec(t, d.a, `UPDATE sla_clocks SET at_risk_at = now() - interval '9 minutes', at_risk_fired_at = now() - interval '9 minutes'`+running+` AND ticket_id % 5 IN (2, 3)`)
+	exec(t, d.a, `UPDATE sla_clocks SET due_at = now() - interval '1 minute'`+running+` AND ticket_id % 5 = 3`)
+	today := time.Now().UTC().Format(time.DateOnly)
+	from := time.Now().UTC().AddDate(0, 0, -29).Format(time.DateOnly)
+	check := func(stage string) map[string]float64 {
+		var admin map[string]float64
+		for _, email := range []string{"admin@x.test", "super@x.test", "agent1@x.test"} {
+			subj := d.f.Subject(email)
+			c := testutil.Login(t, d.a, email)
+			for _, q := range []url.Values{{}, {"queue": {fmt.Sprint(d.queues[1])}}, {"category": {fmt.Sprint(d.subcats[0][0])}}} {
+				w := decode[dashboard.Widget](t, do(t, c, "GET", "/api/v1/dashboard/widgets/sla?"+q.Encode(), nil, 200))
+				got, _ := flatten(w)
+				if want := d.expected(t, subj, "sla", q, from, today); !equalMaps(got, want) {
+					t.Fatalf("%s: %s %v: widget %v, SQL %v", stage, email, q, got, want)
+				}
+				states := map[string]float64{}
+				for _, sl := range w.Slices {
+					states[sl.ID] = float64(sl.Value)
+					if n := listCount(t, c, sl.Drill); float64(n) != states[sl.ID] {
+						t.Fatalf("%s: %s %v: %s = %v but its drill lists %d", stage, email, q, sl.ID, states[sl.ID], n)
+					}
+				}
+				if email == "admin@x.test" && len(q) == 0 {
+					admin = states
+				}
+			}
+		}
+		return admin
+	}
+	before := check("before the timers")
+	if before["at_risk"] == 0 || before["breached"] == 0 || before["on_track"] == 0 {
+		t.Fatalf("the cases left a state empty: %v", before)
+	}
+	// The timers fire: the at-risk and breach marks land on the clocks whose instants passed.
+	exec(t, d.a, `UPDATE sla_clocks SET breached_at = due_at`+running+` AND due_at <= now()`)
+	exec(t, d.a, `UPDATE sla_clocks SET at_risk_fired_at = at_risk_at`+running+` AND at_risk_fired_at IS NULL AND at_risk_at <= now()`)
+	if after := check("after the timers"); !equalMaps(after, before) {
+		t.Fatalf("the marks changed the admin's numbers: %v before, %v after", before, after)
+	}
+}

@@ -20,7 +20,7 @@ const (
 // the same conditions Counts counts with.
 var runningStates = map[string]string{
 	ShowOnTrack:  "k.since IS NOT NULL AND k.breached_at IS NULL AND (k.due_at > now() OR k.due_at IS NULL) AND (k.at_risk_at > now() OR k.at_risk_at IS NULL)",
-	ShowAtRisk:   "k.since IS NOT NULL AND k.breached_at IS NULL AND k.due_at > now() AND k.at_risk_at <= now()",
+	ShowAtRisk:   "k.since IS NOT NULL AND k.breached_at IS NULL AND (k.due_at > now() OR k.due_at IS NULL) AND k.at_risk_at <= now()",
 	ShowBreached: "k.since IS NOT NULL AND (k.breached_at IS NOT NULL OR k.due_at <= now())",
 }
 
@@ -86,37 +86,33 @@ func (f WidgetFilter) apply(q *bun.SelectQuery, alias string) *bun.SelectQuery {
 }
 
 // StateCounts counts the open tickets subj may see whose shown clock runs in each state now (keys
-// on_track, at_risk, breached); FilterState selects the same tickets. The running clocks, breached or
-// not, are summed from sla_running_counts (the rows access.OpenCountsFilter lets subj count, plus the
-// clocks of the tickets outside them subj sees). Of the unbreached ones, those whose at-risk or due
-// instant has passed are read from the partial index sla_clocks_limit_idx: past due are breached, the
-// others at risk, and every other unbreached running clock is on track.
+// on_track, at_risk, breached); FilterState selects the same tickets. The running clocks are summed by the
+// state their timers have marked (breach fired, at-risk fired, neither) from sla_running_counts: the rows
+// access.OpenCountsFilter lets subj count, plus the clocks of subj's own tickets outside them. The marks
+// follow the time a moment late: the clocks whose at-risk or due instant has passed while their mark is
+// behind are read from two partial indexes up to now() and moved to the state they show.
 func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f WidgetFilter) (map[string]int64, error) {
-	// One statement: rows (kind, n) of the running clocks ("breached", "unbreached"), then of the clocks past
-	// a limit ("limit": all of them, "past_due", "at_risk").
+	// One statement of rows (kind, n): the marked states, then the late marks ("late_risk": unmarked, past
+	// its at-risk instant; "late_due": unmarked, past due; "late_breach": marked at risk, past due).
 	q := s.DB.NewSelect().TableExpr("sla_running_counts AS a").
-		ColumnExpr("CASE WHEN a.breached THEN 'breached' ELSE 'unbreached' END AS kind, sum(a.n) AS n").GroupExpr("a.breached")
+		ColumnExpr("CASE WHEN a.breached THEN ? WHEN a.at_risk THEN ? ELSE ? END AS kind, sum(a.n) AS n", ShowBreached, ShowAtRisk, ShowOnTrack).
+		GroupExpr("1")
 	q = access.OpenCountsFilter(f.apply(q, "a"), "a", subj)
 	if !access.Unfiltered(subj) {
-		// Their own tickets' clocks, found through the tickets' indexes by person and open status.
-		var open []int64
-		if err := s.DB.NewSelect().Table("statuses").Column("id").Where("grp <> 'done'").Scan(ctx, &open); err != nil {
-			return nil, fmt.Errorf("sla: open statuses: %w", err)
-		}
-		t := s.DB.NewSelect().TableExpr("tickets AS t").
-			Join("JOIN sla_clocks AS k ON k.ticket_id = t.id AND k.shown AND k.since IS NOT NULL").
-			ColumnExpr("CASE WHEN k.breached_at IS NOT NULL THEN 'breached' ELSE 'unbreached' END AS kind, count(*) AS n").GroupExpr("1")
-		q = q.UnionAll(access.OutsideOpenCounts(f.apply(t, "k"), "t", subj, open))
+		own := s.DB.NewSelect().TableExpr("sla_clocks AS k").
+			ColumnExpr("CASE WHEN k.breached_at IS NOT NULL THEN ? WHEN k.at_risk_fired_at IS NOT NULL THEN ? ELSE ? END AS kind, count(*) AS n",
+				ShowBreached, ShowAtRisk, ShowOnTrack).GroupExpr("1")
+		q = q.UnionAll(access.OutsideAggregates(f.apply(own, "k"), "k", subj, "k.shown AND k.since IS NOT NULL"))
 	}
-	past := s.DB.NewSelect().TableExpr("sla_clocks AS k").
-		Where("k.shown AND k.since IS NOT NULL AND k.breached_at IS NULL").Where("least(k.at_risk_at, k.due_at) <= now()").
-		ColumnExpr("count(*) AS all_n").
-		ColumnExpr("count(*) FILTER (WHERE k.due_at <= now()) AS past_due_n").
-		ColumnExpr("count(*) FILTER (WHERE k.due_at > now() AND k.at_risk_at <= now()) AS at_risk_n")
-	past = access.TicketFilter(f.apply(past, "k"), "k", subj)
-	q = q.UnionAll(s.DB.NewSelect().TableExpr("(?) AS c", past).
-		Join("CROSS JOIN LATERAL (VALUES ('limit', c.all_n), ('past_due', c.past_due_n), ('at_risk', c.at_risk_n)) AS x (kind, n)").
-		ColumnExpr("x.kind, x.n"))
+	unmarked := s.DB.NewSelect().TableExpr("sla_clocks AS k").
+		ColumnExpr("CASE WHEN k.due_at <= now() THEN 'late_due' ELSE 'late_risk' END AS kind, count(*) AS n").
+		Where("k.shown AND k.since IS NOT NULL AND k.breached_at IS NULL AND k.at_risk_fired_at IS NULL").
+		Where("least(k.at_risk_at, k.due_at) <= now()").GroupExpr("1")
+	atRisk := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("'late_breach' AS kind, count(*) AS n").
+		Where("k.shown AND k.since IS NOT NULL AND k.breached_at IS NULL AND k.at_risk_fired_at IS NOT NULL").
+		Where("k.due_at <= now()")
+	q = q.UnionAll(access.TicketFilter(f.apply(unmarked, "k"), "k", subj)).
+		UnionAll(access.TicketFilter(f.apply(atRisk, "k"), "k", subj))
 	var rows []struct {
 		Kind string `bun:"kind"`
 		N    int64  `bun:"n"`
@@ -128,7 +124,11 @@ func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f Widget
 	for _, r := range rows {
 		n[r.Kind] += r.N
 	}
-	return map[string]int64{ShowOnTrack: n["unbreached"] - n["limit"], ShowAtRisk: n["at_risk"], ShowBreached: n["breached"] + n["past_due"]}, nil
+	return map[string]int64{
+		ShowOnTrack:  n[ShowOnTrack] - n["late_risk"] - n["late_due"],
+		ShowAtRisk:   n[ShowAtRisk] + n["late_risk"] - n["late_breach"],
+		ShowBreached: n[ShowBreached] + n["late_due"] + n["late_breach"],
+	}, nil
 }
 
 // Compliance is how many clocks of one kind were met on time and how many breached in a period.

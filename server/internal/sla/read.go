@@ -277,7 +277,7 @@ func (s *Service) Counts(ctx context.Context, subj access.Subject, f CountsFilte
 		ColumnExpr("k.queue_id").
 		ColumnExpr("count(*) FILTER (WHERE k.since IS NULL) AS paused").
 		ColumnExpr("count(*) FILTER (WHERE k.since IS NOT NULL AND (k.breached_at IS NOT NULL OR k.due_at <= now())) AS breached").
-		ColumnExpr("count(*) FILTER (WHERE k.since IS NOT NULL AND k.breached_at IS NULL AND k.due_at > now() AND k.at_risk_at <= now()) AS at_risk").
+		ColumnExpr("count(*) FILTER (WHERE k.since IS NOT NULL AND k.breached_at IS NULL AND (k.due_at > now() OR k.due_at IS NULL) AND k.at_risk_at <= now()) AS at_risk").
 		ColumnExpr("count(*) FILTER (WHERE k.since IS NOT NULL AND k.breached_at IS NULL AND (k.due_at > now() OR k.due_at IS NULL) AND (k.at_risk_at > now() OR k.at_risk_at IS NULL)) AS on_track").
 		GroupExpr("k.queue_id").OrderExpr("k.queue_id NULLS LAST")
 	if f.QueueID != nil {
