@@ -48,6 +48,11 @@ func KeySubject(keyID, userID int64, name string, scopes []string) Subject {
 	return Subject{UserID: userID, Name: name, Perms: perms, Key: g}
 }
 
+// CanRelayForRequester reports whether s may write a public message as the words of a ticket's
+// requester: only a key that comments (a bot relaying the customer's chat messages from its channel).
+// Staff always answer as themselves.
+func CanRelayForRequester(s Subject) bool { return s.Key != nil && s.Key.Comment }
+
 // keySeesTicket is the visibility rule of an API key: it sees exactly the tickets it created. A bot
 // follows up on the conversations it opened; it has no business reading or writing on any other ticket,
 // and a leaked key reveals nothing else.

@@ -454,3 +454,58 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+// TestRelayedMessagesAreTheRequesters: a chat bot relays the customer's messages with from_requester. Each
+// is the requester's comment: it shows their name, the assignee is mailed it and the requester is not
+// mailed their own words, while the bot's own replies still reach the requester. Only a key may relay, a
+// relayed message is public, and a refusal writes nothing.
+func TestRelayedMessagesAreTheRequesters(t *testing.T) {
+	d := open(t)
+	k := d.newKey(t, "Chat", "tickets.create", "tickets.comment")
+	st, b := d.bot(t, k.Secret, "POST", "/api/v1/tickets", d.ticketBody("Order not received", "ana@example.com"), "c-open")
+	tk := decode[ticket](t, must(t, st, b, 201))
+	agent := d.f.Users["agent1@x.test"]
+	version := d.scalar(t, "SELECT version FROM tickets WHERE id = $1", tk.ID)
+	st, b = d.admin.Do("PATCH", fmt.Sprintf("/api/v1/tickets/%d", tk.ID), map[string]any{"version": version, "assignee_id": agent.ID})
+	must(t, st, b, 200)
+	path := fmt.Sprintf("/api/v1/tickets/%d/comments", tk.ID)
+	mails := func(to, words string) int64 {
+		return d.scalar(t, "SELECT count(*) FROM mail_outbox WHERE ticket_id = $1 AND to_email = $2 AND text LIKE '%' || $3 || '%'", tk.ID, to, words)
+	}
+
+	st, b = d.bot(t, k.Secret, "POST", path, map[string]any{"body": "It was due on Monday.", "public": true, "from_requester": true}, "c-msg-2")
+	c := decode[comment](t, must(t, st, b, 201))
+	if c.Author == nil || c.Author.ID != tk.Requester.ID || c.Author.Name != "Ana Pérez" {
+		t.Fatalf("a relayed message is the requester's: %s", b)
+	}
+	if n := mails("ana@example.com", "It was due on Monday."); n != 0 {
+		t.Fatalf("the requester was mailed their own words %d times", n)
+	}
+	if n := mails(agent.Email, "It was due on Monday."); n != 1 {
+		t.Fatalf("the assignee got %d mails of the customer's message, want 1", n)
+	}
+	// The bot's own reply is the bot's, and the customer is told of it.
+	st, b = d.bot(t, k.Secret, "POST", path, map[string]any{"body": "An agent will answer you soon.", "public": true}, "c-bot-3")
+	if c := decode[comment](t, must(t, st, b, 201)); c.Author == nil || c.Author.ID != k.Key.User.ID {
+		t.Fatalf("the bot's reply is the bot's: %s", b)
+	}
+	if n := mails("ana@example.com", "An agent will answer you soon."); n != 1 {
+		t.Fatalf("the requester got %d mails of the bot's reply, want 1", n)
+	}
+
+	before := d.scalar(t, "SELECT count(*) FROM ticket_comments WHERE ticket_id = $1", tk.ID)
+	st, b = d.bot(t, k.Secret, "POST", path, map[string]any{"body": "secret", "public": false, "from_requester": true}, "")
+	if e := decode[errorBody](t, must(t, st, b, 422)); e.Error.Fields["public"] == "" {
+		t.Fatalf("a relayed internal note: %s", b)
+	}
+	// Staff answer as themselves: an agent's session may not relay.
+	staff := testutil.Login(t, d.a, "agent1@x.test")
+	st, b = staff.DoHeaders("POST", path, map[string]any{"body": "As if I were Ana", "public": true, "from_requester": true},
+		map[string]string{"Accept-Language": "en"})
+	if e := decode[errorBody](t, must(t, st, b, 422)); e.Error.Fields["from_requester"] != "Only a bot using an API key can write on the requester's behalf." {
+		t.Fatalf("an agent relaying: %s", b)
+	}
+	if after := d.scalar(t, "SELECT count(*) FROM ticket_comments WHERE ticket_id = $1", tk.ID); after != before {
+		t.Fatalf("refused messages wrote %d comments", after-before)
+	}
+}

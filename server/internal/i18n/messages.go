@@ -190,6 +190,9 @@ var messages = map[Locale]map[string]string{
 		"live.origin":                    "Origen no permitido.",
 		// Conversation and attachments (issue 3).
 		"comment.internal_forbidden":      "Solo el equipo de soporte puede escribir notas internas: envía una respuesta pública.",
+		"comment.relay_keys_only":         "Solo un bot con una clave de API puede escribir en nombre del solicitante.",
+		"comment.relay_public":            "Un mensaje del solicitante es público: envíalo con public en true.",
+		"comment.relay_no_requester":      "Este ticket no tiene solicitante en cuyo nombre escribir.",
 		"comment.forbidden":               "No puedes comentar en este ticket.",
 		"comment.attachments_max":         "Como máximo {max} archivos por comentario.",
 		"comment.attachments_unavailable": "Algún archivo no se puede adjuntar: cada uno debe haberlo subido tú a este ticket, no estar ya en otro comentario y aparecer una sola vez.",
@@ -684,6 +687,9 @@ var messages = map[Locale]map[string]string{
 		"live.origin":                    "Origin not allowed.",
 		// Conversation and attachments (issue 3).
 		"comment.internal_forbidden":      "Only the support team can write internal notes: send a public reply.",
+		"comment.relay_keys_only":         "Only a bot using an API key can write on the requester's behalf.",
+		"comment.relay_public":            "A message from the requester is public: send it with public set to true.",
+		"comment.relay_no_requester":      "This ticket has no requester to write on behalf of.",
 		"comment.forbidden":               "You cannot comment on this ticket.",
 		"comment.attachments_max":         "At most {max} files per comment.",
 		"comment.attachments_unavailable": "Some file cannot be attached: each must have been uploaded by you to this ticket, not be on another comment yet, and be listed once.",

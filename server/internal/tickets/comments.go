@@ -55,6 +55,9 @@ type NewCommentRequest struct {
 	Body          string  `json:"body" validate:"required,max=50000"`
 	Public        *bool   `json:"public" validate:"required"`
 	AttachmentIDs []int64 `json:"attachment_ids" validate:"omitempty,dive,gte=1"`
+	// FromRequester: the words are the ticket's requester's, relayed by a bot from its channel (a chat).
+	// The message is written as the requester's, so they are not mailed their own words; API keys only.
+	FromRequester bool `json:"from_requester"`
 }
 
 // check refuses what the tags cannot say: a body of only white space, too many or repeated files.
@@ -189,8 +192,20 @@ func (s *Service) AddCommentOnce(ctx context.Context, subj access.Subject, ticke
 			}
 			return errs.New(errs.Forbidden, "comment.forbidden")
 		}
+		var author int64
+		if req.FromRequester {
+			switch {
+			case !access.CanRelayForRequester(subj):
+				return errs.InvalidField("from_requester", "comment.relay_keys_only", nil)
+			case !*req.Public:
+				return errs.InvalidField("public", "comment.relay_public", nil)
+			case t.RequesterID == nil:
+				return errs.InvalidField("from_requester", "comment.relay_no_requester", nil)
+			}
+			author = *t.RequesterID
+		}
 		out, err = idempotent(ctx, tx, subj.UserID, idemKey, request, "comment.idempotency_mismatch", func() (int, any, error) {
-			c, err := s.WriteComment(ctx, tx, subj, t, NewComment{Body: req.Body, Public: *req.Public, AttachmentIDs: req.AttachmentIDs})
+			c, err := s.WriteComment(ctx, tx, subj, t, NewComment{Body: req.Body, Public: *req.Public, AttachmentIDs: req.AttachmentIDs, AuthorID: author})
 			return http.StatusCreated, c, err
 		})
 		return err
@@ -205,8 +220,12 @@ func (s *Service) AddCommentOnce(ctx context.Context, subj access.Subject, ticke
 type NewComment struct {
 	Body          string
 	Public        bool
-	AttachmentIDs []int64   // files uploaded to the ticket by the author and not yet on a comment
+	AttachmentIDs []int64   // files uploaded to the ticket by subj and not yet on a comment
 	At            time.Time // zero: now (the demo seed spreads conversations over past weeks)
+	// AuthorID, when set, is whose words these are, written by subj on their behalf (a bot relaying the
+	// requester's chat messages): the comment is theirs, and they are its actor for the live event and the
+	// mails. Zero: subj's own.
+	AuthorID int64
 }
 
 // WriteComment writes a comment on t in the caller's transaction: the row with its rendered HTML, the
@@ -217,8 +236,12 @@ func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subje
 	// PostgreSQL text cannot hold NUL; CommonMark reads it as U+FFFD, so store what is shown.
 	body := strings.ReplaceAll(n.Body, "\x00", "\uFFFD")
 	row := &commentRow{TicketID: t.ID, Public: n.Public, Body: body, BodyHTML: markdown.Render(body), CreatedAt: n.At}
-	if subj.UserID != 0 {
-		row.AuthorID = &subj.UserID
+	author := subj // whose words: the hooks and the live event see them as the actor
+	if n.AuthorID != 0 {
+		author = access.Subject{UserID: n.AuthorID}
+	}
+	if author.UserID != 0 {
+		row.AuthorID = &author.UserID
 	}
 	if _, err := tx.NewInsert().Model(row).Returning("id, created_at").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("tickets: comment: %w", err)
@@ -235,7 +258,7 @@ func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subje
 		}
 	}
 	// The first public answer by staff is the ticket's first response, for response-time reports.
-	if n.Public && access.CountsFirstResponse(subj, t.Vis()) {
+	if n.Public && access.CountsFirstResponse(author, t.Vis()) {
 		if _, err := tx.NewUpdate().Table("tickets").Set("first_response_at = ?", row.CreatedAt).
 			Where("id = ?", t.ID).Where("first_response_at IS NULL").Exec(ctx); err != nil {
 			return nil, fmt.Errorf("tickets: first response: %w", err)
@@ -247,22 +270,25 @@ func (s *Service) WriteComment(ctx context.Context, tx bun.Tx, subj access.Subje
 	}
 	c := &cs[0]
 	if c.Author != nil && c.Author.Name == "" {
-		c.Author.Name = subj.Name
+		c.Author.Name = author.Name
+	}
+	if c.Author != nil {
+		author.Name = c.Author.Name
 	}
 	card, err := s.card(ctx, tx, t)
 	if err != nil {
 		return nil, err
 	}
 	var actor *live.Actor
-	if subj.UserID != 0 {
-		actor = &live.Actor{ID: subj.UserID, Name: subj.Name}
+	if author.UserID != 0 {
+		actor = &live.Actor{ID: author.UserID, Name: author.Name}
 	}
 	if err := live.Append(ctx, tx, live.Event{Name: live.TicketCommented, TicketID: t.ID, Ticket: card, Comment: c,
 		Internal: !n.Public, Actor: actor, Vis: t.Vis()}); err != nil {
 		return nil, err
 	}
 	for _, h := range s.CommentHooks {
-		if err := h(ctx, tx, subj, t, c); err != nil {
+		if err := h(ctx, tx, author, t, c); err != nil {
 			return nil, err
 		}
 	}

@@ -128,7 +128,8 @@ type SLASource interface {
 }
 
 // CommentHook runs inside the transaction after a reply or an internal note was written on t (its row
-// and event written); an error rolls it back.
+// and event written); an error rolls it back. subj is the comment's author: the requester, for a message
+// a bot relays on their behalf.
 type CommentHook func(ctx context.Context, tx bun.Tx, subj access.Subject, t *Ticket, c *Comment) error
 
 // Service runs the ticket use cases.
