@@ -7,7 +7,7 @@ import { adminHome } from './features/admin/sections';
 import { RequireAuth } from './features/auth/RequireAuth';
 import { sessionKey, useSession } from './features/auth/session';
 import { AppLayout } from './features/layout/AppLayout';
-import { isPortalUser } from './features/portal/home';
+import { isPortalUser, lastHomeIsPortal } from './features/portal/home';
 import { ToastProvider } from './features/toast/ToastProvider';
 import { lazyPreloaded } from './preload';
 import { requestEarly, setUnauthorizedHandler, withQuery } from './api/client';
@@ -19,8 +19,9 @@ const { Route: BoardPage, preload: preloadBoardPage } = lazyPreloaded(() => impo
 // instead of after it, and renders without suspending once there.
 // Its data (the board, the catalogs it labels cards with, the workflows of its cards) and the session
 // check are requested at once, before React renders: the page's own calls then find them on the way.
+// Not at / in a browser whose last user was a customer or consultant: they land on their orders.
 const startPath = window.location.pathname;
-if (startPath === '/' || startPath.startsWith('/board')) {
+if ((startPath === '/' && !lastHomeIsPortal()) || startPath.startsWith('/board')) {
   void preloadBoardPage();
   const board = withQuery('/board', toQuery(filtersFromSearch(new URLSearchParams(window.location.search))));
   requestEarly<Board>(board)

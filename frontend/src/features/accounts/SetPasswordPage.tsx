@@ -6,7 +6,7 @@ import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../../api/endpoints';
-import { sessionKey } from '../auth/session';
+import { signedIn } from '../auth/session';
 import { FormField } from '../newTicket/FormField';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 import { homeFor, MaxPassword, tokenFromHash, validatePassword } from './setPassword';
@@ -33,7 +33,7 @@ export default function SetPasswordPage() {
   const submit = useMutation({
     mutationFn: () => api.setPassword({ token: token ?? '', password }),
     onSuccess: (s) => {
-      qc.setQueryData(sessionKey, s.user);
+      signedIn(qc, s.user);
       void navigate(homeFor(s.user), { replace: true });
     },
     onError: (err) => {

@@ -1,10 +1,18 @@
 // The session: GET /auth/me on start (401: logged out), login and logout.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { LoginRequest, User } from '../../api/types';
+import { rememberHome } from '../portal/home';
 
 export const sessionKey = ['session'] as const;
+
+/** signedIn makes a user who just signed in (password, magic link, new password) the session. */
+export function signedIn(qc: QueryClient, user: User): void {
+  rememberHome(user);
+  qc.setQueryData(sessionKey, user);
+}
 
 /** useSession is the logged-in user, or null when logged out. */
 export function useSession() {
@@ -12,7 +20,9 @@ export function useSession() {
     queryKey: sessionKey,
     queryFn: async ({ signal }) => {
       try {
-        return (await api.me(signal)).user;
+        const { user } = await api.me(signal);
+        rememberHome(user);
+        return user;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) return null;
         throw err;
@@ -27,7 +37,7 @@ export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: LoginRequest) => api.login(body),
-    onSuccess: (s) => qc.setQueryData(sessionKey, s.user),
+    onSuccess: (s) => signedIn(qc, s.user),
   });
 }
 

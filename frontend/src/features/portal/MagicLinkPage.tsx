@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { portalApi } from '../../api/issue7-portal';
-import { sessionKey } from '../auth/session';
+import { signedIn } from '../auth/session';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 
 type State = { kind: 'pending' } | { kind: 'done' } | { kind: 'failed'; status: number; message: string };
@@ -29,7 +29,7 @@ export default function MagicLinkPage() {
     portalApi
       .redeemMagicLink(token)
       .then((s) => {
-        qc.setQueryData(sessionKey, s.user);
+        signedIn(qc, s.user);
         setState({ kind: 'done' });
       })
       .catch((err: unknown) =>
