@@ -763,8 +763,8 @@ export interface paths {
          * Every ticket the user sees under the records table's filters, as a CSV file.
          * @description The same filters, search and sort as `GET /tickets` (cursor and limit are ignored). UTF-8 with a byte-order
          *     mark, headers and labels in the user's language, at most 100 000 rows (a last line says when the export
-         *     stopped there). Cells that a spreadsheet would read as a formula are prefixed with `'`. Needs
-         *     `ticket.export`.
+         *     stopped there). Cells that a spreadsheet would read as a formula are prefixed with `'`. Times are in the
+         *     zone `tz` names. Needs `ticket.export`.
          */
         get: operations["exportTickets"];
         put?: never;
@@ -2317,9 +2317,9 @@ export interface paths {
         };
         /**
          * Every ticket the user sees under the records table's filters, as CSV (default) or Excel (.xlsx).
-         * @description As `GET /tickets/export.csv`, in the format asked. XLSX cells are written as text, never as formulas, and
-         *     text a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) is
-         *     prefixed with `'` in both formats. Times are UTC (ISO 8601). Needs `ticket.export`.
+         * @description As `GET /tickets/export.csv`, in the format asked. XLSX cells are never formulas, and text a spreadsheet
+         *     would read as a formula (starting with = + - @, a tab or a carriage return) is prefixed with `'` in both
+         *     formats. Times are in the zone `tz` names (date cells in XLSX). Needs `ticket.export`.
          */
         get: operations["exportTicketsAs"];
         put?: never;
@@ -2362,7 +2362,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A pivot table as CSV or Excel (report.pivot and ticket.export). */
+        /**
+         * A pivot table as CSV or Excel (report.pivot and ticket.export).
+         * @description The table as on screen: its title names the measure and the period, whose days (and the date members of
+         *     `created_day`, `created_week` and `created_month`) are UTC days, as the records table's date filters its
+         *     drills use.
+         */
         get: operations["exportReportPivot"];
         put?: never;
         post?: never;
@@ -2401,7 +2406,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The history report as CSV or Excel, at most 100 000 rows (report.history and ticket.export). */
+        /**
+         * The history report as CSV or Excel, at most 100 000 rows (report.history and ticket.export).
+         * @description The chosen columns with headers in the user's language. The field is its label and the values are said in
+         *     words as the ticket page's history says them: catalog entries by their name in the user's language,
+         *     people by name, roles by name for those who may list the roles (`#id` otherwise), times in the zone `tz`
+         *     names. Rows the user may not see are left out, as on screen.
+         */
         get: operations["exportReportHistory"];
         put?: never;
         post?: never;
@@ -4568,7 +4579,7 @@ export interface components {
             col_totals: components["schemas"]["PivotCell"][];
             total: components["schemas"]["PivotCell"];
         };
-        /** @description One change; only the asked columns are present. */
+        /** @description One change; only the asked columns are present, and `field` also with `before` or `after`, which are read through it. */
         HistoryReportRow: {
             /** Format: int64 */
             id: number;
@@ -4591,6 +4602,8 @@ export interface components {
         HistoryReportPage: {
             columns: string[];
             items: components["schemas"]["HistoryReportRow"][];
+            /** @description The users whose ids the page's before/after values hold (person fields, queue operations), as a ticket's history names them. */
+            people: components["schemas"]["UserRef"][];
             next_cursor: string | null;
         };
         DashboardItem: {
@@ -4777,6 +4790,12 @@ export interface components {
         /** @description The link's token (43 base64url characters). */
         InfoRequestToken: string;
         ExportFormat: "csv" | "xlsx";
+        /**
+         * @description The IANA time zone the file's times are written in (the SPA sends the browser's), default the desk's
+         *     (`DESK_TIME_ZONE`). A time column's header names the zone; a cell holds the wall time to the minute,
+         *     `2026-03-04 21:30` in CSV and a date cell in Excel. `Local` or an unknown zone is a 422 on `tz`.
+         */
+        ExportTimeZone: string;
         /** @description A queue id, or `none` for tickets without a queue. */
         QueueOrNone: number | "none";
         /** @description A category id (top level), or `none` for tickets without a category. */
@@ -6406,6 +6425,12 @@ export interface operations {
     exportTickets: {
         parameters: {
             query?: {
+                /**
+                 * @description The IANA time zone the file's times are written in (the SPA sends the browser's), default the desk's
+                 *     (`DESK_TIME_ZONE`). A time column's header names the zone; a cell holds the wall time to the minute,
+                 *     `2026-03-04 21:30` in CSV and a date cell in Excel. `Local` or an unknown zone is a 422 on `tz`.
+                 */
+                tz?: components["parameters"]["ExportTimeZone"];
                 /** @description A status id. */
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
@@ -6603,7 +6628,8 @@ export interface operations {
                         items: components["schemas"]["HistoryEntry"][];
                         /**
                          * @description The users whose ids appear in the before/after values of the person fields
-                         *     (`assignee_id`, `requester_id`, `affected_id`), so a former requester can be named.
+                         *     (`assignee_id`, `requester_id`, `affected_id`) and of queue operations (`queue_op`), so a
+                         *     former requester can be named.
                          */
                         people: components["schemas"]["UserRef"][];
                     };
@@ -10036,6 +10062,12 @@ export interface operations {
         parameters: {
             query?: {
                 format?: components["parameters"]["ExportFormat"];
+                /**
+                 * @description The IANA time zone the file's times are written in (the SPA sends the browser's), default the desk's
+                 *     (`DESK_TIME_ZONE`). A time column's header names the zone; a cell holds the wall time to the minute,
+                 *     `2026-03-04 21:30` in CSV and a date cell in Excel. `Local` or an unknown zone is a 422 on `tz`.
+                 */
+                tz?: components["parameters"]["ExportTimeZone"];
                 /** @description A status id. */
                 status?: components["parameters"]["Status"];
                 /** @description A priority id. */
@@ -10264,6 +10296,12 @@ export interface operations {
         parameters: {
             query?: {
                 format?: components["parameters"]["ExportFormat"];
+                /**
+                 * @description The IANA time zone the file's times are written in (the SPA sends the browser's), default the desk's
+                 *     (`DESK_TIME_ZONE`). A time column's header names the zone; a cell holds the wall time to the minute,
+                 *     `2026-03-04 21:30` in CSV and a date cell in Excel. `Local` or an unknown zone is a 422 on `tz`.
+                 */
+                tz?: components["parameters"]["ExportTimeZone"];
                 /** @description Comma-separated, from at, number, subject, field, before, after, actor (default all). */
                 columns?: string;
                 /** @description A status id. */

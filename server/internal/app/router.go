@@ -96,7 +96,7 @@ func (a *App) router() *fiber.App {
 	people.Handlers{Store: a.People, Subject: auth.Subject}.Register(private)
 	accountsAPI.Register(private)
 	people.PersonHandlers{Service: a.Persons, Subject: auth.Subject}.Register(private)
-	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.Register(private)
+	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject, TimeZone: a.Config.DeskTimeZone}.Register(private)
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	queue.Handlers{Service: a.Queues, Subject: auth.Subject}.Register(private)
 	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
@@ -105,8 +105,8 @@ func (a *App) router() *fiber.App {
 	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	tasksAPI.Register(private)
 	webformAPI.Register(private)
-	reports.Handlers{Service: &reports.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People, Tickets: a.Tickets},
-		Subject: auth.Subject}.Register(private)
+	reports.Handlers{Service: &reports.Service{DB: a.DB.Bun, Catalog: a.Catalog, People: a.People, Tickets: a.Tickets,
+		Accounts: a.Accounts}, Subject: auth.Subject, TimeZone: a.Config.DeskTimeZone}.Register(private)
 	dashboard.Handlers{Service: a.Dashboard, Subject: auth.Subject}.Register(private)
 	portal.Handlers{Service: a.Portal, Subject: auth.Subject}.Register(private)
 	apikeys.Handlers{Service: a.APIKeys, Subject: auth.Subject}.Register(private)

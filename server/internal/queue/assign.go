@@ -63,7 +63,7 @@ func (s *Service) autoAssign(ctx context.Context, tx bun.Tx, ticketID int64) err
 	if uid == 0 {
 		return nil
 	}
-	rec := opRecord{Op: "auto_assign", Mode: mode, QueueID: t.QueueID, AssigneeID: &uid}
+	rec := OpRecord{Op: "auto_assign", Mode: mode, QueueID: t.QueueID, AssigneeID: &uid}
 	if err := s.Tickets.RecordTx(ctx, tx, access.Subject{}, t.ID, "queue_op", nil, rec); err != nil {
 		return err
 	}

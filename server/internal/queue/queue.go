@@ -39,8 +39,8 @@ type OpRequest struct {
 	Reason     string         `json:"reason"`
 }
 
-// opRecord is the history row of a queue operation (field queue_op).
-type opRecord struct {
+// OpRecord is the value of a queue operation's history row (field queue_op).
+type OpRecord struct {
 	Op         string `json:"op"`
 	Mode       string `json:"mode,omitempty"`
 	QueueID    *int64 `json:"queue_id"`
@@ -92,7 +92,7 @@ func (s *Service) Do(ctx context.Context, subj access.Subject, id int64, req OpR
 			out, err = s.Tickets.DetailOf(ctx, tx, subj, t)
 			return err
 		}
-		rec := opRecord{Op: string(req.Op), QueueID: t.QueueID, AssigneeID: t.AssigneeID, Reason: req.Reason}
+		rec := OpRecord{Op: string(req.Op), QueueID: t.QueueID, AssigneeID: t.AssigneeID, Reason: req.Reason}
 		if p.QueueID.Set {
 			rec.QueueID = nil
 			if !p.QueueID.Null {

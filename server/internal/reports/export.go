@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -28,7 +29,7 @@ func (s *Service) ExportPivot(ctx context.Context, subj access.Subject, q PivotQ
 		return err
 	}
 	l := subj.Locale
-	title := i18n.T(l, "report.measure."+p.Measure, nil) + " · " + p.From + " – " + p.To
+	title := i18n.T(l, "report.pivot_title", map[string]any{"measure": i18n.T(l, "report.measure."+p.Measure, nil), "from": p.From, "to": p.To})
 	if err := out.Row(title); err != nil {
 		return err
 	}
@@ -83,13 +84,18 @@ func cellValue(measure string, c Cell) any {
 }
 
 // ExportHistory writes every change the history query finds (up to tickets.MaxExport rows) with its
-// columns, headers in the subject's language, times in UTC (ISO 8601), values as their JSON text.
-func (s *Service) ExportHistory(ctx context.Context, subj access.Subject, q HistoryQuery, format sheet.Format, w io.Writer) error {
+// columns, headers and values in the subject's language (ids named, as on the ticket page), times in loc
+// (named in the time column's header).
+func (s *Service) ExportHistory(ctx context.Context, subj access.Subject, q HistoryQuery, format sheet.Format, loc *time.Location, w io.Writer) error {
 	if !access.CanExportHistory(subj) {
 		return errs.New(errs.Forbidden, "report.export_forbidden")
 	}
 	q.Limit, q.Cursor = MaxHistoryLimit, ""
 	page, err := s.History(ctx, subj, q)
+	if err != nil {
+		return err
+	}
+	words, err := s.changeWords(ctx, subj, loc)
 	if err != nil {
 		return err
 	}
@@ -100,17 +106,21 @@ func (s *Service) ExportHistory(ctx context.Context, subj access.Subject, q Hist
 	head := make([]any, len(page.Columns))
 	for i, c := range page.Columns {
 		head[i] = i18n.T(subj.Locale, "report.col."+c, nil)
+		if c == "at" {
+			head[i] = sheet.ZoneHeader(head[i].(string), loc)
+		}
 	}
 	if err := out.Row(head...); err != nil {
 		return err
 	}
 	written := 0
 	for {
+		words.addPeople(page.People)
 		for _, r := range page.Items {
 			if written == tickets.MaxExport {
 				break
 			}
-			if err := out.Row(historyLine(page.Columns, r)...); err != nil {
+			if err := out.Row(words.line(page.Columns, r)...); err != nil {
 				return err
 			}
 			written++
@@ -131,24 +141,25 @@ func (s *Service) ExportHistory(ctx context.Context, subj access.Subject, q Hist
 	return out.Close()
 }
 
-func historyLine(columns []string, r HistoryRow) []any {
+// line is a history row's cells.
+func (w *changeWords) line(columns []string, r HistoryRow) []any {
 	line := make([]any, len(columns))
 	for i, c := range columns {
 		switch c {
 		case "at":
-			line[i] = r.At.Format(time.RFC3339)
+			line[i] = r.At.In(w.loc)
 		case "number":
 			line[i] = *r.Number
 		case "subject":
 			line[i] = *r.Subject
 		case "field":
-			line[i] = *r.Field
+			line[i] = w.field(*r.Field)
 		case "before":
-			line[i] = jsonText(r.Before)
+			line[i] = w.value(*r.Field, r.Before, false)
 		case "after":
-			line[i] = jsonText(r.After)
+			line[i] = w.value(*r.Field, r.After, true)
 		case "actor":
-			line[i] = r.Actor.Name
+			line[i] = cmp.Or(r.Actor.Name, i18n.T(w.l, "report.system", nil))
 		}
 	}
 	return line

@@ -19,6 +19,8 @@ import (
 type Handlers struct {
 	Service *Service
 	Subject func(c *fiber.Ctx) (access.Subject, bool)
+	// TimeZone is the zone of an export's times when the request names none (the desk's); nil: UTC.
+	TimeZone *time.Location
 }
 
 // Register mounts the routes on an authenticated router.
@@ -205,12 +207,16 @@ func (h Handlers) historyExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	loc, err := sheet.ParseZone(c.Query("tz"), h.TimeZone)
+	if err != nil {
+		return err
+	}
 	q, err := historyQuery(c, subj)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := h.Service.ExportHistory(c.UserContext(), subj, q, format, &buf); err != nil {
+	if err := h.Service.ExportHistory(c.UserContext(), subj, q, format, loc, &buf); err != nil {
 		return err
 	}
 	return tickets.SendFile(c, "history", format, buf.Bytes())

@@ -12,6 +12,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
 )
 
@@ -61,7 +62,8 @@ func ParseColumns(v string) ([]string, error) {
 	return out, nil
 }
 
-// HistoryRow is one change in the history report; only the asked columns are filled.
+// HistoryRow is one change in the history report; only the asked columns are filled, and the field
+// also with before or after, which are read through it.
 type HistoryRow struct {
 	ID       int64           `json:"id"`
 	TicketID int64           `json:"ticket_id"`
@@ -82,8 +84,10 @@ type ActorRef struct {
 
 // HistoryPage is a page of the history report.
 type HistoryPage struct {
-	Columns    []string     `json:"columns"`
-	Items      []HistoryRow `json:"items"`
+	Columns []string     `json:"columns"`
+	Items   []HistoryRow `json:"items"`
+	// People names the users the page's before/after values refer to by id, as a ticket's history does.
+	People     []people.Ref `json:"people"`
 	NextCursor *string      `json:"next_cursor"`
 }
 
@@ -168,7 +172,7 @@ func (s *Service) History(ctx context.Context, subj access.Subject, q HistoryQue
 	if err := sel.OrderExpr("h.at "+dir+", h.id "+dir).Limit(int64(q.Limit)+1).Scan(ctx, &raw); err != nil {
 		return nil, fmt.Errorf("reports: history: %w", err)
 	}
-	out := &HistoryPage{Columns: q.Columns, Items: []HistoryRow{}}
+	out := &HistoryPage{Columns: q.Columns, Items: []HistoryRow{}, People: []people.Ref{}}
 	if len(raw) > q.Limit {
 		raw = raw[:q.Limit]
 		last := raw[len(raw)-1]
@@ -178,23 +182,20 @@ func (s *Service) History(ctx context.Context, subj access.Subject, q HistoryQue
 	if len(raw) == 0 {
 		return out, nil
 	}
-	out.Items, err = s.historyRows(ctx, subj, q.Columns, raw)
+	out.Items, out.People, err = s.historyRows(ctx, subj, q.Columns, raw)
 	return out, err
 }
 
-// historyRows loads the page's tickets and actors in one query each, drops the rows subj may not see and
-// fills the asked columns.
-func (s *Service) historyRows(ctx context.Context, subj access.Subject, columns []string, raw []historyScan) ([]HistoryRow, error) {
-	ids, actors := []int64{}, []int64{}
+// historyRows loads the page's tickets and the names of its people in one query each, drops the rows
+// subj may not see and fills the asked columns; it names the people the kept values refer to.
+func (s *Service) historyRows(ctx context.Context, subj access.Subject, columns []string, raw []historyScan) ([]HistoryRow, []people.Ref, error) {
+	ids := []int64{}
 	for _, r := range raw {
 		ids = append(ids, r.TicketID)
-		if r.ActorID != nil {
-			actors = append(actors, *r.ActorID)
-		}
 	}
 	var ts []tickets.Ticket
 	if err := s.DB.NewSelect().Model(&ts).ExcludeColumn("description").Where("t.id IN (?)", bun.In(ids)).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("reports: history tickets: %w", err)
+		return nil, nil, fmt.Errorf("reports: history tickets: %w", err)
 	}
 	byID := make(map[int64]*tickets.Ticket, len(ts))
 	for i := range ts {
@@ -211,15 +212,19 @@ func (s *Service) historyRows(ctx context.Context, subj access.Subject, columns 
 	}
 	refs, err := s.Tickets.VisibleHistory(ctx, subj, refs)
 	if err != nil {
-		return nil, err
-	}
-	names, err := s.People.Names(ctx, s.DB, actors)
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	want := map[string]bool{}
 	for _, c := range columns {
 		want[c] = true
+	}
+	entries := make([]tickets.HistoryEntry, len(refs))
+	for i, r := range refs {
+		entries[i] = r.Entry
+	}
+	names, referred, err := s.Tickets.HistoryNames(ctx, entries)
+	if err != nil {
+		return nil, nil, err
 	}
 	out := make([]HistoryRow, 0, len(refs))
 	for _, r := range refs {
@@ -235,7 +240,7 @@ func (s *Service) historyRows(ctx context.Context, subj access.Subject, columns 
 		if want["subject"] {
 			row.Subject = &t.Subject
 		}
-		if want["field"] {
+		if want["field"] || want["before"] || want["after"] {
 			f := e.Field
 			row.Field = &f
 		}
@@ -253,7 +258,7 @@ func (s *Service) historyRows(ctx context.Context, subj access.Subject, columns 
 		}
 		out = append(out, row)
 	}
-	return out, nil
+	return out, referred, nil
 }
 
 func orNull(v json.RawMessage) json.RawMessage {

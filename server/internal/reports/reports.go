@@ -8,6 +8,7 @@ package reports
 import (
 	"github.com/uptrace/bun"
 
+	"github.com/atiende/atiende/server/internal/accounts"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/tickets"
@@ -15,8 +16,9 @@ import (
 
 // Service builds the reports.
 type Service struct {
-	DB      *bun.DB
-	Catalog *catalog.Store
-	People  *people.Store
-	Tickets *tickets.Service
+	DB       *bun.DB
+	Catalog  *catalog.Store
+	People   *people.Store
+	Tickets  *tickets.Service
+	Accounts *accounts.Service // the roles' names in the history export
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -692,5 +693,169 @@ func TestHistoryReportPagesVisibleChanges(t *testing.T) {
 	}
 	if len(p.Items) < len(d.network) {
 		t.Errorf("consultant history: %d rows for %d tickets", len(p.Items), len(d.network))
+	}
+}
+
+// names reads a catalog entry's or a role's Spanish and English names.
+func (d *desk) names(table string, id int64) map[string]string {
+	d.t.Helper()
+	var es, en string
+	if err := d.a.DB.Pool.QueryRow(context.Background(), "SELECT name_es, name_en FROM "+table+" WHERE id = $1", id).Scan(&es, &en); err != nil {
+		d.t.Fatal(err)
+	}
+	return map[string]string{"es": es, "en": en}
+}
+
+// historyExport downloads the history export and returns its rows (header first).
+func historyExport(t *testing.T, c *testutil.Client, format, query string) [][]string {
+	t.Helper()
+	st, body := c.Do("GET", "/api/v1/reports/history/export?format="+format+"&"+query, nil)
+	if st != 200 {
+		t.Fatalf("history export %s: %d %s", query, st, body)
+	}
+	_, rows := exported(t, format, body)
+	return rows
+}
+
+func TestHistoryExportSaysValuesInWordsAndTimesInTheAskedZone(t *testing.T) {
+	d := open(t)
+	id := d.ids[0] // the consultant's, status Statuses[0], assigned to agent1
+	agent1, agent2 := d.f.Users["agent1@x.test"], d.f.Users["agent2@x.test"]
+	var role int64 // a role the ticket does not allow yet
+	if err := d.a.DB.Pool.QueryRow(context.Background(), `SELECT id FROM roles
+		WHERE id <> ALL((SELECT allowed_roles FROM tickets WHERE id = $1)::bigint[]) ORDER BY id LIMIT 1`, id).Scan(&role); err != nil {
+		t.Fatal(err)
+	}
+	var version int64
+	if err := d.a.DB.Pool.QueryRow(context.Background(), "SELECT version FROM tickets WHERE id = $1", id).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	st, body := d.admin.Do("PATCH", fmt.Sprintf("/api/v1/tickets/%d", id), map[string]any{"version": version,
+		"status_id": d.f.Statuses[1], "assignee_id": agent2.ID, "allowed_roles": []int64{role}})
+	if st != 200 {
+		t.Fatalf("patch: %d %s", st, body)
+	}
+	// 02:30 UTC on 5 March is 21:30 the day before in Bogotá (UTC-5) and 03:30 in Madrid (UTC+1).
+	d.exec("UPDATE ticket_history SET at = '2026-03-05T02:30:00Z' WHERE ticket_id = $1 AND field <> 'created'", id)
+	before, after := d.names("statuses", d.f.Statuses[0]), d.names("statuses", d.f.Statuses[1])
+	roleNames := d.names("roles", role)
+	number := strconv.FormatInt(d.numbers[id], 10)
+	cols := "columns=number,at,field,before,after,actor&sort=at"
+	for _, format := range []string{"csv", "xlsx"} {
+		for _, lang := range []string{"es", "en"} {
+			// A file is in the user's language.
+			d.exec("UPDATE users SET locale = $1 WHERE email = 'admin@x.test'", lang)
+			rows := historyExport(t, d.admin, format, cols+"&tz=America/Bogota&field=status_id")
+			wantHead := map[string]string{"es": "Fecha (America/Bogota)", "en": "Date (America/Bogota)"}[lang]
+			if rows[0][1] != wantHead {
+				t.Errorf("%s %s header %v, want %q", format, lang, rows[0], wantHead)
+			}
+			field := map[string]string{"es": "Estado", "en": "Status"}[lang]
+			want := []string{number, "2026-03-04 21:30", field, before[lang], after[lang], "admin"}
+			if len(rows) != 2 || !slices.Equal(rows[1], want) {
+				t.Errorf("%s %s status change: %v, want %v", format, lang, rows[1:], want)
+			}
+			rows = historyExport(t, d.admin, format, cols+"&tz=America/Bogota&field=assignee_id")
+			want = []string{number, "2026-03-04 21:30", map[string]string{"es": "Asignado a", "en": "Assignee"}[lang], agent1.Name, agent2.Name, "admin"}
+			if len(rows) != 2 || !slices.Equal(rows[1], want) {
+				t.Errorf("%s %s assignee change: %v, want %v", format, lang, rows[1:], want)
+			}
+			rows = historyExport(t, d.admin, format, cols+"&tz=America/Bogota&field=allowed_roles")
+			if len(rows) != 2 || rows[1][4] != roleNames[lang] {
+				t.Errorf("%s %s roles change: %v, want %q", format, lang, rows[1:], roleNames[lang])
+			}
+		}
+	}
+	// Another zone, UTC, and the desk's (America/Bogota in tests) when none is asked.
+	for tz, want := range map[string][2]string{"Europe/Madrid": {"Date (Europe/Madrid)", "2026-03-05 03:30"},
+		"UTC": {"Date (UTC)", "2026-03-05 02:30"}, "": {"Date (America/Bogota)", "2026-03-04 21:30"}} {
+		rows := historyExport(t, d.admin, "csv", cols+"&field=status_id&tz="+tz)
+		if rows[0][1] != want[0] || rows[1][1] != want[1] {
+			t.Errorf("tz %q: %v", tz, rows)
+		}
+	}
+	// A workbook holds a real date: a serial number shown with its format.
+	st, body = d.admin.Do("GET", "/api/v1/reports/history/export?format=xlsx&tz=America/Bogota&field=status_id&"+cols, nil)
+	if st != 200 {
+		t.Fatalf("xlsx: %d", st)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := f.GetCellValue("Sheet1", "B2", excelize.Options{RawCellValue: true})
+	serial, err := strconv.ParseFloat(raw, 64)
+	if wantSerial := 46085 + 21.5/24; err != nil || math.Abs(serial-wantSerial) > 1e-6 {
+		t.Errorf("xlsx date cell %q, want the serial %f", raw, wantSerial)
+	}
+	_ = f.Close()
+	// The consultant sees the same names, but role ids only: they may not list the roles (nor on the
+	// ticket page).
+	consultant := testutil.Login(t, d.a, "consultant@x.test")
+	d.grant("ticket.export", "report.history")
+	rows := historyExport(t, consultant, "csv", cols+"&field=allowed_roles")
+	if len(rows) != 2 || rows[1][4] != fmt.Sprintf("#%d", role) {
+		t.Errorf("consultant roles change: %v", rows)
+	}
+	rows = historyExport(t, consultant, "csv", cols+"&field=assignee_id")
+	if len(rows) != 2 || rows[1][3] != agent1.Name || rows[1][4] != agent2.Name {
+		t.Errorf("consultant assignee change: %v", rows)
+	}
+}
+
+func TestExportsRefuseABadTimeZone(t *testing.T) {
+	d := open(t)
+	for _, path := range []string{"/api/v1/reports/history/export?format=csv", "/api/v1/tickets/export?format=xlsx",
+		"/api/v1/tickets/export.csv?sort=number"} {
+		for _, tz := range []string{"Mars/Olympus", "Local", "../../etc/passwd", "-05:00"} {
+			for lang, want := range map[string]string{"es": "no es una zona horaria IANA", "en": "is not an IANA time zone"} {
+				d.admin.Lang = lang
+				st, body := d.admin.Do("GET", path+"&tz="+url.QueryEscape(tz), nil)
+				var e struct {
+					Error struct {
+						Fields map[string]string `json:"fields"`
+					} `json:"error"`
+				}
+				if st != 422 || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error.Fields["tz"], want) {
+					t.Errorf("%s tz=%q (%s): %d %s", path, tz, lang, st, body)
+				}
+			}
+		}
+	}
+}
+
+func TestTicketsExportWritesTimesInTheAskedZone(t *testing.T) {
+	d := open(t)
+	id := d.ids[3]
+	d.exec("UPDATE tickets SET created_at = '2026-03-05T02:30:00Z', updated_at = '2026-07-01T12:00:00Z' WHERE id = $1", id)
+	number := strconv.FormatInt(d.numbers[id], 10)
+	for _, c := range []struct{ tz, zone, created, updated string }{
+		{"America/Bogota", "America/Bogota", "2026-03-04 21:30", "2026-07-01 07:00"},
+		{"Europe/Madrid", "Europe/Madrid", "2026-03-05 03:30", "2026-07-01 14:00"}, // summer time: UTC+2
+		{"", "America/Bogota", "2026-03-04 21:30", "2026-07-01 07:00"},
+	} {
+		for _, format := range []string{"csv", "xlsx"} {
+			st, body := d.admin.Do("GET", "/api/v1/tickets/export?sort=number&format="+format+"&tz="+c.tz, nil)
+			if st != 200 {
+				t.Fatalf("export: %d %s", st, body)
+			}
+			_, rows := exported(t, format, body)
+			head := rows[0]
+			if head[11] != "Created ("+c.zone+")" || head[12] != "Updated ("+c.zone+")" {
+				t.Errorf("%s tz %q: header %v", format, c.tz, head)
+			}
+			found := false
+			for _, r := range rows[1:] {
+				if r[0] == number {
+					found = true
+					if r[11] != c.created || r[12] != c.updated {
+						t.Errorf("%s tz %q: times %q %q, want %q %q", format, c.tz, r[11], r[12], c.created, c.updated)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no ticket %s", format, number)
+			}
+		}
 	}
 }

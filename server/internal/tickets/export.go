@@ -28,9 +28,9 @@ var exportColumns = []string{"number", "subject", "status", "priority", "categor
 
 // Export writes the tickets of a records-table query that subj sees as CSV (UTF-8 with a byte-order
 // mark, so that spreadsheets read accents) or as an Excel workbook, in the query's order, labels in the
-// subject's language. It checks the query before writing anything, so a bad query is an error, not a
-// broken file.
-func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery, format sheet.Format, w io.Writer) error {
+// subject's language, times in loc (named in their headers). It checks the query before writing
+// anything, so a bad query is an error, not a broken file.
+func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery, format sheet.Format, loc *time.Location, w io.Writer) error {
 	if !access.CanExportTickets(subj) {
 		return errs.New(errs.Forbidden, "ticket.export_forbidden")
 	}
@@ -44,7 +44,7 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 	if err != nil {
 		return err
 	}
-	label := labels(cats, subj.Locale)
+	label := CatalogLabels(cats, subj.Locale)
 	out, err := sheet.New(format, w)
 	if err != nil {
 		return err
@@ -52,6 +52,9 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 	head := make([]any, len(exportColumns))
 	for i, c := range exportColumns {
 		head[i] = i18n.T(subj.Locale, "export."+c, nil)
+		if c == "created_at" || c == "updated_at" {
+			head[i] = sheet.ZoneHeader(head[i].(string), loc)
+		}
 	}
 	if err := out.Row(head...); err != nil {
 		return err
@@ -63,7 +66,7 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 			if written == MaxExport {
 				break
 			}
-			if err := out.Row(exportRow(c, label)...); err != nil {
+			if err := out.Row(exportRow(c, label, loc)...); err != nil {
 				return err
 			}
 			written++
@@ -85,11 +88,16 @@ func (s *Service) Export(ctx context.Context, subj access.Subject, lq ListQuery,
 	return out.Close()
 }
 
-// export answers GET /tickets/export?format=csv|xlsx (and the older /tickets/export.csv): the
-// records table's query as a file of every ticket the user sees under it.
+// export answers GET /tickets/export?format=csv|xlsx&tz=… (and the older /tickets/export.csv): the
+// records table's query as a file of every ticket the user sees under it, times in the zone asked (the
+// desk's by default).
 func (h Handlers) export(c *fiber.Ctx) error {
 	subj, _ := h.Subject(c)
 	format, err := sheet.ParseFormat(c.Query("format"))
+	if err != nil {
+		return err
+	}
+	loc, err := sheet.ParseZone(c.Query("tz"), h.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -98,7 +106,7 @@ func (h Handlers) export(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := h.Service.Export(c.UserContext(), subj, lq, format, &buf); err != nil {
+	if err := h.Service.Export(c.UserContext(), subj, lq, format, loc, &buf); err != nil {
 		return err
 	}
 	return SendFile(c, "tickets", format, buf.Bytes())
@@ -137,8 +145,9 @@ func (s *Service) FilterTickets(ctx context.Context, q *bun.SelectQuery, subj ac
 	return lq.filter(s, q, subj, ts, ""), nil
 }
 
-// labels returns a function naming a catalog entry (by kind and id) in a language.
-func labels(c *catalog.Catalogs, l i18n.Locale) func(kind string, id *int64) string {
+// CatalogLabels returns a function naming a catalog entry (kind status, priority, category, channel or
+// queue, and id) in a language: "" for no id or an id the catalogs do not hold.
+func CatalogLabels(c *catalog.Catalogs, l i18n.Locale) func(kind string, id *int64) string {
 	names := map[string]map[int64]string{}
 	add := func(kind string, id int64, es, en string) {
 		if names[kind] == nil {
@@ -173,7 +182,7 @@ func labels(c *catalog.Catalogs, l i18n.Locale) func(kind string, id *int64) str
 	}
 }
 
-func exportRow(c Card, label func(string, *int64) string) []any {
+func exportRow(c Card, label func(string, *int64) string, loc *time.Location) []any {
 	assignee, requester, email := "", "", ""
 	if c.Assignee != nil {
 		assignee = c.Assignee.Name
@@ -184,5 +193,5 @@ func exportRow(c Card, label func(string, *int64) string) []any {
 	return []any{c.Number, c.Subject, label("status", &c.StatusID),
 		label("priority", &c.PriorityID), label("category", c.CategoryID), label("category", c.SubcategoryID),
 		label("channel", c.ChannelID), label("queue", c.QueueID), assignee, requester, email,
-		c.CreatedAt.UTC().Format(time.RFC3339), c.UpdatedAt.UTC().Format(time.RFC3339)}
+		c.CreatedAt.In(loc), c.UpdatedAt.In(loc)}
 }

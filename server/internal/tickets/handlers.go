@@ -17,6 +17,8 @@ import (
 type Handlers struct {
 	Service *Service
 	Subject func(c *fiber.Ctx) (access.Subject, bool)
+	// TimeZone is the zone of an export's times when the request names none (the desk's); nil: UTC.
+	TimeZone *time.Location
 }
 
 // Register mounts the routes on an authenticated router.

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -33,12 +33,16 @@ type HistoryEntry struct {
 type History struct {
 	Items []HistoryEntry `json:"items"`
 	// People names every user id found in the before/after values of person fields (assignee_id,
-	// requester_id, affected_id): a former requester is no longer on the ticket to be named from.
+	// requester_id, affected_id) and of queue operations: a former requester is no longer on the ticket
+	// to be named from.
 	People []people.Ref `json:"people"`
 }
 
 // personFields are the history fields whose values are user ids.
 var personFields = map[string]bool{"assignee_id": true, "requester_id": true, "affected_id": true}
+
+// IsPersonField reports whether a history field's values are user ids.
+func IsPersonField(field string) bool { return personFields[field] }
 
 // History returns every change of a ticket the subject may see, oldest first.
 func (s *Service) History(ctx context.Context, subj access.Subject, id int64) (*History, error) {
@@ -62,23 +66,7 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) (*
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
-	referred := map[int64]bool{}
-	for _, h := range out {
-		if h.ActorID != nil {
-			ids = append(ids, *h.ActorID)
-		}
-		if personFields[h.Field] {
-			for _, v := range []json.RawMessage{h.Before, h.After} {
-				var id int64
-				if json.Unmarshal(v, &id) == nil && id > 0 && !referred[id] {
-					referred[id] = true
-					ids = append(ids, id)
-				}
-			}
-		}
-	}
-	names, err := s.People.Names(ctx, s.DB, ids)
+	names, referred, err := s.HistoryNames(ctx, out)
 	if err != nil {
 		return nil, err
 	}
@@ -94,14 +82,58 @@ func (s *Service) History(ctx context.Context, subj access.Subject, id int64) (*
 			out[i].After = json.RawMessage("null")
 		}
 	}
+	return &History{Items: out, People: referred}, nil
+}
+
+// HistoryNames reads, in one query, the names of the actors of history entries (by id) and of the
+// people their values refer to (as History's People).
+func (s *Service) HistoryNames(ctx context.Context, entries []HistoryEntry) (map[int64]string, []people.Ref, error) {
+	referred := referredPeople(entries)
+	ids := slices.Clone(referred)
+	for _, h := range entries {
+		if h.ActorID != nil {
+			ids = append(ids, *h.ActorID)
+		}
+	}
+	names, err := s.People.Names(ctx, s.DB, ids)
+	if err != nil {
+		return nil, nil, err
+	}
 	refs := make([]people.Ref, 0, len(referred))
-	for id := range referred {
+	for _, id := range referred {
 		if name, ok := names[id]; ok {
 			refs = append(refs, people.Ref{ID: id, Name: name})
 		}
 	}
-	sort.Slice(refs, func(i, j int) bool { return refs[i].ID < refs[j].ID })
-	return &History{Items: out, People: refs}, nil
+	return names, refs, nil
+}
+
+// referredPeople returns, once each and in ascending order, the user ids that history entries name in
+// their values: those of person fields and the person of a queue operation.
+func referredPeople(entries []HistoryEntry) []int64 {
+	var ids []int64
+	for _, h := range entries {
+		for _, v := range []json.RawMessage{h.Before, h.After} {
+			var id int64
+			switch {
+			case personFields[h.Field]:
+				if json.Unmarshal(v, &id) != nil {
+					continue
+				}
+			case h.Field == "queue_op":
+				var op struct {
+					AssigneeID int64 `json:"assignee_id"`
+				}
+				_ = json.Unmarshal(v, &op)
+				id = op.AssigneeID
+			}
+			if id > 0 {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // withoutHiddenFiles drops the "attachment" rows of files the subject may not see (an internal note's,

@@ -1,15 +1,21 @@
 // The change history across the tickets one sees: column chooser, filters, order, more rows on demand,
-// and the CSV and Excel export of the same query.
+// and the CSV and Excel export of the same query. Fields and values are said in words as on the ticket
+// page's history, times in the browser's zone (the exports' too).
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { reportsApi } from '../../api/issue7-reports';
+import { browserTimeZone } from '../tickets/exportUrl';
+import { formatDateTime } from '../tickets/format';
+import { formatChange, withPeople } from '../tickets/history';
+import { useTicketLookups } from '../tickets/useLookups';
 import { ExportLinks } from './ExportLinks';
-import { columnsFromSearch, historyColumns, historyQuery, toggleColumn, valueText } from './historyState';
+import { columnsFromSearch, fieldOptions, historyColumns, historyQuery, toggleColumn } from './historyState';
 
 export function HistoryView() {
   const { t } = useTranslation();
+  const { lookups, lang } = useTicketLookups();
   const [sp, setSp] = useSearchParams();
   const cols = columnsFromSearch(sp);
   const q = historyQuery(sp);
@@ -28,6 +34,9 @@ export function HistoryView() {
     setSp(next);
   };
   const rows = pages.data?.pages.flatMap((p) => p.items) ?? [];
+  const l = withPeople(lookups, pages.data?.pages.flatMap((p) => p.people) ?? []);
+  const tz = browserTimeZone();
+  const field = sp.get('field') ?? '';
   const err = pages.error instanceof ApiError ? pages.error : null;
   return (
     <section className="history-report">
@@ -47,7 +56,14 @@ export function HistoryView() {
         </fieldset>
         <label>
           {t('reports.history.field')}
-          <input value={sp.get('field') ?? ''} onChange={(e) => set('field', e.target.value.trim())} placeholder="status_id" />
+          <select value={field} onChange={(e) => set('field', e.target.value)} data-testid="history-field">
+            <option value="">{t('reports.history.anyField')}</option>
+            {fieldOptions(t, lang, field).map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           {t('reports.history.atFrom')}
@@ -64,9 +80,9 @@ export function HistoryView() {
             <option value="at">{t('reports.history.oldest')}</option>
           </select>
         </label>
-        <ExportLinks url={(f) => reportsApi.historyExportUrl(q, f)} testid="history-export" />
+        <ExportLinks url={(f) => reportsApi.historyExportUrl({ ...q, tz }, f)} testid="history-export" />
       </div>
-      <p className="pivot__period">{t('reports.history.utc')}</p>
+      <p className="pivot__period">{t('reports.history.zone', { zone: tz ?? '' })}</p>
       {err && (
         <p className="form-error" role="alert">
           {Object.values(err.fields).join(' ') || err.message}
@@ -82,21 +98,25 @@ export function HistoryView() {
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                {cols.map((c) => (
-                  <td key={c}>
-                    {c === 'at' && r.at}
-                    {c === 'number' && <Link to={`/tickets/${r.ticket_id}`}>#{r.number}</Link>}
-                    {c === 'subject' && r.subject}
-                    {c === 'field' && r.field}
-                    {c === 'before' && valueText(r.before)}
-                    {c === 'after' && valueText(r.after)}
-                    {c === 'actor' && (r.actor?.name || t('reports.history.system'))}
-                  </td>
-                ))}
-              </tr>
-            ))}
+            {rows.map((r) => {
+              // The server sends the field with before or after: they are read through it.
+              const change = r.field === undefined ? undefined : formatChange(r.field, r.before, r.after, l);
+              return (
+                <tr key={r.id}>
+                  {cols.map((c) => (
+                    <td key={c}>
+                      {c === 'at' && r.at && <time dateTime={r.at}>{formatDateTime(r.at, lang)}</time>}
+                      {c === 'number' && <Link to={`/tickets/${r.ticket_id}`}>#{r.number}</Link>}
+                      {c === 'subject' && r.subject}
+                      {c === 'field' && change?.label}
+                      {c === 'before' && change?.before}
+                      {c === 'after' && change?.after}
+                      {c === 'actor' && (r.actor?.name || t('reports.history.system'))}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       </div>

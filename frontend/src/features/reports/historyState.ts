@@ -1,5 +1,8 @@
 // The history view's state in the URL: the chosen columns, the change filters, the order; the records
 // table's filters (status, queue…) pass through unchanged to the API.
+import type { TFunction } from 'i18next';
+import { fieldLabel, historyFields } from '../tickets/history';
+
 export const historyColumns = ['at', 'number', 'subject', 'field', 'before', 'after', 'actor'] as const;
 export type HistoryColumn = (typeof historyColumns)[number];
 
@@ -25,9 +28,15 @@ export function historyQuery(sp: URLSearchParams): Record<string, string> {
   return q;
 }
 
-/** valueText shows a stored before/after value: text as is, nothing for null, anything else as JSON. */
-export function valueText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
+/** FieldOption is one choice of the field filter: a history field's key and its label. */
+export interface FieldOption {
+  value: string;
+  label: string;
+}
+
+/** fieldOptions are the field filter's choices, by label in the language on screen. A field the URL names
+ * that is not a known one (an older link) stays chosen, under its key. */
+export function fieldOptions(t: TFunction, lang: string, current = ''): FieldOption[] {
+  const keys = current === '' || historyFields.includes(current) ? historyFields : [...historyFields, current];
+  return keys.map((value) => ({ value, label: fieldLabel(value, t) })).sort((a, b) => a.label.localeCompare(b.label, lang));
 }

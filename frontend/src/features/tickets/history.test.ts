@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../api/types';
-import { formatHistory, formatValue, withPeople } from './history';
+import { formatChange, formatHistory, formatValue, withPeople } from './history';
 import type { Lookups } from './history';
 import { fakeT } from './testing';
 
@@ -56,6 +56,13 @@ describe('history formatting', () => {
     expect(formatValue('description', 'x'.repeat(200), l)).toHaveLength(80);
     expect(formatValue('order_number', null, l)).toBe('—');
     expect(formatHistory([entry(1, 'watchers', [1], { a: 1 })], l)[0]).toMatchObject({ label: 'watchers', before: '[1]', after: '{"a":1}' });
+  });
+
+  it('says one change, as the history report shows its rows', () => {
+    expect(formatChange('status_id', 1, 2, l)).toEqual({ label: 'ticket.fields.status_id', before: 'Sin atender', after: 'En curso' });
+    expect(formatChange('assignee_id', null, 9, l)).toEqual({ label: 'ticket.fields.assignee_id', before: 'ticket.unassigned', after: 'Mateo García' });
+    expect(formatChange('created', null, { subject: 'Caja rota' }, l)).toEqual({ label: 'ticket.history.events.created', before: '', after: 'Caja rota' });
+    expect(formatChange('task', null, { event: 'created' }, l).label).toBe('ticket.history.events.task');
   });
 
   it('names a former requester through the people the history sends', () => {

@@ -53,17 +53,43 @@ export function formatValue(field: string, value: unknown, l: Lookups): string {
   return JSON.stringify(value);
 }
 
+/** historyFields are the fields history entries are recorded under, each with its label (fieldLabel). */
+export const historyFields: readonly string[] = [
+  ...editableFields,
+  'created',
+  'link',
+  'merged_into',
+  'merged_from',
+  'attachment',
+  'rank',
+  'transition',
+  'action',
+  'queue_op',
+  'rule',
+  'sla',
+  'task',
+  'info_request',
+  'tracking_link',
+  'state_limit',
+];
+
 /** fieldLabel is a field's name in the language on screen. */
 export function fieldLabel(field: string, t: TFunction): string {
   if (field === 'allowed_roles') return t('access.allowedRoles.label');
   if ((editableFields as readonly string[]).includes(field)) return t(`ticket.fields.${field as EditableField}`);
   switch (field) {
+    // Besides the ticket's own events: tasks, information requests, tracking links (issue 6) and time
+    // limits in a status (SLA).
     case 'created':
     case 'link':
     case 'merged_into':
     case 'merged_from':
     case 'attachment':
     case 'rank':
+    case 'task':
+    case 'info_request':
+    case 'tracking_link':
+    case 'state_limit':
       return t(`ticket.history.events.${field}`);
     // Workflows (issue 5, FW).
     case 'transition':
@@ -114,13 +140,64 @@ export function actionText(v: unknown, l: Lookups): string {
 }
 
 /** HistoryLine is one history entry ready to show. */
-export interface HistoryLine {
+export interface HistoryLine extends ChangeText {
   id: number;
   at: string;
   who: string;
+}
+
+/** ChangeText is a change's field and values in words. */
+export interface ChangeText {
   label: string;
   before: string;
   after: string;
+}
+
+/** formatChange says one change in words: its field's label and its before and after values. */
+export function formatChange(field: string, before: unknown, after: unknown, l: Lookups): ChangeText {
+  const out: ChangeText = { label: fieldLabel(field, l.t), before: '', after: '' };
+  switch (field) {
+    case 'created': {
+      const subject = isRecord(after) && typeof after.subject === 'string' ? after.subject : '';
+      out.after = subject;
+      break;
+    }
+    case 'link':
+      out.before = linkText(before, l.t);
+      out.after = after === null ? l.t('ticket.history.removed') : linkText(after, l.t);
+      break;
+    case 'merged_into':
+    case 'merged_from':
+      out.after = isRecord(after) && typeof after.number === 'number' ? `#${after.number}` : '—';
+      break;
+    case 'attachment': {
+      const a = after;
+      out.after = isRecord(a) && typeof a.filename === 'string' ? `${a.filename}${typeof a.size === 'number' ? ` (${formatBytes(a.size, l.lang)})` : ''}` : '—';
+      break;
+    }
+    // Workflows (issue 5, FW): the transition's name; a domain action in words.
+    case 'transition':
+      out.after = transitionText(after, l.lang);
+      break;
+    case 'action':
+      out.after = actionText(after, l);
+      break;
+    // Queue operations and automation rules (issue 5, FQ).
+    case 'queue_op':
+      out.after = queueOpText(after, l);
+      break;
+    case 'rule':
+      out.after = isRecord(after) && typeof after.name === 'string' ? after.name : '—';
+      break;
+    // SLA clocks (issue 6): a sentence per start, pause, recalculation, breach…
+    case 'sla':
+      out.after = slaHistoryText(after, l);
+      break;
+    default:
+      out.before = formatValue(field, before, l);
+      out.after = formatValue(field, after, l);
+  }
+  return out;
 }
 
 /**
@@ -132,49 +209,7 @@ export function formatHistory(items: readonly HistoryEntry[], l: Lookups): Histo
   for (const e of items) {
     if (e.field === 'rank') continue;
     const who = e.actor?.name ?? l.t('ticket.history.system');
-    const line: HistoryLine = { id: e.id, at: e.at, who, label: fieldLabel(e.field, l.t), before: '', after: '' };
-    switch (e.field) {
-      case 'created': {
-        const subject = isRecord(e.after) && typeof e.after.subject === 'string' ? e.after.subject : '';
-        line.after = subject;
-        break;
-      }
-      case 'link':
-        line.before = linkText(e.before, l.t);
-        line.after = e.after === null ? l.t('ticket.history.removed') : linkText(e.after, l.t);
-        break;
-      case 'merged_into':
-      case 'merged_from':
-        line.after = isRecord(e.after) && typeof e.after.number === 'number' ? `#${e.after.number}` : '—';
-        break;
-      case 'attachment': {
-        const a = e.after;
-        line.after = isRecord(a) && typeof a.filename === 'string' ? `${a.filename}${typeof a.size === 'number' ? ` (${formatBytes(a.size, l.lang)})` : ''}` : '—';
-        break;
-      }
-      // Workflows (issue 5, FW): the transition's name; a domain action in words.
-      case 'transition':
-        line.after = transitionText(e.after, l.lang);
-        break;
-      case 'action':
-        line.after = actionText(e.after, l);
-        break;
-      // Queue operations and automation rules (issue 5, FQ).
-      case 'queue_op':
-        line.after = queueOpText(e.after, l);
-        break;
-      case 'rule':
-        line.after = isRecord(e.after) && typeof e.after.name === 'string' ? e.after.name : '—';
-        break;
-      // SLA clocks (issue 6): a sentence per start, pause, recalculation, breach…
-      case 'sla':
-        line.after = slaHistoryText(e.after, l);
-        break;
-      default:
-        line.before = formatValue(e.field, e.before, l);
-        line.after = formatValue(e.field, e.after, l);
-    }
-    out.push(line);
+    out.push({ id: e.id, at: e.at, who, ...formatChange(e.field, e.before, e.after, l) });
   }
   return out;
 }

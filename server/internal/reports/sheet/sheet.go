@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -35,6 +36,31 @@ func ParseFormat(v string) (Format, error) {
 	return "", errs.InvalidField("format", "export.bad_format", nil)
 }
 
+// ParseZone reads the tz query parameter, the IANA time zone an export writes its times in (the browser
+// sends its own): empty means def (UTC when nil); "Local" (the server's zone, not the user's) and names
+// the time zone database does not hold are a field error on "tz".
+func ParseZone(v string, def *time.Location) (*time.Location, error) {
+	if v == "" {
+		if def == nil {
+			return time.UTC, nil
+		}
+		return def, nil
+	}
+	loc, err := time.LoadLocation(v)
+	if err != nil || v == "Local" {
+		return nil, errs.InvalidField("tz", "export.bad_tz", map[string]any{"tz": v})
+	}
+	return loc, nil
+}
+
+// ZoneHeader is the header of a time column: its label and the zone its times are in, since a cell
+// holds a wall time without its offset (which a spreadsheet could not read as a date).
+func ZoneHeader(label string, loc *time.Location) string { return label + " (" + loc.String() + ")" }
+
+// TimeLayout is how a CSV file writes a time: its wall time in its zone, to the minute, which spreadsheets
+// read as a date.
+const TimeLayout = "2006-01-02 15:04"
+
 // ContentType is the file's media type.
 func (f Format) ContentType() string {
 	if f == XLSX {
@@ -59,7 +85,8 @@ func Safe(s string) string {
 }
 
 // Writer takes an export's rows one at a time. A row's values are strings (always neutralised with
-// Safe), int, int64 or float64 (written as numbers), or nil (an empty cell).
+// Safe), int, int64 or float64 (written as numbers), time.Time (its wall time in its own location: a date
+// cell in a workbook, TimeLayout text in CSV), or nil (an empty cell).
 type Writer interface {
 	Row(values ...any) error
 	// Close finishes the file; nothing is complete before it.
@@ -97,6 +124,8 @@ func (c *csvWriter) Row(values ...any) error {
 			rec[i] = strconv.FormatInt(x, 10)
 		case float64:
 			rec[i] = strconv.FormatFloat(x, 'f', -1, 64)
+		case time.Time:
+			rec[i] = x.Format(TimeLayout)
 		default:
 			return fmt.Errorf("sheet: unsupported value %T", v)
 		}
@@ -119,6 +148,7 @@ type xlsxWriter struct {
 	f    *excelize.File
 	sw   *excelize.StreamWriter
 	rows int
+	date int // the style of time cells
 }
 
 // sheetName is the workbook's only worksheet.
@@ -131,7 +161,13 @@ func newXLSX(w io.Writer) (*xlsxWriter, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("sheet: xlsx: %w", err)
 	}
-	return &xlsxWriter{w: w, f: f, sw: sw}, nil
+	layout := "yyyy-mm-dd hh:mm"
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &layout})
+	if err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("sheet: xlsx: %w", err)
+	}
+	return &xlsxWriter{w: w, f: f, sw: sw, date: date}, nil
 }
 
 func (x *xlsxWriter) Row(values ...any) error {
@@ -145,6 +181,9 @@ func (x *xlsxWriter) Row(values ...any) error {
 			cells[i] = Safe(t)
 		case int, int64, float64:
 			cells[i] = t
+		case time.Time:
+			// excelize writes the wall time of t's location as the date's serial number.
+			cells[i] = excelize.Cell{StyleID: x.date, Value: t}
 		default:
 			return fmt.Errorf("sheet: unsupported value %T", v)
 		}
