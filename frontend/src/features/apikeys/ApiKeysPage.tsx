@@ -140,6 +140,10 @@ function CreateDialog({ onClose, onCreated }: { onClose: () => void; onCreated: 
   const create = useMutation({
     mutationFn: () => apiKeysApi.create(keyRequest(form)),
     onSuccess: onCreated,
+    // The answer holds the secret: once this dialog closes, the mutation cache must not keep it (by
+    // default it would for five minutes, whatever page the admin moves on to); the secret dialog's state
+    // is then its only holder.
+    gcTime: 0,
   });
   const server = create.error instanceof ApiError ? create.error : null;
   const fieldError = (f: 'name' | 'scopes' | 'expires'): string | undefined =>

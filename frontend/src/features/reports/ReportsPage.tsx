@@ -12,7 +12,11 @@ export default function ReportsPage() {
   const canHistory = useCan('report.history');
   const tab = sp.get('tab') === 'history' || !canPivot ? 'history' : 'pivot';
   if (!canPivot && !canHistory) {
-    return <p className="reports__empty">{t('reports.forbidden')}</p>;
+    return (
+      <p className="reports__empty" role="alert" data-testid="reports-forbidden">
+        {t('reports.forbidden')}
+      </p>
+    );
   }
   return (
     <div className="reports">
