@@ -342,16 +342,20 @@ describe('reports', () => {
 
     await sup.getByTestId('reports-nav').click();
     await sup.getByTestId('reports-tab-history').click();
-    await sup.getByRole('textbox', { name: 'Campo' }).fill('subject');
+    // The field is chosen by its label; the URL keeps its key.
+    await sup.getByTestId('history-field').selectOption({ label: 'Asunto' });
     await sup.waitForURL((u) => u.searchParams.get('tab') === 'history' && u.searchParams.get('field') === 'subject');
     await sup.getByTestId('history-table').waitFor();
     expect(await sup.getByTestId('history-table').locator('thead th').allInnerTexts()).toEqual(['Fecha', 'Ticket', 'Asunto', 'Campo', 'Antes', 'Después', 'Autor']);
     const row = await poll('the change in the history view', async () => (await historyRows(sup)).find((c) => c[1] === `#${t.number}`) ?? null, (r) => r !== null);
-    expect(row!.slice(1)).toEqual([`#${t.number}`, after, 'subject', before, after, supervisor.name]);
-    // When: just now (the view shows UTC instants).
-    expect(Math.abs(Date.parse(row![0]) - Date.now())).toBeLessThan(10 * 60_000);
+    // The field in words, as on the ticket's own history tab.
+    expect(row!.slice(1)).toEqual([`#${t.number}`, after, 'Asunto', before, after, supervisor.name]);
+    // When: just now, shown in the browser's zone (the instant itself is on the time element).
+    const at = await sup.getByTestId('history-table').locator('tbody tr', { hasText: `#${t.number}` }).first().locator('time').getAttribute('datetime');
+    expect(Math.abs(Date.parse(at ?? '') - Date.now())).toBeLessThan(10 * 60_000);
+    expect(row![0]).not.toBe(at);
     // Only subject changes are listed under that filter.
-    expect((await historyRows(sup)).every((c) => c[3] === 'subject')).toBe(true);
+    expect((await historyRows(sup)).every((c) => c[3] === 'Asunto')).toBe(true);
   });
 
   it('the CSV export of the pivot holds the numbers of the table', async () => {
@@ -363,7 +367,8 @@ describe('reports', () => {
       const csv = parseCsv(text);
       const problems: string[] = [];
       const want = [
-        [`Tickets · ${from} – ${to}`],
+        // Its days are UTC days, as the page's period and drill-downs count them, and the title says so.
+        [`Tickets · ${from} – ${to} (días UTC)`],
         shown.head,
         // The file has a number in every cell, 0 where the page leaves the cell empty.
         ...shown.rows.map((r) => [r.label, ...[...r.cells, r.total].map((c) => String(num(c.text)))]),
@@ -406,6 +411,8 @@ describe('reports', () => {
     expect(hist[0]).toEqual(['Número', 'Asunto', 'Campo']);
     expect(hist.length).toBeGreaterThan(1);
     for (const l of hist.slice(1)) expect(l.slice(0, 2)).toEqual([String(t.number), `'${subject}`]);
+    // The file says the change in words too: the creation, not its stored key.
+    expect(hist.slice(1).map((l) => l[2])).not.toContain('created');
   });
 
   it('an agent, without report permissions, has no Reports link and a forbidden page at /reports', async () => {
