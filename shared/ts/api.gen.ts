@@ -3026,11 +3026,8 @@ export interface components {
             body: string;
             public: boolean;
             attachment_ids?: number[];
-            /**
-             * @description The words are the ticket's requester's, relayed by a bot from its channel (a chat): the message is written as the requester's (author), the requester is not mailed their own words, and it never counts as the desk's first response. API keys only (422 otherwise); the message must be public.
-             * @default false
-             */
-            from_requester: boolean;
+            /** @description Default false. The words are the ticket's requester's, relayed by a bot from its channel (a chat): the message is written as the requester's (author), the requester is not mailed their own words, and it never counts as the desk's first response. API keys only (422 otherwise); the message must be public. */
+            from_requester?: boolean;
         };
         RenderCannedRequest: {
             locale?: components["schemas"]["Locale"];
