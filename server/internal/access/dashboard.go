@@ -50,7 +50,7 @@ func Widgets(s Subject) []string {
 // OpenCountsFilter restricts rows of an aggregate of tickets keyed by queue_id (0 for none) and
 // allowed_roles (aliased alias) to the part of what s sees that such rows can answer: every row for who
 // sees every ticket; else the rows of the queues s supervises and those whose allowed roles include one
-// of s's. OutsideOpenCounts is the rest of TicketFilter, so that the two added are exactly the tickets s
+// of s's. OutsideParts is the rest of TicketFilter, so that the two added are exactly the tickets s
 // sees, each counted once.
 func OpenCountsFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQuery {
 	if s.UserID == 0 {
@@ -75,52 +75,50 @@ func OpenCountsFilter(q *bun.SelectQuery, alias string, s Subject) *bun.SelectQu
 	})
 }
 
-// OutsideOpenCounts restricts a query over tickets (aliased alias) with a status among statusIDs (the
-// open ones) to the tickets s sees that OpenCountsFilter does not count: those s requested, is the
-// affected person of, is assigned or sees through their network, outside the supervised queues and the
-// allowed roles. Nothing for who sees every ticket. The statuses are repeated in each part so that the
-// assignee's (assignee_id, status_id) index reads only their open tickets, not every ticket they ever
-// had; the other parts are a handful of tickets for staff.
-func OutsideOpenCounts(q *bun.SelectQuery, alias string, s Subject, statusIDs []int64) *bun.SelectQuery {
+// OutsideOpenCounts is OutsideParts over tickets (aliased alias) with a status among statusIDs (the open
+// ones). The statuses are repeated in each part so that the assignee's (assignee_id, status_id) index reads
+// only their open tickets, not every ticket they ever had. Nothing for who sees every ticket, or without
+// open statuses.
+func OutsideOpenCounts(part func() *bun.SelectQuery, alias string, s Subject, statusIDs []int64) []*bun.SelectQuery {
 	if len(statusIDs) == 0 {
-		return q.Where("false")
+		return nil
 	}
-	return OutsideAggregates(q, alias, s, "?.status_id IN (?)", bun.Ident(alias), bun.In(statusIDs))
+	return OutsideParts(part, alias, s, "?.status_id IN (?)", bun.Ident(alias), bun.In(statusIDs))
 }
 
-// OutsideAggregates is OutsideOpenCounts for any aggregate keyed by queue and allowed roles: the tickets
-// s sees that OpenCountsFilter does not count, among those meeting cond (with its args), which is
-// repeated in each part so that each part's index (a person's id, then the period's instant or the
-// status) reads only the tickets it counts. Nothing for who sees every ticket.
-func OutsideAggregates(q *bun.SelectQuery, alias string, s Subject, cond string, args ...any) *bun.SelectQuery {
+// OutsideParts is the rest of TicketFilter for any aggregate keyed by queue and allowed roles: the tickets
+// s sees that OpenCountsFilter does not count, among those meeting cond (with its args). It is a list of
+// disjoint parts, one per way s sees a ticket as a person (its requester, its affected person, its
+// assignee, through their network), each leaving out what an earlier part counts: their counts add up to
+// each such ticket once. part makes each part's query (its table, columns and grouping; aliased alias),
+// so that each is read from its person's index alone, without the table when the index carries what the
+// query reads. Nothing for who sees every ticket.
+func OutsideParts(part func() *bun.SelectQuery, alias string, s Subject, cond string, args ...any) []*bun.SelectQuery {
 	if s.UserID == 0 || s.Has(TicketViewAll) {
-		return q.Where("false")
+		return nil
 	}
 	t := bun.Ident(alias)
-	arm := func(q *bun.SelectQuery, or bool, person string, id any) *bun.SelectQuery {
-		a := append([]any{t, id}, args...)
-		if or {
-			return q.WhereOr(person+" AND ("+cond+")", a...)
-		}
-		return q.Where(person+" AND ("+cond+")", a...)
+	persons := []string{"?.requester_id = ?", "?.affected_id = ?", "?.assignee_id = ?"}
+	if s.Has(TicketViewNetwork) {
+		persons = append(persons, "?.network @> ARRAY[?::bigint]")
 	}
-	q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-		q = arm(q, false, "?.requester_id = ?", s.UserID)
-		q = arm(q, true, "?.affected_id = ?", s.UserID)
-		q = arm(q, true, "?.assignee_id = ?", s.UserID)
-		if s.Has(TicketViewNetwork) {
-			q = arm(q, true, "?.network @> ARRAY[?::bigint]", s.UserID)
-		}
-		return q
-	})
 	byRole, byQueue := aggregateParts(s)
-	if byRole {
-		q = q.Where("NOT (?.allowed_roles && ?::bigint[])", t, pgdialect.Array(s.RoleIDs))
+	out := make([]*bun.SelectQuery, 0, len(persons))
+	for i, person := range persons {
+		q := part().Where(person, t, s.UserID)
+		for _, earlier := range persons[:i] {
+			q = q.Where("NOT coalesce("+earlier+", false)", t, s.UserID)
+		}
+		q = q.Where(cond, args...)
+		if byRole {
+			q = q.Where("NOT (?.allowed_roles && ?::bigint[])", t, pgdialect.Array(s.RoleIDs))
+		}
+		if byQueue {
+			q = q.Where("(?.queue_id IS NULL OR ?.queue_id NOT IN (?))", t, t, bun.In(s.Queues))
+		}
+		out = append(out, q)
 	}
-	if byQueue {
-		q = q.Where("(?.queue_id IS NULL OR ?.queue_id NOT IN (?))", t, t, bun.In(s.Queues))
-	}
-	return q
+	return out
 }
 
 // aggregateParts reports which parts of TicketFilter an aggregate keyed by queue and allowed roles

@@ -270,7 +270,7 @@ func (r *run) openAggregate(dim string, byCategory bool) *bun.SelectQuery {
 
 // openCounts counts the open tickets subj sees under the filters by one dimension of the aggregate:
 // its rows that access.OpenCountsFilter lets subj count, plus the tickets outside them that subj sees
-// (access.OutsideOpenCounts), grouped by ticketExpr, the same dimension over tickets. Keys are "val" or,
+// (access.OutsideOpenCounts, a part per way subj sees a ticket as a person), grouped by ticketExpr, the same dimension over tickets. Keys are "val" or,
 // with byCategory, "category/val".
 func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory bool) (map[string]int64, error) {
 	type row struct {
@@ -285,11 +285,16 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 		if err != nil {
 			return nil, err
 		}
-		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").GroupExpr("1")
-		if byCategory {
-			t = t.ColumnExpr("coalesce(t.category_id, 0) AS cat").GroupExpr("3")
+		t := func() *bun.SelectQuery {
+			t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").GroupExpr("1")
+			if byCategory {
+				t = t.ColumnExpr("coalesce(t.category_id, 0) AS cat").GroupExpr("3")
+			}
+			return r.ticketFilters(t)
 		}
-		q = q.UnionAll(access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj, open))
+		for _, part := range access.OutsideOpenCounts(t, "t", r.subj, open) {
+			q = q.UnionAll(part)
+		}
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("dashboard: open counts: %w", err)
@@ -340,9 +345,14 @@ func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error)
 		GroupExpr("a.day, a.status_id")
 	q = r.aggregateFilters(q)
 	if !access.Unfiltered(r.subj) {
-		t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(dayExpr + " AS day, " + status + " AS status, count(*) AS n").GroupExpr("1, 2")
-		q = q.UnionAll(access.OutsideAggregates(r.ticketFilters(t), "t", r.subj, "?."+col+" >= ? AND ?."+col+" < ?",
-			bun.Ident("t"), r.f.From, bun.Ident("t"), r.end()))
+		t := func() *bun.SelectQuery {
+			return r.ticketFilters(r.s.DB.NewSelect().TableExpr("tickets AS t").
+				ColumnExpr(dayExpr + " AS day, " + status + " AS status, count(*) AS n").GroupExpr("1, 2"))
+		}
+		for _, part := range access.OutsideParts(t, "t", r.subj, "?."+col+" >= ? AND ?."+col+" < ?",
+			bun.Ident("t"), r.f.From, bun.Ident("t"), r.end()) {
+			q = q.UnionAll(part)
+		}
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("dashboard: %s per day: %w", kind, err)
@@ -633,13 +643,24 @@ func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64,
 		// Every open ticket of theirs, the days kept here: a bound on the creation instant would be
 		// combined by the planner with the whole table's creation index, costing far more than the few
 		// hundred open tickets a person has.
-		t := r.s.DB.NewSelect().TableExpr("tickets AS t").
-			ColumnExpr("((t.created_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01')::bigint AS val, count(*) AS n").
-			GroupExpr("1")
-		t = access.OutsideOpenCounts(r.ticketFilters(t), "t", r.subj, open)
+		t := func() *bun.SelectQuery {
+			return r.ticketFilters(r.s.DB.NewSelect().TableExpr("tickets AS t").
+				ColumnExpr("((t.created_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01')::bigint AS val, count(*) AS n").
+				GroupExpr("1"))
+		}
+		var own *bun.SelectQuery
+		for _, part := range access.OutsideOpenCounts(t, "t", r.subj, open) {
+			if own == nil {
+				own = part
+			} else {
+				own = own.UnionAll(part)
+			}
+		}
 		rows = rows[:0]
-		if err := t.Scan(ctx, &rows); err != nil {
-			return nil, fmt.Errorf("dashboard: backlog outside: %w", err)
+		if own != nil {
+			if err := own.Scan(ctx, &rows); err != nil {
+				return nil, fmt.Errorf("dashboard: backlog outside: %w", err)
+			}
 		}
 		for _, x := range rows {
 			if x.Val >= from {

@@ -99,10 +99,14 @@ func (s *Service) StateCounts(ctx context.Context, subj access.Subject, f Widget
 		GroupExpr("1")
 	q = access.OpenCountsFilter(f.apply(q, "a"), "a", subj)
 	if !access.Unfiltered(subj) {
-		own := s.DB.NewSelect().TableExpr("sla_clocks AS k").
-			ColumnExpr("CASE WHEN k.breached_at IS NOT NULL THEN ? WHEN k.at_risk_fired_at IS NOT NULL THEN ? ELSE ? END AS kind, count(*) AS n",
-				ShowBreached, ShowAtRisk, ShowOnTrack).GroupExpr("1")
-		q = q.UnionAll(access.OutsideAggregates(f.apply(own, "k"), "k", subj, "k.shown AND k.since IS NOT NULL"))
+		own := func() *bun.SelectQuery {
+			return f.apply(s.DB.NewSelect().TableExpr("sla_clocks AS k").
+				ColumnExpr("CASE WHEN k.breached_at IS NOT NULL THEN ? WHEN k.at_risk_fired_at IS NOT NULL THEN ? ELSE ? END AS kind, count(*) AS n",
+					ShowBreached, ShowAtRisk, ShowOnTrack).GroupExpr("1"), "k")
+		}
+		for _, part := range access.OutsideParts(own, "k", subj, "k.shown AND k.since IS NOT NULL") {
+			q = q.UnionAll(part)
+		}
 	}
 	unmarked := s.DB.NewSelect().TableExpr("sla_clocks AS k").
 		ColumnExpr("CASE WHEN k.due_at <= now() THEN 'late_due' ELSE 'late_risk' END AS kind, count(*) AS n").
@@ -181,8 +185,13 @@ func (s *Service) CompliancePeriod(ctx context.Context, subj access.Subject, f W
 	if !access.Unfiltered(subj) {
 		for _, result := range []string{ResultMet, ResultBreached} {
 			col, cond := resultColumn(result)
-			t := s.DB.NewSelect().TableExpr("sla_clocks AS k").ColumnExpr("k.clock, ? AS result, count(*) AS n", result).GroupExpr("k.clock")
-			q = q.UnionAll(access.OutsideAggregates(f.apply(t, "k"), "k", subj, col+" >= ? AND "+col+" < ? AND "+cond, from, to))
+			t := func() *bun.SelectQuery {
+				return f.apply(s.DB.NewSelect().TableExpr("sla_clocks AS k").
+					ColumnExpr("k.clock, ? AS result, count(*) AS n", result).GroupExpr("k.clock"), "k")
+			}
+			for _, part := range access.OutsideParts(t, "k", subj, col+" >= ? AND "+col+" < ? AND "+cond, from, to) {
+				q = q.UnionAll(part)
+			}
 		}
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
