@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/errs"
@@ -110,13 +111,13 @@ func (s *Service) Get(ctx context.Context, subj access.Subject, key string, f Fi
 	if !access.CanSeeWidget(subj, key) {
 		return nil, errs.New(errs.Forbidden, "dashboard.widget_forbidden")
 	}
+	r := &run{s: s, subj: subj, f: f, l: subj.Locale}
 	// The seq first: a change after it reaches the client live and makes it ask again.
-	seq, err := live.LastSeq(ctx, s.DB)
+	seq, err := r.start(ctx)
 	if err != nil {
 		return nil, err
 	}
 	w := &Widget{Key: key, From: day(f.From), To: day(f.To), Seq: seq}
-	r := &run{s: s, subj: subj, f: f, l: subj.Locale}
 	switch key {
 	case "status":
 		err = r.status(ctx, w)
@@ -358,6 +359,21 @@ func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error)
 		return nil, fmt.Errorf("dashboard: %s per day: %w", kind, err)
 	}
 	return rows, nil
+}
+
+// start reads the live seq the answer follows from and, in the same round trip for who counts tickets
+// outside the rollups, the statuses outside the DONE group.
+func (r *run) start(ctx context.Context) (int64, error) {
+	if access.Unfiltered(r.subj) {
+		return live.LastSeq(ctx, r.s.DB)
+	}
+	var seq int64
+	r.open = []int64{}
+	if err := r.s.DB.NewRaw("SELECT "+live.LastSeqExpr+", ARRAY(SELECT id FROM statuses WHERE grp <> 'done')").
+		Scan(ctx, &seq, pgdialect.Array(&r.open)); err != nil {
+		return 0, fmt.Errorf("dashboard: seq and open statuses: %w", err)
+	}
+	return seq, nil
 }
 
 // openStatuses lists the statuses outside the DONE group (read once per answer).

@@ -141,10 +141,13 @@ func Append(ctx context.Context, tx bun.IDB, ev Event) error {
 	return nil
 }
 
+// LastSeqExpr is LastSeq as a scalar expression, for a statement that reads it with other things.
+const LastSeqExpr = "(SELECT coalesce(max(seq), 0) FROM events)"
+
 // LastSeq returns the newest numbered event; a view read after it reflects at least that event.
 func LastSeq(ctx context.Context, db bun.IDB) (int64, error) {
 	var seq int64
-	if err := db.NewRaw("SELECT coalesce(max(seq), 0) FROM events").Scan(ctx, &seq); err != nil {
+	if err := db.NewRaw("SELECT "+LastSeqExpr).Scan(ctx, &seq); err != nil {
 		return 0, fmt.Errorf("live: last seq: %w", err)
 	}
 	return seq, nil
