@@ -6,7 +6,7 @@
 // it changes (or works on a new user), so the tests do not depend on each other.
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, baseURL, demoPassword, describePage, launchBrowser, login, newPage, sql, users, waitLive } from './harness';
+import { artifact, baseURL, demoPassword, describePage, launchBrowser, loadAllRows, login, newPage, sql, ticketRows, users, waitLive } from './harness';
 
 /** How long an open page may take to show an admin's change without reloading. */
 const liveWithinMs = 5000;
@@ -91,7 +91,7 @@ async function userId(email: string): Promise<number> {
 
 // ---------------------------------------------------------------- the records table and the board
 
-const rows = (page: Page) => page.locator('[data-testid^="ticket-row-"]');
+const rows = ticketRows;
 
 /** rowNumbers are the ticket numbers the records table shows. */
 async function rowNumbers(page: Page): Promise<number[]> {
@@ -99,18 +99,6 @@ async function rowNumbers(page: Page): Promise<number[]> {
   return ids.map((id) => Number(id.replace('ticket-row-', '')));
 }
 
-/** loadAll presses "load more" until the table has every row of its view. */
-async function loadAll(page: Page): Promise<void> {
-  await page.getByTestId('tickets-total').waitFor();
-  const more = page.getByTestId('load-more');
-  for (let i = 0; i < 100; i++) {
-    if ((await more.count()) === 0) return;
-    const before = await rows(page).count();
-    await more.click({ timeout: 5000 }).catch(() => undefined); // it may go away as the last page lands
-    await expect.poll(async () => (await more.count()) === 0 || (await rows(page).count()) > before, { timeout: 10_000 }).toBe(true);
-  }
-  throw new Error(`the records table kept offering more rows: ${await describePage(page)}`);
-}
 
 /** totalText is what the table says for n tickets (below both caps, so the exact count). */
 const totalText = (n: number) => `${n < 10_000 ? String(n) : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ')} ${n === 1 ? 'ticket' : 'tickets'}`;
@@ -161,7 +149,7 @@ describe('who sees what', () => {
 
     // The records table, every row loaded.
     await page.goto('/tickets');
-    await loadAll(page);
+    await loadAllRows(page);
     expect(sorted(await rowNumbers(page))).toEqual(want);
     expect(await page.getByTestId('tickets-total').innerText()).toBe(totalText(want.length));
 
@@ -213,7 +201,7 @@ describe('accounts', () => {
     const [agent, admin] = await Promise.all([open('agent1'), open('admin')]);
     await Promise.all([login(agent, users.agent1.email), login(admin, 'admin@atiende.test')]);
     await agent.goto('/tickets');
-    await loadAll(agent);
+    await loadAllRows(agent);
     expect(sorted(await rowNumbers(agent))).toEqual(before);
     await waitLive(agent);
     // A mark that a reload of the page would wipe.
@@ -231,7 +219,7 @@ describe('accounts', () => {
 
     // The agent's table follows on its own: the new count, then every row of the new set.
     await expect.poll(() => agent.getByTestId('tickets-total').innerText(), { timeout: liveWithinMs }).toBe(totalText(after.length));
-    await loadAll(agent);
+    await loadAllRows(agent);
     expect(sorted(await rowNumbers(agent))).toEqual(after);
     expect(await agent.evaluate(() => (window as unknown as { e2eMark?: string }).e2eMark)).toBe('same page');
 

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -397,4 +397,20 @@ export function artifact(name: string): string {
   const dir = process.env.ATIENDE_E2E_ARTIFACTS?.trim() || path.join(os.tmpdir(), 'atiende-e2e');
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
+}
+
+/** ticketRows are the records table's rows on a page. */
+export const ticketRows = (page: Page) => page.locator('[data-testid^="ticket-row-"]');
+
+/** loadAllRows presses "load more" until the records table holds every row of its view. */
+export async function loadAllRows(page: Page): Promise<void> {
+  await page.getByTestId('tickets-total').waitFor();
+  const more = page.getByTestId('load-more');
+  for (let i = 0; i < 100; i++) {
+    if ((await more.count()) === 0) return;
+    const before = await ticketRows(page).count();
+    await more.click({ timeout: 5000 }).catch(() => undefined); // it may go away as the last page lands
+    await expect.poll(async () => (await more.count()) === 0 || (await ticketRows(page).count()) > before, { timeout: 10_000 }).toBe(true);
+  }
+  throw new Error(`the records table kept offering more rows: ${await describePage(page)}`);
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, artifact, describePage, launchBrowser, newPage, poll, signIn, sql, users } from './harness';
+import { apiOf, artifact, describePage, launchBrowser, loadAllRows, newPage, poll, signIn, sql, ticketRows, users } from './harness';
 
 const supervisor = { email: 'supervisor@atiende.test', name: 'Sergio Ramírez' };
 const adminEmail = 'admin@atiende.test';
@@ -122,25 +122,13 @@ async function waitPivot(page: Page): Promise<ShownPivot> {
   return readPivot(page);
 }
 
-const rows = (page: Page) => page.locator('[data-testid^="ticket-row-"]');
+const rows = ticketRows;
 
 async function rowNumbers(page: Page): Promise<number[]> {
   const ids = await rows(page).evaluateAll((rs) => rs.map((r) => r.getAttribute('data-testid') ?? ''));
   return ids.map((id) => Number(id.replace('ticket-row-', ''))).sort((a, b) => a - b);
 }
 
-/** loadAll presses "load more" until the records table holds every row of its view. */
-async function loadAll(page: Page): Promise<void> {
-  await page.getByTestId('tickets-total').waitFor();
-  const more = page.getByTestId('load-more');
-  for (let i = 0; i < 100; i++) {
-    if ((await more.count()) === 0) return;
-    const before = await rows(page).count();
-    await more.click({ timeout: 5000 }).catch(() => undefined); // it may go away as the last page lands
-    await expect.poll(async () => (await more.count()) === 0 || (await rows(page).count()) > before, { timeout: 10_000 }).toBe(true);
-  }
-  throw new Error(`the records table kept offering more rows: ${await describePage(page)}`);
-}
 
 /** parseCsv reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF) into rows of fields. */
 function parseCsv(text: string): string[][] {
@@ -312,7 +300,7 @@ describe('reports', () => {
       await sup.waitForURL((u) => u.pathname === '/tickets');
       const at = new URL(sup.url()).searchParams;
       expect([at.get('status'), at.get('priority'), at.get('created_from'), at.get('created_to')]).toEqual([String(status), String(priority), from, to]);
-      await loadAll(sup);
+      await loadAllRows(sup);
       const total = await sup.getByTestId('tickets-total').innerText();
       const shownRows = await rowNumbers(sup);
       const want = lines(

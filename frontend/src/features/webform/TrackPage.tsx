@@ -15,7 +15,7 @@ import { formatBytes, formatDateTime } from '../tickets/format';
 import { loadTrack, maxDescription, sendReply, statusLabel } from './webform';
 import type { TrackState } from './webform';
 
-/** refreshMs is how often the page reads the ticket again while open. */
+/** refreshMs is how often the page reads the ticket again while open (and when the visitor comes back to it). */
 const refreshMs = 30_000;
 
 export default function TrackPage() {
@@ -28,6 +28,7 @@ export default function TrackPage() {
     queryFn: ({ signal }) => loadTrack(token, signal),
     retry: false,
     refetchInterval: (query) => (query.state.data?.kind === 'ready' ? refreshMs : false),
+    refetchOnWindowFocus: (query) => query.state.data?.kind === 'ready',
   });
   const langSet = useRef(false);
   const lang = q.data?.kind === 'ready' ? q.data.track.lang : null;
