@@ -172,7 +172,7 @@ type run struct {
 	subj access.Subject
 	f    Filter
 	l    i18n.Locale
-	open []int64 // the open statuses, once read
+	open []int64 // the open statuses, read by start for who counts tickets outside the rollups
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -282,10 +282,6 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 	var rows []row
 	q := r.openAggregate(dim, byCategory)
 	if !access.Unfiltered(r.subj) {
-		open, err := r.openStatuses(ctx)
-		if err != nil {
-			return nil, err
-		}
 		t := func() *bun.SelectQuery {
 			t := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(ticketExpr + " AS val, count(*) AS n").GroupExpr("1")
 			if byCategory {
@@ -293,7 +289,7 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 			}
 			return r.ticketFilters(t)
 		}
-		for _, part := range access.OutsideOpenCounts(t, "t", r.subj, open) {
+		for _, part := range access.OutsideOpenCounts(t, "t", r.subj, r.open) {
 			q = q.UnionAll(part)
 		}
 	}
@@ -376,17 +372,6 @@ func (r *run) start(ctx context.Context) (int64, error) {
 	return seq, nil
 }
 
-// openStatuses lists the statuses outside the DONE group (read once per answer).
-func (r *run) openStatuses(ctx context.Context) ([]int64, error) {
-	if r.open == nil {
-		r.open = []int64{}
-		if err := r.s.DB.NewSelect().Table("statuses").Column("id").Where("grp <> 'done'").Scan(ctx, &r.open); err != nil {
-			return nil, fmt.Errorf("dashboard: open statuses: %w", err)
-		}
-	}
-	return r.open, nil
-}
-
 // entry is a catalog entry as a widget labels it.
 type entry struct {
 	ID       int64  `bun:"id"`
@@ -466,19 +451,17 @@ func (r *run) priority(ctx context.Context, w *Widget) error {
 // status: open tickets per open status now; for the DONE statuses, the tickets resolved in the period
 // that are in that status.
 func (r *run) status(ctx context.Context, w *Widget) error {
-	// The statuses first: they label the slices and tell which are open, so the open counts need not ask.
+	// The statuses first: they label the slices, open ones and DONE ones apart.
 	es, err := r.entries(ctx, "statuses")
 	if err != nil {
 		return err
 	}
 	var open, closed []entry
-	r.open = []int64{}
 	for _, e := range es {
 		if e.Group == "done" {
 			closed = append(closed, e)
 		} else {
 			open = append(open, e)
-			r.open = append(r.open, e.ID)
 		}
 	}
 	var counts map[string]int64
@@ -652,10 +635,6 @@ func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64,
 		out[x.Val] += x.N
 	}
 	if !access.Unfiltered(r.subj) {
-		open, err := r.openStatuses(ctx)
-		if err != nil {
-			return nil, err
-		}
 		// Every open ticket of theirs, the days kept here: a bound on the creation instant would be
 		// combined by the planner with the whole table's creation index, costing far more than the few
 		// hundred open tickets a person has.
@@ -665,7 +644,7 @@ func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64,
 				GroupExpr("1"))
 		}
 		var own *bun.SelectQuery
-		for _, part := range access.OutsideOpenCounts(t, "t", r.subj, open) {
+		for _, part := range access.OutsideOpenCounts(t, "t", r.subj, r.open) {
 			if own == nil {
 				own = part
 			} else {
