@@ -126,6 +126,28 @@ describe('workflows on the board', () => {
     await Promise.all([waitLive(p1), waitLive(p2)]);
 
     await drag(p1, t.number, 'in_progress');
+    // While the drop's overlay glides onto the card, the pointer goes through it: a second grab at once
+    // reaches the card (before, it caught the overlay and the drag never started).
+    const box = await card(p1, t.number).boundingBox();
+    if (!box) throw new Error('the dropped card has no box');
+    // Every frame until the overlay is gone, what a press at the card's centre would reach.
+    const hits = await p1.evaluate(
+      ([x, y]) =>
+        new Promise<string[]>((resolve) => {
+          const seen = new Set<string>();
+          const started = performance.now();
+          const frame = () => {
+            const el = document.elementFromPoint(x, y);
+            seen.add(el?.closest('[data-testid]')?.getAttribute('data-testid') ?? el?.className?.toString() ?? 'nothing');
+            if (document.querySelector('.card--overlay') === null || performance.now() - started > 2000) resolve([...seen]);
+            else requestAnimationFrame(frame);
+          };
+          frame();
+        }),
+      [box.x + box.width / 2, box.y + box.height / 2],
+    );
+    console.log(`while the drop settles, a press at the card reaches: ${hits.join(', ')}`);
+    expect(hits).toEqual([`card-${t.number}`]);
     await expect.poll(() => statusOf(p1, t.number)).toBe('in_progress');
     await expect.poll(() => statusOf(p2, t.number), { timeout: liveWithinMs }).toBe('in_progress');
     expect(await sql(`SELECT transition_key FROM ticket_transitions WHERE ticket_id = ${t.id} ORDER BY id`)).toBe('take');

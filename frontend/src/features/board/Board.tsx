@@ -124,6 +124,8 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
+  // A board left mid-drag (a route change) does not leave the page's grabbing hand behind.
+  useEffect(() => () => document.documentElement.classList.remove('dragging'), []);
   const lang = i18n.language;
   const accessibility = useMemo(() => {
     const columnName = (id: number) => {
@@ -167,6 +169,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
       // Live changes wait until the drop or the cancel (see BoardStore.hold): a re-render of the
       // columns under the pointer would make dnd-kit lose what the card is over.
       store.hold();
+      document.documentElement.classList.add('dragging');
       setDrag({ id: active.id as number, to: at.statusId, index: at.index });
     }
   };
@@ -194,6 +197,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
   };
 
   const onDragEnd = (e: DragEndEvent) => {
+    document.documentElement.classList.remove('dragging');
     try {
       drop(e);
     } finally {
@@ -257,6 +261,7 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
       onDragOver={onDragOver}
       onDragEnd={onDragEnd}
       onDragCancel={() => {
+        document.documentElement.classList.remove('dragging');
         setDrag(null);
         store.release();
       }}
@@ -299,7 +304,9 @@ export function Board({ filters, meId, statuses, priorities }: Props) {
           }}
         />
       )}
-      <DragOverlay>
+      {/* The overlay never catches the pointer: while its drop animation plays it lies over the card it
+          lands on, and a quick second grab must reach the card, not the picture of it. */}
+      <DragOverlay className="drag-overlay">
         {active ? (
           <div className="card card--overlay">
             <CardBody card={active.card} priority={priorityById.get(active.card.priority_id)} now={now} t={t} lang={lang} />
