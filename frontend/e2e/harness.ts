@@ -23,6 +23,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 
+/** The desk's time zone the server runs in: dashboards and reports count its days. */
+export const deskZone = 'America/Bogota';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     e2eBaseURL: string;
@@ -241,6 +244,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ATIENDE_LOGIN_MAX_PER_IP: '1000',
       ATIENDE_LOG_LEVEL: 'warn',
       ATIENDE_SHUTDOWN_TIMEOUT: '5s',
+      DESK_TIME_ZONE: deskZone,
     };
     await runBin(bin, ['migrate'], env);
     await runBin(bin, ['seed'], env);

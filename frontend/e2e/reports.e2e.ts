@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiOf, artifact, describePage, launchBrowser, loadAllRows, newPage, poll, signIn, sql, ticketRows, users } from './harness';
+import { apiOf, artifact, describePage, deskZone, launchBrowser, loadAllRows, newPage, poll, signIn, sql, ticketRows, users } from './harness';
 
 const supervisor = { email: 'supervisor@atiende.test', name: 'Sergio Ramírez' };
 const adminEmail = 'admin@atiende.test';
 const stamp = Date.now().toString(36);
 
-/** The pivot's period: from 179 days before tomorrow to tomorrow (UTC days), holding every demo ticket
- * and every ticket the run creates, whatever the time of day. */
+/** The pivot's period: from 179 days before tomorrow to tomorrow (UTC, so never before the desk's own
+ * tomorrow), holding every demo ticket and every ticket the run creates, whatever the time of day. */
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const to = dayOf(Date.now() + 86_400_000);
 const from = dayOf(Date.now() + 86_400_000 - 179 * 86_400_000);
@@ -63,8 +63,9 @@ const supSees = `(t.requester_id = u.id OR t.affected_id = u.id OR t.assignee_id
   OR t.allowed_roles && u.role_ids
   OR EXISTS (SELECT 1 FROM queues q WHERE q.id = t.queue_id AND u.id = ANY (q.supervisor_ids)))`;
 
-/** Tickets created within the pivot's period (UTC days, inclusive). */
-const inPeriod = `t.created_at >= '${from}T00:00:00Z'::timestamptz AND t.created_at < '${to}T00:00:00Z'::timestamptz + interval '1 day'`;
+/** Tickets created within the pivot's period: the desk's days, inclusive, from its zone's midnight. */
+const inPeriod = `t.created_at >= ('${from}'::date)::timestamp AT TIME ZONE '${deskZone}'
+  AND t.created_at < ('${to}'::date + 1)::timestamp AT TIME ZONE '${deskZone}'`;
 
 const lines = (out: string) => out.split('\n').filter((l) => l.trim() !== '');
 
@@ -114,7 +115,7 @@ const num = (s: string) => (s.trim() === '' ? 0 : Number(s.replace(/\D/g, '')));
 /** waitPivot waits for the pivot of the period and returns it. */
 async function waitPivot(page: Page): Promise<ShownPivot> {
   try {
-    await page.getByText(`Tickets creados del ${from} al ${to} (días UTC)`).waitFor();
+    await page.getByText(`Tickets creados del ${from} al ${to} (días de ${deskZone})`).waitFor();
     await page.getByTestId('pivot-table').waitFor();
   } catch (err) {
     throw new Error(`${String(err)}\n${await describePage(page)}`);
@@ -355,8 +356,8 @@ describe('reports', () => {
       const csv = parseCsv(text);
       const problems: string[] = [];
       const want = [
-        // Its days are UTC days, as the page's period and drill-downs count them, and the title says so.
-        [`Tickets · ${from} – ${to} (días UTC)`],
+        // Its days are the desk's, as the page's period and drill-downs count them, and the title says so.
+        [`Tickets · ${from} – ${to} (días de ${deskZone})`],
         shown.head,
         // The file has a number in every cell, 0 where the page leaves the cell empty.
         ...shown.rows.map((r) => [r.label, ...[...r.cells, r.total].map((c) => String(num(c.text)))]),

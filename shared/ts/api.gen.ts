@@ -2365,8 +2365,8 @@ export interface paths {
         /**
          * A pivot table as CSV or Excel (report.pivot and ticket.export).
          * @description The table as on screen: its title names the measure and the period, whose days (and the date members of
-         *     `created_day`, `created_week` and `created_month`) are UTC days, as the records table's date filters its
-         *     drills use.
+         *     `created_day`, `created_week` and `created_month`) are days of the desk's time zone (`desk_time_zone` in
+         *     the session, named in the title), as the records table's date filters its drills use.
          */
         get: operations["exportReportPivot"];
         put?: never;
@@ -2638,6 +2638,11 @@ export interface components {
         };
         Session: {
             user: components["schemas"]["User"];
+            /**
+             * @description The desk's IANA time zone (DESK_TIME_ZONE). Dashboards, reports and the records table's day filters count its days: a day YYYY-MM-DD runs from that zone's midnight to the next.
+             * @example America/Bogota
+             */
+            desk_time_zone: string;
         };
         UserRef: {
             /** Format: int64 */
@@ -4761,9 +4766,9 @@ export interface components {
         Subcategory: number;
         /** @description The requester's user id. */
         Requester: number;
-        /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+        /** @description Tickets created on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
         CreatedFrom: string;
-        /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+        /** @description Tickets created on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
         CreatedTo: string;
         /**
          * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
@@ -4801,13 +4806,13 @@ export interface components {
         SubcategoryOrNone: number | "none";
         /** @description `true`: only tickets whose status is not in the DONE group. */
         Open: "true";
-        /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+        /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
         ResolvedFrom: string;
-        /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+        /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
         ResolvedTo: string;
-        /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+        /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
         RespondedFrom: string;
-        /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+        /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
         RespondedTo: string;
         /** @description Tickets whose shown SLA clock runs in this state now. */
         SLAState: "on_track" | "at_risk" | "breached";
@@ -4815,9 +4820,9 @@ export interface components {
         SLAClock: "first_response" | "resolution";
         /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
         SLAResult: "met" | "breached";
-        /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+        /** @description The first day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
         SLAFrom: string;
-        /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+        /** @description The last day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
         SLATo: string;
     };
     requestBodies: never;
@@ -6327,19 +6332,19 @@ export interface operations {
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
                 assignee?: components["parameters"]["Assignee"];
-                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_from?: components["parameters"]["CreatedFrom"];
-                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_to?: components["parameters"]["CreatedTo"];
                 /** @description `true`: only tickets whose status is not in the DONE group. */
                 open?: components["parameters"]["Open"];
-                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_from?: components["parameters"]["ResolvedFrom"];
-                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_to?: components["parameters"]["ResolvedTo"];
-                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_from?: components["parameters"]["RespondedFrom"];
-                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_to?: components["parameters"]["RespondedTo"];
                 /** @description Tickets whose shown SLA clock runs in this state now. */
                 sla_state?: components["parameters"]["SLAState"];
@@ -6347,9 +6352,9 @@ export interface operations {
                 sla_clock?: components["parameters"]["SLAClock"];
                 /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
                 sla_result?: components["parameters"]["SLAResult"];
-                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The first day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_from?: components["parameters"]["SLAFrom"];
-                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The last day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
@@ -6444,19 +6449,19 @@ export interface operations {
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
                 assignee?: components["parameters"]["Assignee"];
-                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_from?: components["parameters"]["CreatedFrom"];
-                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_to?: components["parameters"]["CreatedTo"];
                 /** @description `true`: only tickets whose status is not in the DONE group. */
                 open?: components["parameters"]["Open"];
-                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_from?: components["parameters"]["ResolvedFrom"];
-                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_to?: components["parameters"]["ResolvedTo"];
-                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_from?: components["parameters"]["RespondedFrom"];
-                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_to?: components["parameters"]["RespondedTo"];
                 /** @description Tickets whose shown SLA clock runs in this state now. */
                 sla_state?: components["parameters"]["SLAState"];
@@ -6464,9 +6469,9 @@ export interface operations {
                 sla_clock?: components["parameters"]["SLAClock"];
                 /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
                 sla_result?: components["parameters"]["SLAResult"];
-                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The first day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_from?: components["parameters"]["SLAFrom"];
-                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The last day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
@@ -8324,9 +8329,9 @@ export interface operations {
     getWorkflowMetrics: {
         parameters: {
             query?: {
-                /** @description First day (`YYYY-MM-DD`, UTC); default 29 days before `to`. */
+                /** @description First day (`YYYY-MM-DD`, a day of the desk's time zone); default 29 days before `to`. */
                 from?: string;
-                /** @description Last day, inclusive (`YYYY-MM-DD`, UTC); default today. */
+                /** @description Last day, inclusive (`YYYY-MM-DD`, a day of the desk's time zone); default today. */
                 to?: string;
             };
             header?: never;
@@ -10081,19 +10086,19 @@ export interface operations {
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
                 assignee?: components["parameters"]["Assignee"];
-                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_from?: components["parameters"]["CreatedFrom"];
-                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_to?: components["parameters"]["CreatedTo"];
                 /** @description `true`: only tickets whose status is not in the DONE group. */
                 open?: components["parameters"]["Open"];
-                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_from?: components["parameters"]["ResolvedFrom"];
-                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_to?: components["parameters"]["ResolvedTo"];
-                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_from?: components["parameters"]["RespondedFrom"];
-                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_to?: components["parameters"]["RespondedTo"];
                 /** @description Tickets whose shown SLA clock runs in this state now. */
                 sla_state?: components["parameters"]["SLAState"];
@@ -10101,9 +10106,9 @@ export interface operations {
                 sla_clock?: components["parameters"]["SLAClock"];
                 /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
                 sla_result?: components["parameters"]["SLAResult"];
-                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The first day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_from?: components["parameters"]["SLAFrom"];
-                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The last day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
@@ -10142,9 +10147,9 @@ export interface operations {
                 /** @description A second dimension, or `none` (the default) for a table of rows and their totals. */
                 cols?: components["schemas"]["PivotDim"] | "none";
                 measure?: "count" | "first_response_median" | "first_response_p90" | "resolution_median" | "resolution_p90" | "sla_compliance";
-                /** @description First UTC day of the period of creation (default 29 days before `to`). */
+                /** @description First day (of the desk's time zone) of the period of creation (default 29 days before `to`). */
                 from?: string;
-                /** @description Last UTC day of the period, inclusive (default today); at most 366 days after `from`. */
+                /** @description Last day (of the desk's time zone) of the period, inclusive (default today); at most 366 days after `from`. */
                 to?: string;
                 queue?: number;
                 category?: number;
@@ -10178,9 +10183,9 @@ export interface operations {
                 /** @description A second dimension, or `none` (the default) for a table of rows and their totals. */
                 cols?: components["schemas"]["PivotDim"] | "none";
                 measure?: "count" | "first_response_median" | "first_response_p90" | "resolution_median" | "resolution_p90" | "sla_compliance";
-                /** @description First UTC day of the period of creation (default 29 days before `to`). */
+                /** @description First day (of the desk's time zone) of the period of creation (default 29 days before `to`). */
                 from?: string;
-                /** @description Last UTC day of the period, inclusive (default today); at most 366 days after `from`. */
+                /** @description Last day (of the desk's time zone) of the period, inclusive (default today); at most 366 days after `from`. */
                 to?: string;
                 queue?: number;
                 category?: number;
@@ -10228,19 +10233,19 @@ export interface operations {
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
                 assignee?: components["parameters"]["Assignee"];
-                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_from?: components["parameters"]["CreatedFrom"];
-                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_to?: components["parameters"]["CreatedTo"];
                 /** @description `true`: only tickets whose status is not in the DONE group. */
                 open?: components["parameters"]["Open"];
-                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_from?: components["parameters"]["ResolvedFrom"];
-                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_to?: components["parameters"]["ResolvedTo"];
-                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_from?: components["parameters"]["RespondedFrom"];
-                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_to?: components["parameters"]["RespondedTo"];
                 /** @description Tickets whose shown SLA clock runs in this state now. */
                 sla_state?: components["parameters"]["SLAState"];
@@ -10248,9 +10253,9 @@ export interface operations {
                 sla_clock?: components["parameters"]["SLAClock"];
                 /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
                 sla_result?: components["parameters"]["SLAResult"];
-                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The first day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_from?: components["parameters"]["SLAFrom"];
-                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The last day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
@@ -10262,7 +10267,7 @@ export interface operations {
                 /** @description Only changes made by this user. */
                 actor?: number;
                 at_from?: string;
-                /** @description Last UTC day of changes, inclusive. */
+                /** @description Last day (of the desk's time zone) of changes, inclusive. */
                 at_to?: string;
                 /** @description By time of change, oldest (`at`) or newest (`-at`, the default) first. */
                 sort?: "at" | "-at";
@@ -10317,19 +10322,19 @@ export interface operations {
                 requester?: components["parameters"]["Requester"];
                 /** @description `me`, `none`, or a user id. */
                 assignee?: components["parameters"]["Assignee"];
-                /** @description Tickets created on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_from?: components["parameters"]["CreatedFrom"];
-                /** @description Tickets created on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets created on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 created_to?: components["parameters"]["CreatedTo"];
                 /** @description `true`: only tickets whose status is not in the DONE group. */
                 open?: components["parameters"]["Open"];
-                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved (`resolved_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_from?: components["parameters"]["ResolvedFrom"];
-                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets resolved on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 resolved_to?: components["parameters"]["ResolvedTo"];
-                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered (`first_response_at`) on or after this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_from?: components["parameters"]["RespondedFrom"];
-                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, UTC). */
+                /** @description Tickets first answered on or before this day (`YYYY-MM-DD`, a day of the desk's time zone). */
                 responded_to?: components["parameters"]["RespondedTo"];
                 /** @description Tickets whose shown SLA clock runs in this state now. */
                 sla_state?: components["parameters"]["SLAState"];
@@ -10337,9 +10342,9 @@ export interface operations {
                 sla_clock?: components["parameters"]["SLAClock"];
                 /** @description `met` (met and never breached, by `met_at`) or `breached` (by `breached_at`); needs `sla_clock`. */
                 sla_result?: components["parameters"]["SLAResult"];
-                /** @description The first day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The first day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_from?: components["parameters"]["SLAFrom"];
-                /** @description The last day (`YYYY-MM-DD`, UTC) of the `sla_result` period; needs `sla_clock`. */
+                /** @description The last day (`YYYY-MM-DD`, a day of the desk's time zone) of the `sla_result` period; needs `sla_clock`. */
                 sla_to?: components["parameters"]["SLATo"];
                 /**
                  * @description `#123` or a bare number matches the ticket number; other text is a full-text search over the subject
@@ -10351,7 +10356,7 @@ export interface operations {
                 /** @description Only changes made by this user. */
                 actor?: number;
                 at_from?: string;
-                /** @description Last UTC day of changes, inclusive. */
+                /** @description Last day (of the desk's time zone) of changes, inclusive. */
                 at_to?: string;
                 /** @description By time of change, oldest (`at`) or newest (`-at`, the default) first. */
                 sort?: "at" | "-at";
@@ -10429,9 +10434,9 @@ export interface operations {
     getDashboardWidget: {
         parameters: {
             query?: {
-                /** @description First day of the period (`YYYY-MM-DD`, UTC). */
+                /** @description First day of the period (`YYYY-MM-DD`, a day of the desk's time zone). */
                 from?: string;
-                /** @description Last day of the period (`YYYY-MM-DD`, UTC, inclusive); at most two years after `from`. */
+                /** @description Last day of the period (`YYYY-MM-DD`, a day of the desk's time zone, inclusive); at most two years after `from`. */
                 to?: string;
                 queue?: number;
                 category?: number;

@@ -95,7 +95,7 @@ export interface Widget {
   seq: number;
 }
 
-/** WidgetFilters are the dashboard's filters: UTC days (inclusive) and catalog ids. */
+/** WidgetFilters are the dashboard's filters: days of the desk's time zone (inclusive) and catalog ids. */
 export interface WidgetFilters {
   from?: string;
   to?: string;

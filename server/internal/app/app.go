@@ -26,6 +26,7 @@ import (
 	"github.com/atiende/atiende/server/internal/commerce"
 	"github.com/atiende/atiende/server/internal/dashboard"
 	"github.com/atiende/atiende/server/internal/db"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/jobs"
 	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/notify"
@@ -168,6 +169,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 		a.Config.DeskTimeZone = cfg.DeskTimeZone
 	}
+	a.Auth.DeskTimeZone = cfg.DeskTimeZone
+	// Dashboards and reports count the desk's days: the database keys its rollups in the same zone.
+	if changed, err := deskday.Use(ctx, a.DB.Bun, cfg.DeskTimeZone); err != nil {
+		a.closeStores()
+		return nil, err
+	} else if changed {
+		log.Info("dashboard rollups rebuilt for the desk's time zone", "zone", cfg.DeskTimeZone.String())
+	}
 	a.Tasks = &tasks.Service{DB: a.DB.Bun, Tickets: a.Tickets, Notifier: a.Automation, Files: a.Attachments,
 		MaxFileBytes: cfg.AttachmentMaxBytes, PublicURL: cfg.PublicURL, TimeZone: cfg.DeskTimeZone}
 	jobs.Register(a.Jobs, &tasks.DigestWorker{Service: a.Tasks})
@@ -187,7 +196,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.SLA.CommentHook)
 	a.Tickets.SLA = a.SLA
 	a.SLA.Register(a.Jobs)
-	a.Dashboard = &dashboard.Service{DB: a.DB.Bun, People: a.People, SLA: a.SLA}
+	a.Dashboard = &dashboard.Service{DB: a.DB.Bun, People: a.People, SLA: a.SLA, Zone: cfg.DeskTimeZone}
 	a.Presence = &live.Presence{Redis: a.Redis, Prefix: cfg.RedisPrefix, Hub: a.Hub, Log: log, Vis: a.Tickets.Vis}
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	// Email about tickets, queued in the change's transaction after every other hook had its say.

@@ -46,8 +46,9 @@ type Config struct {
 
 	// SMTP is where email is sent; nil (SMTP_HOST empty) keeps every mail in the mail log unsent.
 	SMTP *notify.SMTPConfig
-	// DeskTimeZone is the desk's time zone (DESK_TIME_ZONE, default America/Bogota): the daily digest of
-	// overdue tasks goes out at 07:00 there. Nil (a Config built in code) means the default.
+	// DeskTimeZone is the desk's time zone (DESK_TIME_ZONE, default America/Bogota): dashboards, reports
+	// and day filters count its days, and the daily digest of overdue tasks goes out at 07:00 there. Nil (a
+	// Config built in code) means the default.
 	DeskTimeZone *time.Location
 }
 

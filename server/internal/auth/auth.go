@@ -41,6 +41,9 @@ type Service struct {
 	// Login attempts allowed per window, per client address and per email.
 	MaxPerIP, MaxPerEmail int
 	Window                time.Duration
+	// DeskTimeZone is the desk's time zone (nil: UTC), told to the app with the session: its dashboards
+	// and reports count that zone's days.
+	DeskTimeZone *time.Location
 }
 
 type session struct {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/people"
@@ -29,6 +30,8 @@ type loginRequest struct {
 // SessionBody is the wire shape of the current user.
 type SessionBody struct {
 	User UserBody `json:"user"`
+	// DeskTimeZone is the IANA zone whose days the dashboards, reports and day filters count.
+	DeskTimeZone string `json:"desk_time_zone"`
 }
 
 // UserBody is a user as the API shows them.
@@ -43,13 +46,13 @@ type UserBody struct {
 	Permissions []string `json:"permissions"`
 }
 
-func sessionBody(u *people.User, s access.Subject) SessionBody {
+func sessionBody(u *people.User, s access.Subject, zone *time.Location) SessionBody {
 	roleIDs := s.RoleIDs
 	if roleIDs == nil {
 		roleIDs = []int64{}
 	}
 	return SessionBody{User: UserBody{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Locale: string(u.Locale),
-		RoleIDs: roleIDs, Permissions: s.PermKeys()}}
+		RoleIDs: roleIDs, Permissions: s.PermKeys()}, DeskTimeZone: deskday.Zone(zone).String()}
 }
 
 func (h Handlers) login(c *fiber.Ctx) error {
@@ -76,7 +79,7 @@ func (s *Service) Welcome(c *fiber.Ctx, token string, u *people.User) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(sessionBody(u, subj))
+	return c.JSON(sessionBody(u, subj, s.DeskTimeZone))
 }
 
 func (h Handlers) logout(c *fiber.Ctx) error {
@@ -101,5 +104,5 @@ func (h Handlers) me(c *fiber.Ctx) error {
 	if u == nil {
 		return errs.New(errs.Unauthorized, "error.unauthorized")
 	}
-	return c.JSON(sessionBody(u, s))
+	return c.JSON(sessionBody(u, s, h.Service.DeskTimeZone))
 }

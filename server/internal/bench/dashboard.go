@@ -15,6 +15,7 @@ import (
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/app"
 	"github.com/atiende/atiende/server/internal/dashboard"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/i18n"
 )
 
@@ -141,7 +142,7 @@ func runDashboard(ctx context.Context, cfg app.Config, log *slog.Logger, args []
 		{"supervisor", access.Subject{UserID: shape.agents[0], Role: access.Supervisor, RoleIDs: []int64{supRole},
 			Perms: access.Defaults(access.Supervisor), Queues: shape.typ.Queues[:min(2, len(shape.typ.Queues))], Locale: i18n.ES}},
 	}
-	today := now.Truncate(24 * time.Hour)
+	today := deskday.Today(a.Config.DeskTimeZone) // the widgets count the desk's days
 	filters := []dashboard.Filter{
 		{From: today.AddDate(0, 0, -29), To: today},
 		{From: today.AddDate(0, 0, -29), To: today, QueueID: shape.typ.Queues[0]},
@@ -198,6 +199,7 @@ func checkWidget(ctx context.Context, db *bun.DB, subj access.Subject, f dashboa
 	}
 	openQ := "t.status_id IN (SELECT id FROM statuses WHERE grp <> 'done')"
 	end := f.To.AddDate(0, 0, 1)
+	zone := f.From.Location().String() // the desk's: the period's days are its midnights
 	type kv struct {
 		K string `bun:"k"`
 		N int64  `bun:"n"`
@@ -243,7 +245,7 @@ func checkWidget(ctx context.Context, db *bun.DB, subj access.Subject, f dashboa
 		want, err = group(base("coalesce(t.assignee_id, 0)::text AS k, count(*) AS n").Where(openQ).GroupExpr("1"))
 	case "backlog_age":
 		want, err = group(base(`CASE WHEN a = 0 THEN '0' WHEN a <= 2 THEN '1_2' WHEN a <= 7 THEN '3_7' WHEN a <= 30 THEN '8_30' ELSE '31' END AS k, count(*) AS n`).
-			TableExpr("LATERAL (SELECT (now() AT TIME ZONE 'UTC')::date - (t.created_at AT TIME ZONE 'UTC')::date AS a) AS x").Where(openQ).GroupExpr("1"))
+			TableExpr("LATERAL (SELECT (now() AT TIME ZONE ?)::date - (t.created_at AT TIME ZONE ?)::date AS a) AS x", zone, zone).Where(openQ).GroupExpr("1"))
 	case "sla":
 		want, err = group(base(`CASE WHEN k.breached_at IS NOT NULL OR k.due_at <= now() THEN 'breached'
 			WHEN k.at_risk_at <= now() THEN 'at_risk' ELSE 'on_track' END AS k, count(*) AS n`).

@@ -17,6 +17,7 @@ import (
 	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/live"
@@ -29,9 +30,13 @@ type Service struct {
 	DB     *bun.DB
 	People *people.Store
 	SLA    *sla.Service
+	// Zone is the desk's time zone, whose days the widgets count (nil: UTC); the database keys its
+	// rollups in the same zone (deskday.Use).
+	Zone *time.Location
 }
 
-// Filter is a widget's filters: the period as UTC days (To inclusive) and ids (zero: any).
+// Filter is a widget's filters: the period as the desk's days, each its midnight in the desk's zone (To
+// inclusive), and ids (zero: any).
 type Filter struct {
 	From, To                       time.Time
 	QueueID, CategoryID, ChannelID int64
@@ -175,7 +180,7 @@ type run struct {
 	open []int64 // the open statuses, read by start for who counts tickets outside the rollups
 }
 
-func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+func day(t time.Time) string { return deskday.Format(t) }
 
 // drill builds a records-table query string: the widget's filters, then the pairs given (in order; a
 // pair whose name is a filter replaces it).
@@ -307,10 +312,7 @@ func (r *run) openCounts(ctx context.Context, dim, ticketExpr string, byCategory
 	return out, nil
 }
 
-// dayNumber is a UTC day as the aggregates key it: days since 1970-01-01.
-func dayNumber(t time.Time) int64 { return t.UTC().Unix() / 86400 }
-
-// dayCount is a number of tickets on one UTC day (a day number) in one status (0 for created).
+// dayCount is a number of tickets on one desk day (a day number) in one status (0 for created).
 type dayCount struct {
 	Day    int64 `bun:"day"`
 	Status int64 `bun:"status"`
@@ -318,7 +320,7 @@ type dayCount struct {
 }
 
 // periodCounts counts the tickets subj sees under the filters that were created (kind "created", status
-// 0) or resolved (kind "resolved", by the status they are in) on each UTC day of the period: from the
+// 0) or resolved (kind "resolved", by the status they are in) on each desk day of the period: from the
 // dashboard_day_counts rollup and the tickets outside it subj sees when the filters allow, else from the
 // period's covering index over tickets.
 func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error) {
@@ -326,7 +328,7 @@ func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error)
 	if kind == "resolved" {
 		col, status = "resolved_at", "t.status_id"
 	}
-	dayExpr := "((t." + col + " AT TIME ZONE 'UTC')::date - DATE '1970-01-01')::bigint"
+	dayExpr := deskday.SQLDay("t."+col, r.s.Zone)
 	var rows []dayCount
 	if !r.coarse() {
 		q := r.s.DB.NewSelect().TableExpr("tickets AS t").ColumnExpr(dayExpr+" AS day, "+status+" AS status, count(*) AS n").
@@ -338,7 +340,7 @@ func (r *run) periodCounts(ctx context.Context, kind string) ([]dayCount, error)
 		return rows, nil
 	}
 	q := r.s.DB.NewSelect().TableExpr("dashboard_day_counts AS a").ColumnExpr("a.day, a.status_id AS status, sum(a.n) AS n").
-		Where("a.kind = ?", kind).Where("a.day >= ?", dayNumber(r.f.From)).Where("a.day <= ?", dayNumber(r.f.To)).
+		Where("a.kind = ?", kind).Where("a.day >= ?", deskday.Number(r.f.From)).Where("a.day <= ?", deskday.Number(r.f.To)).
 		GroupExpr("a.day, a.status_id")
 	q = r.aggregateFilters(q)
 	if !access.Unfiltered(r.subj) {
@@ -571,7 +573,7 @@ func sortSlices(xs []Slice) {
 	}
 }
 
-// ageBuckets are the backlog's ages in whole UTC days since creation: [lo, hi], hi -1 for no bound.
+// ageBuckets are the backlog's ages in whole desk days since creation: [lo, hi], hi -1 for no bound.
 var ageBuckets = []struct {
 	id     string
 	lo, hi int64
@@ -580,9 +582,8 @@ var ageBuckets = []struct {
 // backlogAge: open tickets by age. The recent days are read from the aggregate by day; the older ones
 // are every open ticket minus those, so that the old days' rows are never read.
 func (r *run) backlogAge(ctx context.Context, w *Widget) error {
-	now := time.Now().UTC()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	todayN := today.Unix() / 86400
+	today := deskday.Today(r.s.Zone)
+	todayN := deskday.Number(today)
 	recent, err := r.openCountsSince(ctx, todayN-30)
 	if err != nil {
 		return err
@@ -621,7 +622,7 @@ func (r *run) backlogAge(ctx context.Context, w *Widget) error {
 	return nil
 }
 
-// openCountsSince counts the open tickets subj sees created on each UTC day number from `from` on.
+// openCountsSince counts the open tickets subj sees created on each desk day number from `from` on.
 func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64, error) {
 	var rows []struct {
 		Val int64 `bun:"val"`
@@ -640,7 +641,7 @@ func (r *run) openCountsSince(ctx context.Context, from int64) (map[int64]int64,
 		// hundred open tickets a person has.
 		t := func() *bun.SelectQuery {
 			return r.ticketFilters(r.s.DB.NewSelect().TableExpr("tickets AS t").
-				ColumnExpr("((t.created_at AT TIME ZONE 'UTC')::date - DATE '1970-01-01')::bigint AS val, count(*) AS n").
+				ColumnExpr(deskday.SQLDay("t.created_at", r.s.Zone) + " AS val, count(*) AS n").
 				GroupExpr("1"))
 		}
 		var own *bun.SelectQuery

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/app"
 	"github.com/atiende/atiende/server/internal/dashboard"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/people"
 	"github.com/atiende/atiende/server/internal/testutil"
@@ -29,6 +31,14 @@ type desk struct {
 	subcats  [][2]int64 // category, subcategory of the generic workflow
 	channels []int64
 	roleCS   int64
+}
+
+// zone is the desk's time zone (America/Bogota in tests: the default), whose days the widgets count.
+func (d *desk) zone() string { return d.a.Config.DeskTimeZone.String() }
+
+// day is the desk's day n days from today, YYYY-MM-DD.
+func (d *desk) day(n int) string {
+	return time.Now().In(d.a.Config.DeskTimeZone).AddDate(0, 0, n).Format(time.DateOnly)
 }
 
 func open(t *testing.T) *desk {
@@ -232,9 +242,13 @@ func (d *desk) expected(t *testing.T, s access.Subject, key string, q url.Values
 		}
 	}
 	open := " AND t.status_id IN (SELECT id FROM statuses WHERE grp <> 'done')"
-	period := func(col string) string {
-		return fmt.Sprintf(" AND t.%s >= '%s'::date AND t.%s < '%s'::date + 1", col, from, col, to)
+	z := d.zone()
+	// The period's days are the desk's: from its zone's midnight to the midnight after the last day.
+	between := func(col string) string {
+		return fmt.Sprintf(" AND %s >= ('%s'::date)::timestamp AT TIME ZONE '%s' AND %s < ('%s'::date + 1)::timestamp AT TIME ZONE '%s'",
+			col, from, z, col, to, z)
 	}
+	period := func(col string) string { return between("t." + col) }
 	var sql string
 	switch key {
 	case "status":
@@ -251,16 +265,16 @@ func (d *desk) expected(t *testing.T, s access.Subject, key string, q url.Values
 		sql = "SELECT coalesce(t.assignee_id, 0)::text, count(*)::float8 FROM tickets t " + where + open + " GROUP BY 1"
 	case "backlog_age":
 		sql = `SELECT CASE WHEN a = 0 THEN '0' WHEN a <= 2 THEN '1_2' WHEN a <= 7 THEN '3_7' WHEN a <= 30 THEN '8_30' ELSE '31' END, count(*)::float8
-			FROM (SELECT (now() AT TIME ZONE 'UTC')::date - (t.created_at AT TIME ZONE 'UTC')::date AS a FROM tickets t ` + where + open + `) x GROUP BY 1`
+			FROM (SELECT (now() AT TIME ZONE '` + z + `')::date - (t.created_at AT TIME ZONE '` + z + `')::date AS a FROM tickets t ` + where + open + `) x GROUP BY 1`
 	case "sla":
 		sql = `SELECT CASE WHEN k.breached_at IS NOT NULL OR k.due_at <= now() THEN 'breached'
 			WHEN k.at_risk_at <= now() THEN 'at_risk' ELSE 'on_track' END, count(*)::float8
 			FROM tickets t JOIN sla_clocks k ON k.ticket_id = t.id AND k.shown AND k.since IS NOT NULL ` + where + " GROUP BY 1"
 		for _, c := range []string{"first_response", "resolution"} {
 			sql += fmt.Sprintf(` UNION ALL SELECT '%s/met', count(*)::float8 FROM tickets t JOIN sla_clocks k ON k.ticket_id = t.id AND k.clock = '%s'
-				AND k.met_at IS NOT NULL AND k.breached_at IS NULL AND k.met_at >= '%s'::date AND k.met_at < '%s'::date + 1 %s
+				AND k.met_at IS NOT NULL AND k.breached_at IS NULL %s %s
 				UNION ALL SELECT '%s/breached', count(*)::float8 FROM tickets t JOIN sla_clocks k ON k.ticket_id = t.id AND k.clock = '%s'
-				AND k.breached_at >= '%s'::date AND k.breached_at < '%s'::date + 1 %s`, c, c, from, to, where, c, c, from, to, where)
+				%s %s`, c, c, between("k.met_at"), where, c, c, between("k.breached_at"), where)
 		}
 	case "response_times":
 		for i, m := range [][2]string{{"first_response", "first_response_at"}, {"resolution", "resolved_at"}} {
@@ -274,8 +288,8 @@ func (d *desk) expected(t *testing.T, s access.Subject, key string, q url.Values
 				m[0], where+period(m[1]), secs)
 		}
 	case "created_resolved":
-		sql = "SELECT 'created/' || to_char((t.created_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), count(*)::float8 FROM tickets t " + where + period("created_at") + " GROUP BY 1 UNION ALL " +
-			"SELECT 'resolved/' || to_char((t.resolved_at AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD'), count(*)::float8 FROM tickets t " + where + period("resolved_at") + " GROUP BY 1"
+		sql = "SELECT 'created/' || to_char((t.created_at AT TIME ZONE '" + z + "')::date, 'YYYY-MM-DD'), count(*)::float8 FROM tickets t " + where + period("created_at") + " GROUP BY 1 UNION ALL " +
+			"SELECT 'resolved/' || to_char((t.resolved_at AT TIME ZONE '" + z + "')::date, 'YYYY-MM-DD'), count(*)::float8 FROM tickets t " + where + period("resolved_at") + " GROUP BY 1"
 	case "top_typifications":
 		sql = "SELECT t.subcategory_id::text, count(*)::float8 FROM tickets t " + where + period("created_at") +
 			" AND t.subcategory_id IS NOT NULL GROUP BY t.subcategory_id ORDER BY 2 DESC, t.subcategory_id LIMIT 10"
@@ -378,9 +392,9 @@ func listCount(t *testing.T, c *testutil.Client, drill string) int {
 func TestWidgetsMatchSQLAfterRandomChanges(t *testing.T) {
 	d := open(t)
 	d.stream(t, 160)
-	today := time.Now().UTC().Format(time.DateOnly)
-	from := time.Now().UTC().AddDate(0, 0, -29).Format(time.DateOnly)
-	longFrom := time.Now().UTC().AddDate(0, 0, -89).Format(time.DateOnly)
+	today := d.day(0)
+	from := d.day(-29)
+	longFrom := d.day(-89)
 	cat := d.subcats[0][0]
 	filters := []url.Values{{}, {"queue": {fmt.Sprint(d.queues[1])}}, {"category": {fmt.Sprint(cat)}},
 		{"channel": {fmt.Sprint(d.channels[0])}}, {"from": {longFrom}, "to": {today}}}
@@ -552,8 +566,8 @@ func TestStatusGroupChangeRecounts(t *testing.T) {
 	}
 	before := decode[dashboard.Widget](t, do(t, d.admin, "GET", "/api/v1/dashboard/widgets/queue", nil, 200)).Total
 	do(t, d.admin, "PATCH", "/api/v1/catalog/statuses/"+fmt.Sprint(st.ID), map[string]any{"version": st.Version, "group": "done"}, 200)
-	today := time.Now().UTC().Format(time.DateOnly)
-	from := time.Now().UTC().AddDate(0, 0, -29).Format(time.DateOnly)
+	today := d.day(0)
+	from := d.day(-29)
 	for _, email := range []string{"admin@x.test", "super@x.test", "agent1@x.test"} {
 		subj := d.f.Subject(email)
 		c := testutil.Login(t, d.a, email)
@@ -593,8 +607,8 @@ func TestSLAWidgetFollowsTheTimeAheadOfItsTimers(t *testing.T) {
 	// Marked at risk by its timer (this one a trigger sees), then past due with no breach mark yet.
 	exec(t, d.a, `UPDATE sla_clocks SET at_risk_at = now() - interval '9 minutes', at_risk_fired_at = now() - interval '9 minutes'`+running+` AND ticket_id % 5 IN (2, 3)`)
 	exec(t, d.a, `UPDATE sla_clocks SET due_at = now() - interval '1 minute'`+running+` AND ticket_id % 5 = 3`)
-	today := time.Now().UTC().Format(time.DateOnly)
-	from := time.Now().UTC().AddDate(0, 0, -29).Format(time.DateOnly)
+	today := d.day(0)
+	from := d.day(-29)
 	check := func(stage string) map[string]float64 {
 		var admin map[string]float64
 		for _, email := range []string{"admin@x.test", "super@x.test", "agent1@x.test"} {
@@ -629,5 +643,74 @@ func TestSLAWidgetFollowsTheTimeAheadOfItsTimers(t *testing.T) {
 	exec(t, d.a, `UPDATE sla_clocks SET at_risk_fired_at = at_risk_at`+running+` AND at_risk_fired_at IS NULL AND at_risk_at <= now()`)
 	if after := check("after the timers"); !equalMaps(after, before) {
 		t.Fatalf("the marks changed the admin's numbers: %v before, %v after", before, after)
+	}
+}
+
+// TestDaysAreTheDesks: the widgets count the desk's days (America/Bogota, UTC-5, in tests), not UTC days.
+// Three tickets of one queue: at noon and at 21:30 on a desk day D (the latter is 02:30 UTC on D+1), and
+// at 03:00 on D+1 (08:00 UTC). The created-vs-resolved trend counts 2 on D and 1 on D+1 (UTC days would
+// give 1 and 2), each drill lists exactly those tickets, and a day's backlog bucket agrees.
+func TestDaysAreTheDesks(t *testing.T) {
+	d := open(t)
+	loc := d.a.Config.DeskTimeZone
+	if off := func() int { _, o := time.Now().In(loc).Zone(); return o }(); off == 0 {
+		t.Fatalf("the desk's zone in tests is %s, which is UTC now: this test needs another calendar", loc)
+	}
+	day := deskday.Today(loc).AddDate(0, 0, -3)
+	next := day.AddDate(0, 0, 1)
+	queue := d.queues[0]
+	create := func(at time.Time) int64 {
+		c := decode[card](t, do(t, d.admin, "POST", "/api/v1/tickets", map[string]any{"subject": "Huso " + at.Format(time.RFC3339),
+			"queue_id": queue, "category_id": d.subcats[0][0], "channel_id": d.channels[0], "requester_id": d.f.Users["customer@x.test"].ID}, 201))
+		exec(t, d.a, "UPDATE tickets SET created_at = $1 WHERE id = $2", at, c.ID)
+		return c.ID
+	}
+	noon, late, early := create(day.Add(12*time.Hour)), create(day.Add(21*time.Hour+30*time.Minute)), create(next.Add(3*time.Hour))
+	q := url.Values{"queue": {fmt.Sprint(queue)}, "from": {day.Format(time.DateOnly)}, "to": {next.Format(time.DateOnly)}}
+	w := decode[dashboard.Widget](t, do(t, d.admin, "GET", "/api/v1/dashboard/widgets/created_resolved?"+q.Encode(), nil, 200))
+	var created *dashboard.Series
+	for i := range w.Series {
+		if w.Series[i].ID == "created" {
+			created = &w.Series[i]
+		}
+	}
+	if created == nil || len(created.Points) != 2 {
+		t.Fatalf("created series %+v, want two days", created)
+	}
+	want := map[string]struct {
+		n   int64
+		ids []int64
+	}{day.Format(time.DateOnly): {2, []int64{noon, late}}, next.Format(time.DateOnly): {1, []int64{early}}}
+	for _, p := range created.Points {
+		exp, ok := want[p.X]
+		if !ok || p.Value != exp.n {
+			t.Fatalf("created on %s: %d, want %+v (desk days %v)", p.X, p.Value, exp, want)
+		}
+		page := decode[struct {
+			Items []struct {
+				ID int64 `json:"id"`
+			} `json:"items"`
+		}](t, do(t, d.admin, "GET", "/api/v1/tickets?"+p.Drill, nil, 200))
+		var got []int64
+		for _, it := range page.Items {
+			got = append(got, it.ID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, exp.ids) {
+			t.Fatalf("the drill of %s (%s) lists %v, want %v", p.X, p.Drill, got, exp.ids)
+		}
+	}
+	if w.Total != 3 || w.From != day.Format(time.DateOnly) || w.To != next.Format(time.DateOnly) {
+		t.Fatalf("total %d over %s..%s, want 3 over %s..%s", w.Total, w.From, w.To, day.Format(time.DateOnly), next.Format(time.DateOnly))
+	}
+	// The backlog's ages are counted in the desk's days too: the ticket of D+1 is two days old, both of
+	// D three.
+	b := decode[dashboard.Widget](t, do(t, d.admin, "GET", "/api/v1/dashboard/widgets/backlog_age?queue="+fmt.Sprint(queue), nil, 200))
+	ages := map[string]int64{}
+	for _, s := range b.Slices {
+		ages[s.ID] = s.Value
+	}
+	if ages["1_2"] != 1 || ages["3_7"] != 2 {
+		t.Fatalf("backlog ages %v, want 1 of 1–2 days and 2 of 3–7 days", ages)
 	}
 }

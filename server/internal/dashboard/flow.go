@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 )
 
 // The flow widgets measure the tickets of the period, each read from the partial index of its instant
@@ -62,7 +63,7 @@ type bucket struct{ from, to time.Time }
 // is longer than maxWeeklyDays.
 func (r *run) buckets() []bucket {
 	var out []bucket
-	days := int(r.f.To.Sub(r.f.From).Hours()/24) + 1
+	days := deskday.Between(r.f.From, r.f.To) + 1
 	if days <= maxWeeklyDays {
 		for d := r.f.From; !d.After(r.f.To); d = d.AddDate(0, 0, 1) {
 			out = append(out, bucket{d, d})
@@ -81,7 +82,7 @@ func (r *run) buckets() []bucket {
 	return out
 }
 
-// perDay counts the tickets subj sees created or resolved (kind) on each UTC day of the period.
+// perDay counts the tickets subj sees created or resolved (kind) on each desk day of the period.
 func (r *run) perDay(ctx context.Context, kind string) (map[string]int64, error) {
 	rows, err := r.periodCounts(ctx, kind)
 	if err != nil {
@@ -89,7 +90,7 @@ func (r *run) perDay(ctx context.Context, kind string) (map[string]int64, error)
 	}
 	out := map[string]int64{}
 	for _, x := range rows {
-		out[day(time.Unix(x.Day*86400, 0))] += x.N
+		out[day(deskday.FromNumber(x.Day, r.f.From.Location()))] += x.N
 	}
 	return out, nil
 }

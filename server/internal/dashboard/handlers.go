@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 )
@@ -30,8 +31,8 @@ const defaultDays = 30
 // maxDays bounds a period (two years).
 const maxDays = 731
 
-// ParseFilter reads a widget's filters from the query string, naming every bad one; today is the UTC day
-// the default period ends on.
+// ParseFilter reads a widget's filters from the query string, naming every bad one; today is the desk's
+// day the default period ends on, as its midnight in the desk's zone (the zone the days are read in).
 func ParseFilter(q func(string) string, today time.Time) (Filter, error) {
 	bad := errs.New(errs.Invalid, "error.invalid")
 	f := Filter{To: today, From: today.AddDate(0, 0, 1-defaultDays)}
@@ -40,7 +41,7 @@ func ParseFilter(q func(string) string, today time.Time) (Filter, error) {
 		if v == "" {
 			return false
 		}
-		d, err := time.Parse(time.DateOnly, v)
+		d, err := deskday.Parse(v, today.Location())
 		if err != nil {
 			bad.WithField(name, "field.date", nil)
 			return false
@@ -54,7 +55,7 @@ func ParseFilter(q func(string) string, today time.Time) (Filter, error) {
 	}
 	if f.To.Before(f.From) {
 		bad.WithField("to", "ticket.date_range", nil)
-	} else if f.To.Sub(f.From) > maxDays*24*time.Hour {
+	} else if deskday.Between(f.From, f.To) > maxDays {
 		bad.WithField("from", "dashboard.period_too_long", nil)
 	}
 	id := func(name string, dst *int64) {
@@ -88,7 +89,7 @@ func (h Handlers) widget(c *fiber.Ctx) error {
 	if !access.CanSeeWidget(subj, key) {
 		return errs.New(errs.Forbidden, "dashboard.widget_forbidden")
 	}
-	f, err := ParseFilter(func(k string) string { return c.Query(k) }, time.Now().UTC().Truncate(24*time.Hour))
+	f, err := ParseFilter(func(k string) string { return c.Query(k) }, deskday.Today(h.Service.Zone))
 	if err != nil {
 		return err
 	}

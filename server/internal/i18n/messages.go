@@ -537,7 +537,7 @@ var messages = map[Locale]map[string]string{
 		"report.queue_mode.manual":             "Manual",
 		"report.queue_mode.round_robin":        "Por turnos",
 		"report.queue_mode.least_loaded":       "Menos cargado",
-		"report.pivot_title":                   "{measure} · {from} – {to} (días UTC)",
+		"report.pivot_title":                   "{measure} · {from} – {to} (días de {zone})",
 		"export.bad_tz":                        "«{tz}» no es una zona horaria IANA, como America/Bogota o Europe/Madrid.",
 		// Portals (issue 7): sign-in links and the order listing.
 		"auth.magic_unknown":     "Ese enlace para entrar no existe. Pide uno nuevo.",
@@ -1081,7 +1081,7 @@ var messages = map[Locale]map[string]string{
 		"report.queue_mode.manual":             "Manual",
 		"report.queue_mode.round_robin":        "Round-robin",
 		"report.queue_mode.least_loaded":       "Least loaded",
-		"report.pivot_title":                   "{measure} · {from} – {to} (UTC days)",
+		"report.pivot_title":                   "{measure} · {from} – {to} ({zone} days)",
 		"export.bad_tz":                        "“{tz}” is not an IANA time zone such as America/Bogota or Europe/Madrid.",
 		// Portals (issue 7): sign-in links and the order listing.
 		"auth.magic_unknown":     "That sign-in link does not exist. Ask for a new one.",

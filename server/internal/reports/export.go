@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/i18n"
 	"github.com/atiende/atiende/server/internal/reports/sheet"
@@ -29,7 +30,8 @@ func (s *Service) ExportPivot(ctx context.Context, subj access.Subject, q PivotQ
 		return err
 	}
 	l := subj.Locale
-	title := i18n.T(l, "report.pivot_title", map[string]any{"measure": i18n.T(l, "report.measure."+p.Measure, nil), "from": p.From, "to": p.To})
+	title := i18n.T(l, "report.pivot_title", map[string]any{"measure": i18n.T(l, "report.measure."+p.Measure, nil), "from": p.From, "to": p.To,
+		"zone": deskday.Zone(q.Zone).String()})
 	if err := out.Row(title); err != nil {
 		return err
 	}

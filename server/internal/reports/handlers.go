@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/reports/sheet"
 	"github.com/atiende/atiende/server/internal/tickets"
@@ -19,7 +20,8 @@ import (
 type Handlers struct {
 	Service *Service
 	Subject func(c *fiber.Ctx) (access.Subject, bool)
-	// TimeZone is the zone of an export's times when the request names none (the desk's); nil: UTC.
+	// TimeZone is the desk's zone (nil: UTC): the day filters count its days, and an export writes its
+	// times in it when the request names no zone.
 	TimeZone *time.Location
 }
 
@@ -32,15 +34,15 @@ func (h Handlers) Register(r fiber.Router) {
 }
 
 // pivotQuery reads a pivot request, naming every bad parameter.
-func pivotQuery(c *fiber.Ctx) (PivotQuery, error) {
-	q := PivotQuery{Rows: c.Query("rows"), Cols: c.Query("cols"), Measure: c.Query("measure")}
+func pivotQuery(c *fiber.Ctx, zone *time.Location) (PivotQuery, error) {
+	q := PivotQuery{Rows: c.Query("rows"), Cols: c.Query("cols"), Measure: c.Query("measure"), Zone: zone}
 	bad := errs.New(errs.Invalid, "error.invalid")
 	day := func(name string) time.Time {
 		v := c.Query(name)
 		if v == "" {
 			return time.Time{}
 		}
-		d, err := time.Parse(time.DateOnly, v)
+		d, err := deskday.Parse(v, zone)
 		if err != nil {
 			bad.WithField(name, "field.date", nil)
 		}
@@ -74,7 +76,7 @@ func (h Handlers) pivot(c *fiber.Ctx) error {
 	if !access.CanSeePivot(subj) {
 		return errs.New(errs.Forbidden, "report.forbidden")
 	}
-	q, err := pivotQuery(c)
+	q, err := pivotQuery(c, h.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func (h Handlers) pivotExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := pivotQuery(c)
+	q, err := pivotQuery(c, h.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func (h Handlers) pivotExport(c *fiber.Ctx) error {
 // historyQuery reads a history request: the records-table parameters choose the tickets; sort, cursor
 // and limit are the report's own (its order is by time of change), so they are taken out of the query
 // string before the tickets' parameters are read.
-func historyQuery(c *fiber.Ctx, subj access.Subject) (HistoryQuery, error) {
+func historyQuery(c *fiber.Ctx, subj access.Subject, zone *time.Location) (HistoryQuery, error) {
 	q := HistoryQuery{Cursor: c.Query("cursor"), Limit: DefaultHistoryLimit}
 	bad := errs.New(errs.Invalid, "error.invalid")
 	switch c.Query("sort") {
@@ -146,7 +148,7 @@ func historyQuery(c *fiber.Ctx, subj access.Subject) (HistoryQuery, error) {
 		if v == "" {
 			return nil
 		}
-		d, err := time.Parse(time.DateOnly, v)
+		d, err := deskday.Parse(v, zone)
 		if err != nil {
 			bad.WithField(name, "field.date", nil)
 			return nil
@@ -165,7 +167,7 @@ func historyQuery(c *fiber.Ctx, subj access.Subject) (HistoryQuery, error) {
 	for _, k := range []string{"sort", "cursor", "limit"} {
 		args.Del(k)
 	}
-	lq, err := tickets.ParseListQuery(c, subj)
+	lq, err := tickets.ParseListQuery(c, subj, zone)
 	if err != nil {
 		if e, ok := err.(*errs.Error); ok {
 			for f, m := range e.Fields {
@@ -187,7 +189,7 @@ func (h Handlers) history(c *fiber.Ctx) error {
 	if !access.CanSeeHistoryReport(subj) {
 		return errs.New(errs.Forbidden, "report.history_forbidden")
 	}
-	q, err := historyQuery(c, subj)
+	q, err := historyQuery(c, subj, h.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -211,7 +213,7 @@ func (h Handlers) historyExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := historyQuery(c, subj)
+	q, err := historyQuery(c, subj, h.TimeZone)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/catalog"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/i18n"
 )
@@ -38,11 +39,15 @@ const NoCols = "none"
 // none is the member id of tickets without a value in a dimension.
 const none = "none"
 
-// PivotQuery is a pivot request: dimensions, measure, period (UTC days, inclusive) and filters (0: any).
+// PivotQuery is a pivot request: dimensions, measure, period (the desk's days, inclusive, each its
+// midnight in Zone) and filters (0: any).
 type PivotQuery struct {
 	Rows, Cols string
 	Measure    string
 	From, To   time.Time
+	// Zone is the desk's time zone, whose days the period and the date dimensions count (nil: UTC); the
+	// database's desk_zone() is the same (deskday.Use).
+	Zone       *time.Location
 	QueueID    int64
 	CategoryID int64
 	ChannelID  int64
@@ -121,14 +126,14 @@ func (q *PivotQuery) Check(now time.Time) error {
 		bad.WithField("measure", "report.bad_measure", nil)
 	}
 	if q.To.IsZero() {
-		q.To = now.UTC().Truncate(24 * time.Hour)
+		q.To = deskday.Start(now.In(deskday.Zone(q.Zone)))
 	}
 	if q.From.IsZero() {
 		q.From = q.To.AddDate(0, 0, -(defaultDays - 1))
 	}
 	if q.To.Before(q.From) {
 		bad.WithField("to", "ticket.date_range", nil)
-	} else if q.To.Sub(q.From) >= MaxPeriodDays*24*time.Hour {
+	} else if deskday.Between(q.From, q.To) >= MaxPeriodDays {
 		bad.WithField("to", "report.period_too_long", map[string]any{"max": MaxPeriodDays})
 	}
 	if len(bad.Fields) > 0 {
@@ -137,15 +142,17 @@ func (q *PivotQuery) Check(now time.Time) error {
 	return nil
 }
 
-// dimExpr is the SQL of a dimension's member id over tickets aliased t: text, null for "none".
-func dimExpr(d string) string {
+// dimExpr is the SQL of a dimension's member id over tickets aliased t: text, null for "none". The date
+// members are the desk's days, weeks and months (zone).
+func dimExpr(d string, zone *time.Location) string {
+	local := "t.created_at AT TIME ZONE " + deskday.SQLZone(zone)
 	switch d {
 	case "created_day":
-		return "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+		return "to_char(" + local + ", 'YYYY-MM-DD')"
 	case "created_week":
-		return "to_char(date_trunc('week', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')"
+		return "to_char(date_trunc('week', " + local + "), 'YYYY-MM-DD')"
 	case "created_month":
-		return "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
+		return "to_char(" + local + ", 'YYYY-MM')"
 	case NoCols:
 		return "''"
 	}
@@ -197,7 +204,7 @@ func (s *Service) Pivot(ctx context.Context, subj access.Subject, q PivotQuery) 
 	}
 	x, agg := measureSQL(q.Measure)
 	inner := s.DB.NewSelect().TableExpr("tickets AS t").
-		ColumnExpr(dimExpr(q.Rows)+" AS r").ColumnExpr(dimExpr(q.Cols)+" AS c").ColumnExpr(x+" AS x").
+		ColumnExpr(dimExpr(q.Rows, q.Zone)+" AS r").ColumnExpr(dimExpr(q.Cols, q.Zone)+" AS c").ColumnExpr(x+" AS x").
 		Where("t.created_at >= ?", q.From).Where("t.created_at < ?", q.To.AddDate(0, 0, 1))
 	if q.Measure == "sla_compliance" {
 		inner = inner.Join("LEFT JOIN sla_clocks AS k ON k.ticket_id = t.id AND k.clock = 'resolution'")

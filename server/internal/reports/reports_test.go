@@ -20,6 +20,7 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/app"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/auth"
 	"github.com/atiende/atiende/server/internal/reports"
 	"github.com/atiende/atiende/server/internal/testutil"
@@ -269,11 +270,16 @@ func (d *desk) checkPivot(who *testutil.Client, visible []int64, rows, cols, row
 	d.t.Helper()
 	var p reports.Pivot
 	mustJSON(d.t, who, "GET", "/api/v1/reports/pivot?rows="+rows+"&cols="+cols+"&measure="+measure, 200, &p)
-	from, _ := time.Parse(time.DateOnly, p.From)
-	to, _ := time.Parse(time.DateOnly, p.To)
-	if to.Sub(from) != 29*24*time.Hour {
+	// The period and the date members are the desk's days (America/Bogota in tests), written here again
+	// with the zone's name, not with the server's desk_day.
+	zone := d.a.Config.DeskTimeZone
+	from, _ := time.ParseInLocation(time.DateOnly, p.From, zone)
+	to, _ := time.ParseInLocation(time.DateOnly, p.To, zone)
+	if to.Sub(from) != 29*24*time.Hour || p.To != time.Now().In(zone).Format(time.DateOnly) {
 		d.t.Errorf("default period %s – %s", p.From, p.To)
 	}
+	rowCol = strings.ReplaceAll(rowCol, "$zone", "'"+zone.String()+"'")
+	colCol = strings.ReplaceAll(colCol, "$zone", "'"+zone.String()+"'")
 	want := d.expected(visible, from, to, rowCol, colCol, measure)
 	got := map[[2]string]reports.Cell{}
 	for _, c := range p.Cells {
@@ -348,9 +354,9 @@ func TestPivotEqualsSQLAndDrills(t *testing.T) {
 		{"status", "priority", "t.status_id", "t.priority_id", "count"},
 		{"queue", "channel", "t.queue_id", "t.channel_id", "count"},
 		{"subcategory", "assignee", "t.subcategory_id", "t.assignee_id", "first_response_median"},
-		{"category", "created_week", "t.category_id", "to_char(date_trunc('week', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')", "resolution_p90"},
-		{"created_day", "queue", "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')", "t.queue_id", "sla_compliance"},
-		{"assignee", "created_month", "t.assignee_id", "to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM')", "count"},
+		{"category", "created_week", "t.category_id", "to_char(date_trunc('week', t.created_at AT TIME ZONE $zone), 'YYYY-MM-DD')", "resolution_p90"},
+		{"created_day", "queue", "to_char(t.created_at AT TIME ZONE $zone, 'YYYY-MM-DD')", "t.queue_id", "sla_compliance"},
+		{"assignee", "created_month", "t.assignee_id", "to_char(t.created_at AT TIME ZONE $zone, 'YYYY-MM')", "count"},
 	} {
 		p := d.checkPivot(d.admin, d.ids, c.rows, c.cols, c.rowCol, c.colCol, c.measure)
 		d.drills(d.admin, p)
@@ -366,7 +372,7 @@ func TestPivotEqualsSQLAndDrills(t *testing.T) {
 	mustJSON(t, d.admin, "GET", fmt.Sprintf("/api/v1/reports/pivot?rows=status&queue=%d", q), 200, &p)
 	var n int64
 	if err := d.a.DB.Pool.QueryRow(context.Background(), "SELECT count(*) FROM tickets WHERE queue_id = $1 AND created_at >= $2",
-		q, time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -29)).Scan(&n); err != nil {
+		q, deskday.Today(d.a.Config.DeskTimeZone).AddDate(0, 0, -29)).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if p.Total.Count != n || !strings.Contains(*p.Total.Drill, fmt.Sprintf("queue=%d", q)) {
@@ -380,7 +386,7 @@ func TestPivotEqualsSQLAndDrills(t *testing.T) {
 	d.grant("report.pivot")
 	for _, c := range []struct{ rows, cols, rowCol, colCol, measure string }{
 		{"status", "priority", "t.status_id", "t.priority_id", "count"},
-		{"channel", "created_week", "t.channel_id", "to_char(date_trunc('week', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')", "first_response_median"},
+		{"channel", "created_week", "t.channel_id", "to_char(date_trunc('week', t.created_at AT TIME ZONE $zone), 'YYYY-MM-DD')", "first_response_median"},
 		{"priority", "category", "t.priority_id", "t.category_id", "sla_compliance"},
 	} {
 		p := d.checkPivot(consultant, d.network, c.rows, c.cols, c.rowCol, c.colCol, c.measure)

@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 )
 
 // The results a clock ends a period with, as the records table filters by them.
@@ -143,7 +144,7 @@ type Compliance struct {
 }
 
 // CompliancePeriod counts, for each clock, the clocks of tickets subj may see met on time and breached in
-// [from, to) (whole UTC days); FilterResult selects the same tickets. Without a category or channel filter
+// [from, to) (whole days of the desk, midnights in its zone); FilterResult selects the same tickets. Without a category or channel filter
 // they are summed from the sla_result_days rollup (the rows access.OpenCountsFilter lets subj count, plus
 // the clocks outside them subj sees); with one, each is counted from its partial index.
 func (s *Service) CompliancePeriod(ctx context.Context, subj access.Subject, f WidgetFilter, from, to time.Time) ([]Compliance, error) {
@@ -180,7 +181,7 @@ func (s *Service) CompliancePeriod(ctx context.Context, subj access.Subject, f W
 		N      int64  `bun:"n"`
 	}
 	q := s.DB.NewSelect().TableExpr("sla_result_days AS a").ColumnExpr("a.clock, a.result, sum(a.n) AS n").
-		Where("a.day >= ?", from.UTC().Unix()/86400).Where("a.day < ?", to.UTC().Unix()/86400).GroupExpr("a.clock, a.result")
+		Where("a.day >= ?", deskday.Number(from)).Where("a.day < ?", deskday.Number(to)).GroupExpr("a.clock, a.result")
 	q = access.OpenCountsFilter(f.apply(q, "a"), "a", subj)
 	if !access.Unfiltered(subj) {
 		for _, result := range []string{ResultMet, ResultBreached} {

@@ -101,7 +101,7 @@ func (h Handlers) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lq, err := listQuery(c, subj)
+	lq, err := listQuery(c, subj, h.TimeZone)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,9 @@ func SendFile(c *fiber.Ctx, name string, format sheet.Format, body []byte) error
 
 // ParseListQuery reads a records-table query from the request as GET /tickets does, for the reports
 // that filter tickets the same way.
-func ParseListQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) { return listQuery(c, subj) }
+func ParseListQuery(c *fiber.Ctx, subj access.Subject, zone *time.Location) (ListQuery, error) {
+	return listQuery(c, subj, zone)
+}
 
 // FilterTickets restricts a query over tickets aliased t to those a records-table query finds and subj
 // sees (its filters and text, not its sort or cursor), so that a report's rows are the table's tickets.

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 )
@@ -17,7 +18,8 @@ import (
 type Handlers struct {
 	Service *Service
 	Subject func(c *fiber.Ctx) (access.Subject, bool)
-	// TimeZone is the zone of an export's times when the request names none (the desk's); nil: UTC.
+	// TimeZone is the desk's zone (nil: UTC): the day filters count its days, and an export writes its
+	// times in it when the request names no zone.
 	TimeZone *time.Location
 }
 
@@ -288,7 +290,7 @@ func (h Handlers) merge(c *fiber.Ctx) error {
 var slaStates = map[string]bool{"on_track": true, "at_risk": true, "breached": true}
 
 // listQuery reads the records table's query string, naming every parameter it cannot use.
-func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
+func listQuery(c *fiber.Ctx, subj access.Subject, zone *time.Location) (ListQuery, error) {
 	lq := ListQuery{Limit: defaultLimit, Sort: DefaultSort}
 	bad := errs.New(errs.Invalid, "error.invalid")
 	id := func(name string, dst *int64) {
@@ -336,14 +338,14 @@ func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
 		if v == "" {
 			return nil
 		}
-		d, err := time.Parse(time.DateOnly, v)
+		d, err := deskday.Parse(v, zone)
 		if err != nil {
 			bad.WithField(name, "field.date", nil)
 			return nil
 		}
 		return &d
 	}
-	// days reads a pair of inclusive UTC days into [from, to).
+	// days reads a pair of inclusive days of the desk into [from, to): midnights in the desk's zone.
 	days := func(fromName, toName string, from, to **time.Time) {
 		*from = date(fromName)
 		if t := date(toName); t != nil {
@@ -408,7 +410,7 @@ func listQuery(c *fiber.Ctx, subj access.Subject) (ListQuery, error) {
 
 func (h Handlers) list(c *fiber.Ctx) error {
 	subj, _ := h.Subject(c)
-	lq, err := listQuery(c, subj)
+	lq, err := listQuery(c, subj, h.TimeZone)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ export default function SetPasswordPage() {
   const submit = useMutation({
     mutationFn: () => api.setPassword({ token: token ?? '', password }),
     onSuccess: (s) => {
-      signedIn(qc, s.user);
+      signedIn(qc, s);
       void navigate(homeFor(s.user), { replace: true });
     },
     onError: (err) => {

@@ -3,15 +3,17 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { QueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
-import type { LoginRequest, User } from '../../api/types';
+import type { LoginRequest, Session, User } from '../../api/types';
 import { rememberHome } from '../portal/home';
+import { setDeskZone } from './deskZone';
 
 export const sessionKey = ['session'] as const;
 
 /** signedIn makes a user who just signed in (password, magic link, new password) the session. */
-export function signedIn(qc: QueryClient, user: User): void {
-  rememberHome(user);
-  qc.setQueryData(sessionKey, user);
+export function signedIn(qc: QueryClient, s: Session): void {
+  rememberHome(s.user);
+  setDeskZone(s.desk_time_zone);
+  qc.setQueryData(sessionKey, s.user);
 }
 
 /** useSession is the logged-in user, or null when logged out. */
@@ -20,8 +22,9 @@ export function useSession() {
     queryKey: sessionKey,
     queryFn: async ({ signal }) => {
       try {
-        const { user } = await api.me(signal);
+        const { user, desk_time_zone } = await api.me(signal);
         rememberHome(user);
+        setDeskZone(desk_time_zone);
         return user;
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) return null;
@@ -37,7 +40,7 @@ export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: LoginRequest) => api.login(body),
-    onSuccess: (s) => signedIn(qc, s.user),
+    onSuccess: (s) => signedIn(qc, s),
   });
 }
 

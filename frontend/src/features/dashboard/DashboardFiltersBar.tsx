@@ -4,7 +4,8 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCatalogs, useLabel } from '../catalog/useCatalogs';
 import { activeOrCurrent } from '../tickets/useLookups';
-import { periodDays, presets, utcToday } from './filters';
+import { deskToday, deskZone } from '../auth/deskZone';
+import { periodDays, presets } from './filters';
 import type { DashboardFilters, Preset } from './filters';
 
 interface Props {
@@ -20,7 +21,7 @@ export function DashboardFiltersBar({ filters, onChange }: Props) {
   const label = useLabel();
   const catalogs = useCatalogs().data;
   const ids = { period: useId(), from: useId(), to: useId(), queue: useId(), category: useId(), channel: useId() };
-  const shown = periodDays(filters, utcToday());
+  const shown = periodDays(filters, deskToday());
   const any = t('dashboard.filters.any');
   const setPeriod = (p: Preset) => {
     // Custom starts from the days the preset showed, so the numbers do not jump on the switch.
@@ -79,7 +80,7 @@ export function DashboardFiltersBar({ filters, onChange }: Props) {
         </>
       ) : (
         <p className="dash-filters__days" data-testid="dash-period-days">
-          {t('dashboard.filters.days', { from: shown.from, to: shown.to })}
+          {t('dashboard.filters.days', { from: shown.from, to: shown.to, zone: deskZone() })}
         </p>
       )}
       {select('queue', catalogs?.queues ?? [])}

@@ -8,7 +8,8 @@ import { ApiError } from '../../api/client';
 import { dashboardApi } from '../../api/issue7-dashboard';
 import type { DashboardLayout, LayoutItem } from '../../api/issue7-dashboard';
 import { DashboardFiltersBar } from './DashboardFiltersBar';
-import { dashboardFiltersFromSearch, searchFromDashboardFilters, utcToday, widgetQuery } from './filters';
+import { deskToday } from '../auth/deskZone';
+import { dashboardFiltersFromSearch, searchFromDashboardFilters, widgetQuery } from './filters';
 import type { DashboardFilters } from './filters';
 import { sameLayout, shownItems } from './layout';
 import { LayoutEditor } from './LayoutEditor';
@@ -19,7 +20,7 @@ export const layoutKey = ['dashboard', 'layout'] as const;
 
 function Widgets({ items, filters }: { items: readonly LayoutItem[]; filters: DashboardFilters }) {
   const { t } = useTranslation();
-  const today = utcToday();
+  const today = deskToday();
   const q = useMemo(() => widgetQuery(filters, today), [filters, today]);
   const keys = useMemo(() => items.map((i) => i.key), [items]);
   const results = useWidgets(keys, q);

@@ -1,3 +1,4 @@
+import { deskToday } from '../auth/deskZone';
 import { describe, expect, it } from 'vitest';
 import {
   dashboardFiltersFromSearch,
@@ -5,7 +6,6 @@ import {
   noDashboardFilters,
   periodDays,
   searchFromDashboardFilters,
-  utcToday,
   widgetQuery,
 } from './filters';
 
@@ -40,7 +40,10 @@ describe('dashboard filters in the URL', () => {
     // Across a year and a leap day.
     expect(periodDays(read('period=7d'), '2028-03-02')).toEqual({ from: '2028-02-25', to: '2028-03-02' });
     expect(periodDays(read('period=30d'), '2027-01-10')).toEqual({ from: '2026-12-12', to: '2027-01-10' });
-    expect(utcToday(new Date('2026-12-04T23:30:00-05:00'))).toBe('2026-12-05');
+    // The desk's day, not the browser's: 23:30 in Bogotá is already the 5th in UTC, still the 4th at the desk.
+    expect(deskToday(new Date('2026-12-04T23:30:00-05:00'), 'America/Bogota')).toBe('2026-12-04');
+    expect(deskToday(new Date('2026-12-04T23:30:00-05:00'), 'UTC')).toBe('2026-12-05');
+    expect(deskToday(new Date('2026-12-04T23:30:00-05:00'), 'Europe/Madrid')).toBe('2026-12-05');
   });
 
   it('the widget query always names the period and only the pickers set', () => {

@@ -11,7 +11,7 @@ export const defaultPreset: Preset = '30d';
 
 export interface DashboardFilters {
   period: Preset;
-  /** from, to: UTC days `YYYY-MM-DD` (inclusive), set only for a custom period. */
+  /** from, to: days of the desk's zone `YYYY-MM-DD` (inclusive), set only for a custom period. */
   from: string | null;
   to: string | null;
   queue: number | null;
@@ -62,18 +62,13 @@ export function searchFromDashboardFilters(f: DashboardFilters): URLSearchParams
   return out;
 }
 
-/** utcToday is today's UTC day, the calendar the server counts days in. */
-export function utcToday(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
 function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
 
-/** periodDays is the from/to a period stands for on a given day (inclusive, UTC). */
+/** periodDays is the from/to a period stands for on a given day (inclusive, days of the desk's zone). */
 export function periodDays(f: DashboardFilters, today: string): { from: string; to: string } {
   switch (f.period) {
     case 'today':

@@ -29,7 +29,7 @@ export default function MagicLinkPage() {
     portalApi
       .redeemMagicLink(token)
       .then((s) => {
-        signedIn(qc, s.user);
+        signedIn(qc, s);
         setState({ kind: 'done' });
       })
       .catch((err: unknown) =>

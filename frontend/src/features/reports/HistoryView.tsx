@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { reportsApi } from '../../api/issue7-reports';
+import { deskZone } from '../auth/deskZone';
 import { browserTimeZone } from '../tickets/exportUrl';
 import { formatDateTime } from '../tickets/format';
 import { formatChange, withPeople } from '../tickets/history';
@@ -82,7 +83,7 @@ export function HistoryView() {
         </label>
         <ExportLinks url={(f) => reportsApi.historyExportUrl({ ...q, tz }, f)} testid="history-export" />
       </div>
-      <p className="pivot__period">{t('reports.history.zone', { zone: tz ?? '' })}</p>
+      <p className="pivot__period">{t('reports.history.zone', { zone: tz ?? '', desk: deskZone() })}</p>
       {err && (
         <p className="form-error" role="alert">
           {Object.values(err.fields).join(' ') || err.message}

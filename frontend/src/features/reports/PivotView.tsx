@@ -2,6 +2,7 @@
 // number a link to the records table filtered to exactly its tickets.
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { deskZone } from '../auth/deskZone';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { reportsApi } from '../../api/issue7-reports';
@@ -117,7 +118,7 @@ export function PivotView() {
       </div>
       {pivot.data && (
         <p className="pivot__period">
-          {t('reports.pivot.period', { from: pivot.data.from, to: pivot.data.to })} · {t('reports.pivot.drillHint')}
+          {t('reports.pivot.period', { from: pivot.data.from, to: pivot.data.to, zone: deskZone() })} · {t('reports.pivot.drillHint')}
         </p>
       )}
       {pivot.isPending && <p>{t('reports.loading')}</p>}

@@ -16,12 +16,12 @@ export interface TicketFilters {
   requester: number | null;
   /** assignee: 'me', 'none' or a user id. */
   assignee: string | null;
-  /** created_from, created_to: days `YYYY-MM-DD` (UTC, inclusive). */
+  /** created_from, created_to: days `YYYY-MM-DD` (of the desk's time zone, inclusive). */
   created_from: string | null;
   created_to: string | null;
   /** open: only tickets whose status is not in the DONE group (a dashboard drill-down). */
   open: boolean;
-  /** resolved_*, responded_*: days `YYYY-MM-DD` (UTC, inclusive) of resolved_at and first_response_at. */
+  /** resolved_*, responded_*: days `YYYY-MM-DD` (of the desk's time zone, inclusive) of resolved_at and first_response_at. */
   resolved_from: string | null;
   resolved_to: string | null;
   responded_from: string | null;
