@@ -20,8 +20,8 @@ import (
 
 	"github.com/atiende/atiende/server/internal/access"
 	"github.com/atiende/atiende/server/internal/app"
-	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/auth"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/reports"
 	"github.com/atiende/atiende/server/internal/testutil"
 	"github.com/atiende/atiende/server/internal/tickets"
