@@ -2239,6 +2239,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/track/{token}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tracking page's WebSocket (no session).
+         * @description Opened with the link alone. The server sends `{"type":"ready"}` once it watches the ticket, then
+         *     `{"type":"changed"}` whenever something the link's person may see of it changes (its status, a public
+         *     reply; never an internal note), and the page reads `GET /public/track/{token}` again: the socket carries
+         *     nothing of the ticket. The page sends anything (`{"type":"ping"}`) every 25 s to keep it open. When the
+         *     link expires the server closes it with code 4410. A link that does not work is refused before the
+         *     handshake, as the tracking page is (404, 410, rate-limited per address).
+         */
+        get: operations["trackingLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/track/{token}/replies": {
         parameters: {
             query?: never;
@@ -9925,6 +9950,31 @@ export interface operations {
             };
             404: components["responses"]["Error"];
             410: components["responses"]["Error"];
+            429: components["responses"]["Error"];
+        };
+    };
+    trackingLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: components["parameters"]["TrackingToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Switching protocols. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            426: components["responses"]["Error"];
             429: components["responses"]["Error"];
         };
     };

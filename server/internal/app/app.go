@@ -201,7 +201,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Relay = &live.Relay{ConnConfig: a.DB.Pool.Config().ConnConfig.Copy(), Redis: a.Redis, Channel: a.channel(), Log: log}
 	// Email about tickets, queued in the change's transaction after every other hook had its say.
 	a.Notify = &notify.Service{DB: a.DB.Bun, Jobs: a.Jobs, Tickets: a.Tickets, Catalog: a.Catalog, People: a.People,
-		SMTP: cfg.SMTP, PublicURL: mailOrigin(cfg), Log: log}
+		SMTP: cfg.SMTP, PublicURL: mailOrigin(cfg), Log: log, TimeZone: cfg.DeskTimeZone}
 	a.Tickets.Hooks = append(a.Tickets.Hooks, a.Notify.Hook)
 	a.Tickets.CommentHooks = append(a.Tickets.CommentHooks, a.Notify.CommentHook)
 	jobs.Register(a.Jobs, &notify.SendWorker{Service: a.Notify})

@@ -89,6 +89,7 @@ func (a *App) router() *fiber.App {
 	tasksAPI.RegisterPublic(v1)
 	webformAPI := webform.Handlers{Service: a.WebForm, Subject: auth.Subject, Limiter: a.Auth}
 	webformAPI.RegisterPublic(v1)
+	v1.Get("/public/track/:token/live", liveSrv.TrackUpgrade(webformAPI.TrackTarget), liveSrv.TrackHandler())
 	auth.MagicHandlers{Links: a.MagicLinks}.Register(v1)
 
 	private := v1.Group("", auth.Require())

@@ -24,7 +24,9 @@ type Hub struct {
 	mu     sync.RWMutex
 	topics map[string]map[*Client]struct{}
 	users  map[int64]map[*Client]struct{}
-	last   atomic.Int64
+	// watchers are the tracking pages' sockets, by ticket (see track.go).
+	watchers map[int64]map[*watcher]struct{}
+	last     atomic.Int64
 
 	// Active reports whether a user may still use the desk (enabled); nil means always. An access.changed
 	// asks it once per user with connections here, never per event.
@@ -36,7 +38,8 @@ type Hub struct {
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{topics: map[string]map[*Client]struct{}{}, users: map[int64]map[*Client]struct{}{}}
+	return &Hub{topics: map[string]map[*Client]struct{}{}, users: map[int64]map[*Client]struct{}{},
+		watchers: map[int64]map[*watcher]struct{}{}}
 }
 
 // Last is the newest seq the hub has handed on.
@@ -84,6 +87,11 @@ func (h *Hub) Publish(m *Message) {
 			if _, dup := board[c]; !dup {
 				c.offer(m)
 			}
+		}
+	}
+	if m.TicketID != 0 {
+		for w := range h.watchers[m.TicketID] {
+			w.offer(m)
 		}
 	}
 	h.last.Store(m.Seq)

@@ -219,7 +219,8 @@ func TestPermanentRefusalAndOncePerEvent(t *testing.T) {
 	if p.Status != notify.StatusSent || p.Subject != fmt.Sprintf("[#%d] Ana asks you for information", number) {
 		t.Errorf("sent mail: %q %q", p.Status, p.Subject)
 	}
-	if !strings.Contains(p.Text, "answer: https://desk.example.com/r/abc") || !strings.Contains(p.Text, "Dec 20, 2026 10:00 UTC") {
+	// The time as the desk lives it: 10:00 UTC is 05:00 in Bogotá (the tests' desk zone).
+	if !strings.Contains(p.Text, "answer: https://desk.example.com/r/abc") || !strings.Contains(p.Text, "Dec 20, 2026 05:00 -05") {
 		t.Errorf("text part:\n%s", p.Text)
 	}
 	if got := srv.accepted(); len(got) != 1 || got[0].To != "pat@x.test" || !got[0].TLS || got[0].User != "desk" {

@@ -79,6 +79,8 @@ type Service struct {
 	Log       *slog.Logger
 	// RetryBase is the first retry delay of a refused delivery (0: DefaultRetryBase); it doubles each attempt.
 	RetryBase time.Duration
+	// TimeZone is the desk's zone, which mails write their times in (nil: UTC).
+	TimeZone *time.Location
 }
 
 // The outbox statuses.

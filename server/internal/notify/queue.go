@@ -198,7 +198,7 @@ func (s *Service) queueMany(ctx context.Context, tx bun.Tx, ms []Mail) error {
 				s.ticketValues(ti, l, values)
 			}
 		}
-		flatten(m.Vars, l, values)
+		flatten(m.Vars, l, s.TimeZone, values)
 		r := render(tpl.Subject[string(l)], tpl.Body[string(l)], values)
 		rows = append(rows, outboxRow{Template: m.Template, EventKey: m.EventKey, ToEmail: addr.Address, ToName: m.To.Name,
 			ToUserID: m.To.UserID, Lang: string(l), Subject: r.Subject, Text: r.Text, HTML: r.HTML,

@@ -137,19 +137,19 @@ func plainText(md string) string {
 }
 
 // formatValue writes a variable's value as text in a language.
-func formatValue(v any, l i18n.Locale) string {
+func formatValue(v any, l i18n.Locale, loc *time.Location) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
 		return x
 	case time.Time:
-		return formatTime(x, l)
+		return formatTime(x, l, loc)
 	case *time.Time:
 		if x == nil {
 			return ""
 		}
-		return formatTime(*x, l)
+		return formatTime(*x, l, loc)
 	case []string:
 		lines := make([]string, len(x))
 		for i, s := range x {
@@ -167,25 +167,30 @@ func formatValue(v any, l i18n.Locale) string {
 	}
 }
 
-func formatTime(t time.Time, l i18n.Locale) string {
-	if l == i18n.EN {
-		return t.UTC().Format("Jan 2, 2006 15:04 UTC")
+// formatTime writes an instant as the desk lives it: in its zone (loc; nil is UTC), the zone's
+// abbreviation or offset after the time.
+func formatTime(t time.Time, l i18n.Locale, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
 	}
-	return t.UTC().Format("02/01/2006 15:04 UTC")
+	if l == i18n.EN {
+		return t.In(loc).Format("Jan 2, 2006 15:04 MST")
+	}
+	return t.In(loc).Format("02/01/2006 15:04 MST")
 }
 
 // flatten turns the caller's variables into names and texts: a nested map becomes dotted names
-// ({"tasks": {"count": 3}} is tasks.count).
-func flatten(vars map[string]any, l i18n.Locale, out map[string]string) {
+// ({"tasks": {"count": 3}} is tasks.count). Times are written in loc.
+func flatten(vars map[string]any, l i18n.Locale, loc *time.Location, out map[string]string) {
 	for k, v := range vars {
 		if m, ok := v.(map[string]any); ok {
 			sub := map[string]string{}
-			flatten(m, l, sub)
+			flatten(m, l, loc, sub)
 			for sk, sv := range sub {
 				out[k+"."+sk] = sv
 			}
 			continue
 		}
-		out[k] = formatValue(v, l)
+		out[k] = formatValue(v, l, loc)
 	}
 }

@@ -209,7 +209,7 @@ var sampleTime = time.Date(2026, 12, 11, 17, 0, 0, 0, time.UTC)
 // sampleValues fill a preview without a ticket.
 func (s *Service) sampleValues(l i18n.Locale) map[string]string {
 	v := map[string]string{"ticket.number": "1042", "ticket.url": s.ticketURL(1042), "tasks.url": s.origin() + "/work",
-		"link": s.origin() + "/r/sample", "tasks.count": "2", "expires_at": formatTime(sampleTime, l), "sla.due_at": formatTime(sampleTime, l)}
+		"link": s.origin() + "/r/sample", "tasks.count": "2", "expires_at": formatTime(sampleTime, l, s.TimeZone), "sla.due_at": formatTime(sampleTime, l, s.TimeZone)}
 	for _, k := range []string{"ticket.subject", "ticket.status", "ticket.priority", "ticket.assignee", "ticket.requester",
 		"recipient.name", "actor.name", "change.summary", "reply.text", "tasks.list", "question", "requester", "sla.event", "sla.clock"} {
 		v[k] = i18n.T(l, "mail.sample."+k, nil)

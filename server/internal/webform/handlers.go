@@ -10,6 +10,7 @@ import (
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
+	"github.com/atiende/atiende/server/internal/live"
 )
 
 // Limiter throttles lookups of links per client address, sharing login's budget: a link that is
@@ -122,6 +123,18 @@ func (h Handlers) track(c *fiber.Ctx) error {
 		}
 		return lang, c.JSON(out)
 	})
+}
+
+// TrackTarget resolves the tracking page's live socket, throttled and answered in the link's language
+// as the tracking page is.
+func (h Handlers) TrackTarget(c *fiber.Ctx) (*live.TrackTarget, error) {
+	var t *live.TrackTarget
+	err := h.public(c, func() (string, error) {
+		out, lang, err := h.Service.Target(c.UserContext(), c.Params("token"))
+		t = out
+		return lang, err
+	})
+	return t, err
 }
 
 func (h Handlers) reply(c *fiber.Ctx) error {

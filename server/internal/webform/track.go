@@ -14,6 +14,7 @@ import (
 	"github.com/atiende/atiende/server/internal/attachments"
 	"github.com/atiende/atiende/server/internal/catalog"
 	"github.com/atiende/atiende/server/internal/errs"
+	"github.com/atiende/atiende/server/internal/live"
 	"github.com/atiende/atiende/server/internal/tickets"
 )
 
@@ -147,6 +148,16 @@ func (s *Service) View(ctx context.Context, token string) (*Track, string, error
 		}
 	}
 	return out, lang, nil
+}
+
+// Target is what a working link opens for the tracking page's live socket: its ticket, its person and
+// its expiry.
+func (s *Service) Target(ctx context.Context, token string) (*live.TrackTarget, string, error) {
+	o, lang, err := s.open(ctx, s.DB, token, false)
+	if err != nil {
+		return nil, lang, err
+	}
+	return &live.TrackTarget{TicketID: o.ticket.ID, Subject: o.subj, Expires: o.link.ExpiresAt}, lang, nil
 }
 
 // Check refuses, before files are read, a link that cannot take a reply now.

@@ -5,6 +5,9 @@ import (
 	"mime/multipart"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
 
 	"github.com/atiende/atiende/server/internal/testutil"
 	"github.com/atiende/atiende/server/internal/tickets"
@@ -339,4 +342,85 @@ func TestLinkOwnTicketOnly(t *testing.T) {
 	expect(t, "customer lists links of another's ticket", st, body, 404)
 	st, body = agent.Do("GET", "/api/v1/tickets/"+itoa(firstID)+"/tracking-links", nil)
 	expect(t, "agent lists links", st, body, 200)
+}
+
+// TestTrackingSocketSaysChanged: the tracking page's socket, opened with the link alone, says "ready",
+// then "changed" when the agent answers in public, and nothing for an internal note; another ticket's
+// change does not wake it. An unknown link is refused before the handshake (404), an expired one with
+// 410, and a link that expires while open closes the socket.
+func TestTrackingSocketSaysChanged(t *testing.T) {
+	e := newEnv(t)
+	visitor := testutil.NewClient(t, e.a)
+	cat, sub := e.category(visitor)
+	st, body := submit(t, visitor, visitorForm(cat, sub, "live@example.com", "en"))
+	expect(t, "submit", st, body, 201)
+	id := e.ticketID(decode[webform.Created](t, body).Number)
+	token := e.lastToken("live@example.com")
+	st, body = submit(t, visitor, visitorForm(cat, sub, "other@example.com", "en"))
+	expect(t, "other submit", st, body, 201)
+	other := e.ticketID(decode[webform.Created](t, body).Number)
+
+	wsURL := func(tok string) string {
+		return "ws://" + strings.TrimPrefix(e.a.Addr(), "http://") + "/api/v1/public/track/" + tok + "/live"
+	}
+	ws, _, err := websocket.DefaultDialer.Dial(wsURL(token), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	next := func(within time.Duration) (string, error) {
+		_ = ws.SetReadDeadline(time.Now().Add(within))
+		var f struct {
+			Type string `json:"type"`
+		}
+		err := ws.ReadJSON(&f)
+		return f.Type, err
+	}
+	if typ, err := next(5 * time.Second); err != nil || typ != "ready" {
+		t.Fatalf("first frame %q, %v", typ, err)
+	}
+	agent := testutil.Login(t, e.a, "agent1@x.test")
+	st, body = agent.Do("POST", "/api/v1/tickets/"+itoa(id)+"/comments", map[string]any{"body": "Internal: call the carrier", "public": false})
+	expect(t, "note", st, body, 201)
+	st, body = agent.Do("POST", "/api/v1/tickets/"+itoa(other)+"/comments", map[string]any{"body": "Another case", "public": true})
+	expect(t, "other reply", st, body, 201)
+	if typ, err := next(1500 * time.Millisecond); err == nil {
+		t.Fatalf("an internal note or another ticket woke the socket: %q", typ)
+	}
+	// A read that timed out leaves the connection unusable: open it again, as the page does.
+	ws.Close()
+	if ws, _, err = websocket.DefaultDialer.Dial(wsURL(token), nil); err != nil {
+		t.Fatal(err)
+	}
+	if typ, err := next(5 * time.Second); err != nil || typ != "ready" {
+		t.Fatalf("first frame again %q, %v", typ, err)
+	}
+	st, body = agent.Do("POST", "/api/v1/tickets/"+itoa(id)+"/comments", map[string]any{"body": "We are on it", "public": true})
+	expect(t, "agent reply", st, body, 201)
+	if typ, err := next(5 * time.Second); err != nil || typ != "changed" {
+		t.Fatalf("after the public reply %q, %v", typ, err)
+	}
+
+	// The link expires while the socket is open: it is closed.
+	e.exec("UPDATE ticket_tracking_links SET expires_at = now() + interval '1 second' WHERE token_sha256 = ?", sum(token))
+	ws.Close()
+	if ws, _, err = websocket.DefaultDialer.Dial(wsURL(token), nil); err != nil {
+		t.Fatal(err)
+	}
+	if typ, err := next(5 * time.Second); err != nil || typ != "ready" {
+		t.Fatalf("ready before expiry %q, %v", typ, err)
+	}
+	if _, err := next(5 * time.Second); !websocket.IsCloseError(err, 4410) {
+		t.Fatalf("at expiry: %v, want close 4410", err)
+	}
+	for tok, want := range map[string]int{token: 410, "not-a-token": 404} {
+		_, resp, err := websocket.DefaultDialer.Dial(wsURL(tok), nil)
+		if err == nil || resp == nil || resp.StatusCode != want {
+			code := 0
+			if resp != nil {
+				code = resp.StatusCode
+			}
+			t.Errorf("dial %s: %v, status %d, want %d", tok, err, code, want)
+		}
+	}
 }

@@ -1,8 +1,9 @@
 // /t/:token — the tracking page the web form's email links to: the case number, subject and status,
 // the public conversation with its files, and a reply box with up to five files. An expired or revoked
 // link (410) and an unknown one (404) each get a page that says so. It opens in the link's language (the
-// switch changes it) and reads the ticket again every 30 seconds, so a status change shows without a
-// reload.
+// switch changes it) and follows the ticket live: its socket says when something the visitor may see
+// changed, and the page reads the ticket again, so a status change or an answer shows without a reload.
+// It also reads it again every few minutes and when the visitor comes back, should the socket be down.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
@@ -12,11 +13,12 @@ import type { Tracking, TrackingFile } from '../../api/issue7-webform';
 import { LanguageSwitch } from '../layout/LanguageSwitch';
 import { FilePicker } from '../tasks/FilePicker';
 import { formatBytes, formatDateTime } from '../tickets/format';
+import { watchTrack } from './trackSocket';
 import { loadTrack, maxDescription, sendReply, statusLabel } from './webform';
 import type { TrackState } from './webform';
 
-/** refreshMs is how often the page reads the ticket again while open (and when the visitor comes back to it). */
-const refreshMs = 30_000;
+/** refreshMs is how often the page reads the ticket again while open, besides what its socket says. */
+const refreshMs = 5 * 60_000;
 
 export default function TrackPage() {
   const { t, i18n } = useTranslation();
@@ -30,6 +32,11 @@ export default function TrackPage() {
     refetchInterval: (query) => (query.state.data?.kind === 'ready' ? refreshMs : false),
     refetchOnWindowFocus: (query) => query.state.data?.kind === 'ready',
   });
+  const ready = q.data?.kind === 'ready';
+  useEffect(() => {
+    if (!ready) return;
+    return watchTrack(token, () => void qc.invalidateQueries({ queryKey: ['track', token] }));
+  }, [ready, token, qc]);
   const langSet = useRef(false);
   const lang = q.data?.kind === 'ready' ? q.data.track.lang : null;
   useEffect(() => {
