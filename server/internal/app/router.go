@@ -101,7 +101,7 @@ func (a *App) router() *fiber.App {
 	tickets.Handlers{Service: a.Tickets, Subject: auth.Subject}.RegisterConversation(private, tickets.Files{Store: a.Attachments, MaxBytes: a.Config.AttachmentMaxBytes})
 	queue.Handlers{Service: a.Queues, Subject: auth.Subject}.Register(private)
 	automation.Handlers{Service: a.Automation, Subject: auth.Subject}.Register(private)
-	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject}.Register(private)
+	workflow.Handlers{Service: a.Workflows, Subject: auth.Subject, TimeZone: a.Config.DeskTimeZone}.Register(private)
 	sla.Handlers{Service: a.SLA, Subject: auth.Subject}.Register(private)
 	notify.Handlers{Service: a.Notify, Subject: auth.Subject}.Register(private)
 	tasksAPI.Register(private)

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/atiende/atiende/server/internal/access"
+	"github.com/atiende/atiende/server/internal/deskday"
 	"github.com/atiende/atiende/server/internal/errs"
 	"github.com/atiende/atiende/server/internal/httpx"
 	"github.com/atiende/atiende/server/internal/i18n"
@@ -15,6 +16,8 @@ import (
 type Handlers struct {
 	Service *Service
 	Subject func(c *fiber.Ctx) (access.Subject, bool)
+	// TimeZone is the desk's zone, whose days the metrics' period counts (nil: UTC).
+	TimeZone *time.Location
 }
 
 // Register mounts the routes on an authenticated router.
@@ -115,24 +118,23 @@ func (h Handlers) metrics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	to := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	to := deskday.Today(h.TimeZone)
 	from := to.AddDate(0, 0, -29)
 	bad := errs.New(errs.Invalid, "error.invalid")
 	if v := c.Query("from"); v != "" {
-		if from, err = time.Parse(time.DateOnly, v); err != nil {
+		if from, err = deskday.Parse(v, h.TimeZone); err != nil {
 			bad.WithField("from", "workflow.date_invalid", nil)
 		}
 	}
 	if v := c.Query("to"); v != "" {
-		if to, err = time.Parse(time.DateOnly, v); err != nil {
+		if to, err = deskday.Parse(v, h.TimeZone); err != nil {
 			bad.WithField("to", "workflow.date_invalid", nil)
 		}
 	}
 	if len(bad.Fields) == 0 && to.Before(from) {
 		bad.WithField("to", "workflow.date_order", nil)
 	}
-	if len(bad.Fields) == 0 && to.Sub(from) > 366*24*time.Hour {
+	if len(bad.Fields) == 0 && deskday.Between(from, to) > 366 {
 		bad.WithField("from", "workflow.date_range", nil)
 	}
 	if len(bad.Fields) > 0 {

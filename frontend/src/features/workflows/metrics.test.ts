@@ -15,5 +15,8 @@ describe('blueprint metrics', () => {
   });
   it('defaults to the last 30 days', () => {
     expect(defaultRange(new Date('2026-11-23T12:00:00Z'))).toEqual({ from: '2026-10-24', to: '2026-11-23' });
+    // The desk's days: 02:00 UTC on the 24th is still the 23rd in Bogotá.
+    expect(defaultRange(new Date('2026-11-24T02:00:00Z'), 'America/Bogota')).toEqual({ from: '2026-10-24', to: '2026-11-23' });
+    expect(defaultRange(new Date('2026-11-24T02:00:00Z'), 'UTC')).toEqual({ from: '2026-10-25', to: '2026-11-24' });
   });
 });

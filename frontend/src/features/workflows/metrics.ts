@@ -1,5 +1,6 @@
 // Blueprint metrics in words and bar lengths (no charting library: plain CSS bars).
 import type { TFunction } from 'i18next';
+import { deskToday, deskZone } from '../auth/deskZone';
 
 /** formatDuration says a number of seconds as days, hours or minutes (the two largest units). */
 export function formatDuration(seconds: number, t: TFunction): string {
@@ -19,8 +20,7 @@ export function barPercent(value: number, max: number): number {
   return Math.min(100, Math.round((value / max) * 1000) / 10);
 }
 
-/** defaultRange is the last 30 days as `from`/`to` dates (YYYY-MM-DD). */
-export function defaultRange(now: Date): { from: string; to: string } {
-  const day = (d: Date) => d.toISOString().slice(0, 10);
-  return { from: day(new Date(now.getTime() - 30 * 86400_000)), to: day(now) };
+/** defaultRange is the last 30 days as `from`/`to` dates (YYYY-MM-DD), days of the desk's zone. */
+export function defaultRange(now: Date, zone: string = deskZone()): { from: string; to: string } {
+  return { from: deskToday(new Date(now.getTime() - 30 * 86400_000), zone), to: deskToday(now, zone) };
 }
