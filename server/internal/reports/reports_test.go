@@ -807,6 +807,26 @@ func TestHistoryExportSaysValuesInWordsAndTimesInTheAskedZone(t *testing.T) {
 	if len(rows) != 2 || rows[1][3] != agent1.Name || rows[1][4] != agent2.Name {
 		t.Errorf("consultant assignee change: %v", rows)
 	}
+
+	// Tasks, information requests, tracking links and time limits in a status, in words (they were JSON).
+	d.exec("UPDATE users SET locale = 'es' WHERE email = 'admin@x.test'")
+	d.exec(`INSERT INTO ticket_history (ticket_id, actor_id, at, field, before, after) VALUES
+		($1, $2, '2026-03-06T15:00:00Z', 'task', NULL, jsonb_build_object('event', 'created', 'id', 1, 'title', 'Llamar a la transportadora', 'assignee_id', $3::bigint)),
+		($1, $2, '2026-03-06T15:01:00Z', 'info_request', NULL, '{"event":"returned","id":1,"round":2,"to_name":"Pat","to_email":"pat@x.test","message":"Falta la factura"}'),
+		($1, $2, '2026-03-06T15:02:00Z', 'tracking_link', NULL, '{"event":"sent","id":1,"email":"ana@example.com","expires_at":"2026-04-05T15:02:00Z"}'),
+		($1, NULL, '2026-03-06T15:03:00Z', 'state_limit', NULL, jsonb_build_object('event', 'over', 'status_id', $4::bigint, 'limit_minutes', 90))`,
+		id, d.f.Users["admin@x.test"].ID, agent2.ID, d.f.Statuses[1])
+	for field, want := range map[string]string{
+		"task":          "Tarea creada · Llamar a la transportadora · " + agent2.Name,
+		"info_request":  "Devuelta para completar · Pat <pat@x.test> · ronda 2 · “Falta la factura”",
+		"tracking_link": "Enlace de seguimiento reenviado · ana@example.com · vence el 2026-04-05 10:02",
+		"state_limit":   "Más de 90 min en «" + after["es"] + "»",
+	} {
+		rows := historyExport(t, d.admin, "csv", cols+"&tz=America/Bogota&field="+field)
+		if len(rows) != 2 || rows[1][4] != want {
+			t.Errorf("%s in words: %v, want %q", field, rows[1:], want)
+		}
+	}
 }
 
 func TestExportsRefuseABadTimeZone(t *testing.T) {

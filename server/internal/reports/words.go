@@ -166,8 +166,81 @@ func (w *changeWords) structured(field string, raw json.RawMessage) (string, boo
 		return cmp.Or(name, v.Key), true
 	case "queue_op":
 		return w.queueOp(raw)
+	case "task", "info_request", "tracking_link", "state_limit":
+		return w.event(field, raw)
 	}
 	return "", false
+}
+
+// event says a step of a ticket's task, information request or tracking link, or a time limit in a
+// status that passed, as the ticket's history tab does.
+func (w *changeWords) event(field string, raw json.RawMessage) (string, bool) {
+	var v struct {
+		Event        string     `json:"event"`
+		Title        string     `json:"title"`
+		AssigneeID   *int64     `json:"assignee_id"`
+		Round        int        `json:"round"`
+		ToUserID     *int64     `json:"to_user_id"`
+		ToName       string     `json:"to_name"`
+		ToEmail      string     `json:"to_email"`
+		Message      string     `json:"message"`
+		Files        []string   `json:"files"`
+		Email        string     `json:"email"`
+		ExpiresAt    *time.Time `json:"expires_at"`
+		StatusID     int64      `json:"status_id"`
+		LimitMinutes int        `json:"limit_minutes"`
+	}
+	if json.Unmarshal(raw, &v) != nil {
+		return "", false
+	}
+	if field == "state_limit" {
+		if v.StatusID == 0 {
+			return "", false
+		}
+		return i18n.T(w.l, "report.state_limit", map[string]any{"minutes": v.LimitMinutes,
+			"status": orID(w.label("status", &v.StatusID), v.StatusID)}), true
+	}
+	if v.Event == "" {
+		return "", false
+	}
+	parts := []string{w.known("report."+field+".", v.Event)}
+	switch field {
+	case "task":
+		parts = append(parts, v.Title)
+		if v.AssigneeID != nil {
+			parts = append(parts, orID(w.people[*v.AssigneeID], *v.AssigneeID))
+		}
+	case "info_request":
+		switch {
+		case v.ToUserID != nil:
+			parts = append(parts, orID(w.people[*v.ToUserID], *v.ToUserID))
+		case v.ToName != "" && v.ToEmail != "":
+			parts = append(parts, v.ToName+" <"+v.ToEmail+">")
+		case v.ToEmail != "":
+			parts = append(parts, v.ToEmail)
+		}
+		if v.Round > 1 {
+			parts = append(parts, i18n.T(w.l, "report.round", map[string]any{"n": v.Round}))
+		}
+		if v.Message != "" {
+			parts = append(parts, "“"+v.Message+"”")
+		}
+		if len(v.Files) > 0 {
+			parts = append(parts, strings.Join(v.Files, ", "))
+		}
+	case "tracking_link":
+		parts = append(parts, v.Email)
+		if v.ExpiresAt != nil {
+			parts = append(parts, i18n.T(w.l, "report.expires", map[string]any{"at": v.ExpiresAt.In(w.loc).Format(sheet.TimeLayout)}))
+		}
+	}
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " · "), true
 }
 
 // queueOp says a queue operation: the operation, then its queue, person, mode and reason.

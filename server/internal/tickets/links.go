@@ -109,7 +109,8 @@ func (s *Service) HistoryNames(ctx context.Context, entries []HistoryEntry) (map
 }
 
 // referredPeople returns, once each and in ascending order, the user ids that history entries name in
-// their values: those of person fields and the person of a queue operation.
+// their values: those of person fields, the person of a queue operation, a task's assignee and an
+// information request's recipient in the desk.
 func referredPeople(entries []HistoryEntry) []int64 {
 	var ids []int64
 	for _, h := range entries {
@@ -120,12 +121,18 @@ func referredPeople(entries []HistoryEntry) []int64 {
 				if json.Unmarshal(v, &id) != nil {
 					continue
 				}
-			case h.Field == "queue_op":
+			case h.Field == "queue_op" || h.Field == "task":
 				var op struct {
 					AssigneeID int64 `json:"assignee_id"`
 				}
 				_ = json.Unmarshal(v, &op)
 				id = op.AssigneeID
+			case h.Field == "info_request":
+				var r struct {
+					ToUserID int64 `json:"to_user_id"`
+				}
+				_ = json.Unmarshal(v, &r)
+				id = r.ToUserID
 			}
 			if id > 0 {
 				ids = append(ids, id)

@@ -52,6 +52,31 @@ describe('history formatting', () => {
     ]);
   });
 
+  it('says tasks, information requests, tracking links and time limits in words, never as JSON', () => {
+    const w = (key: string) => `ticket.history.words.${key}{"defaultValue":"${key.split('.').pop()}"}`;
+    const after = (field: string, v: unknown) => formatChange(field, null, v, l).after;
+    expect(after('task', { event: 'created', id: 3, title: 'Llamar a la transportadora', assignee_id: 9 })).toBe(
+      `${w('task.created')} · Llamar a la transportadora · Mateo García`,
+    );
+    expect(formatChange('task', { event: 'reassigned', id: 3, title: 'T', assignee_id: 7 }, { event: 'reassigned', id: 3, title: 'T', assignee_id: 42 }, l)).toMatchObject({
+      before: `${w('task.reassigned')} · T · Ana Ruiz`,
+      after: `${w('task.reassigned')} · T · #42`,
+    });
+    expect(after('info_request', { event: 'created', id: 1, round: 1, to_name: 'Pat', to_email: 'pat@x.co' })).toBe(`${w('info_request.created')} · Pat <pat@x.co>`);
+    expect(after('info_request', { event: 'returned', id: 1, round: 2, to_user_id: 9, message: 'Falta la factura' })).toBe(
+      `${w('info_request.returned')} · Mateo García · ticket.history.words.round{"n":2} · “Falta la factura”`,
+    );
+    expect(after('info_request', { event: 'answered', id: 1, round: 1, to_email: 'pat@x.co', files: ['a.pdf', 'b.png'] })).toBe(
+      `${w('info_request.answered')} · pat@x.co · a.pdf, b.png`,
+    );
+    expect(after('tracking_link', { event: 'revoked', id: 2, email: 'ana@example.com' })).toBe(`${w('tracking_link.revoked')} · ana@example.com`);
+    expect(after('tracking_link', { event: 'sent', id: 2, email: 'ana@example.com', expires_at: '2027-01-03T15:00:00Z' })).toMatch(
+      /^ticket\.history\.words\.tracking_link\.sent.* · ana@example\.com · ticket\.history\.words\.expires\{"at":".*2027.*"\}$/,
+    );
+    expect(after('state_limit', { event: 'over', status_id: 2, limit_minutes: 90 })).toBe('ticket.history.words.state_limit{"minutes":90,"status":"En curso"}');
+    expect(after('task', 'not an event')).toBe('—');
+  });
+
   it('shortens descriptions and keeps unknown fields readable', () => {
     expect(formatValue('description', 'x'.repeat(200), l)).toHaveLength(80);
     expect(formatValue('order_number', null, l)).toBe('—');

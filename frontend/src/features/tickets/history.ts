@@ -139,6 +139,43 @@ export function actionText(v: unknown, l: Lookups): string {
   return amount ? `${name}: ${amount}` : name;
 }
 
+/**
+ * eventText says a step of a ticket's task (`{event,title,assignee_id}`), information request
+ * (`{event,round,to_user_id|to_name,to_email,message?,files?}`) or tracking link (`{event,email,expires_at}`),
+ * or a time limit in a status that passed (`{status_id,limit_minutes}`), as the history export does.
+ */
+export function eventText(field: string, v: unknown, l: Lookups): string {
+  if (!isRecord(v)) return '—';
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const num = (x: unknown) => (typeof x === 'number' ? x : 0);
+  if (field === 'state_limit') {
+    const sid = num(v.status_id);
+    if (sid === 0) return '—';
+    return l.t('ticket.history.words.state_limit', { minutes: num(v.limit_minutes), status: l.catalog('status_id', sid) ?? `#${sid}` });
+  }
+  const ev = str(v.event);
+  if (ev === '') return '—';
+  const parts = [l.t(`ticket.history.words.${field}.${ev}`, { defaultValue: ev })];
+  const person = (id: number) => l.person(id) ?? `#${id}`;
+  if (field === 'task') {
+    parts.push(str(v.title));
+    if (num(v.assignee_id) > 0) parts.push(person(num(v.assignee_id)));
+  } else if (field === 'info_request') {
+    const name = str(v.to_name);
+    const email = str(v.to_email);
+    if (num(v.to_user_id) > 0) parts.push(person(num(v.to_user_id)));
+    else if (name && email) parts.push(`${name} <${email}>`);
+    else parts.push(email);
+    if (num(v.round) > 1) parts.push(l.t('ticket.history.words.round', { n: num(v.round) }));
+    if (str(v.message)) parts.push(`“${str(v.message)}”`);
+    if (Array.isArray(v.files) && v.files.length > 0) parts.push(v.files.map(String).join(', '));
+  } else if (field === 'tracking_link') {
+    parts.push(str(v.email));
+    if (str(v.expires_at)) parts.push(l.t('ticket.history.words.expires', { at: formatDateTime(str(v.expires_at), l.lang) }));
+  }
+  return parts.filter((p) => p !== '').join(' · ');
+}
+
 /** HistoryLine is one history entry ready to show. */
 export interface HistoryLine extends ChangeText {
   id: number;
@@ -192,6 +229,14 @@ export function formatChange(field: string, before: unknown, after: unknown, l: 
     // SLA clocks (issue 6): a sentence per start, pause, recalculation, breach…
     case 'sla':
       out.after = slaHistoryText(after, l);
+      break;
+    // Tasks, information requests and tracking links (issue 6), time limits in a status (SLA).
+    case 'task':
+    case 'info_request':
+    case 'tracking_link':
+    case 'state_limit':
+      out.before = before === null || before === undefined ? '' : eventText(field, before, l);
+      out.after = after === null || after === undefined ? '' : eventText(field, after, l);
       break;
     default:
       out.before = formatValue(field, before, l);
