@@ -814,13 +814,17 @@ func TestHistoryExportSaysValuesInWordsAndTimesInTheAskedZone(t *testing.T) {
 		($1, $2, '2026-03-06T15:00:00Z', 'task', NULL, jsonb_build_object('event', 'created', 'id', 1, 'title', 'Llamar a la transportadora', 'assignee_id', $3::bigint)),
 		($1, $2, '2026-03-06T15:01:00Z', 'info_request', NULL, '{"event":"returned","id":1,"round":2,"to_name":"Pat","to_email":"pat@x.test","message":"Falta la factura"}'),
 		($1, $2, '2026-03-06T15:02:00Z', 'tracking_link', NULL, '{"event":"sent","id":1,"email":"ana@example.com","expires_at":"2026-04-05T15:02:00Z"}'),
-		($1, NULL, '2026-03-06T15:03:00Z', 'state_limit', NULL, jsonb_build_object('event', 'over', 'status_id', $4::bigint, 'limit_minutes', 90))`,
+		($1, NULL, '2026-03-06T15:03:00Z', 'state_limit', NULL, jsonb_build_object('event', 'over', 'status_id', $4::bigint, 'limit_minutes', 90)),
+		($1, NULL, '2026-03-06T15:04:00Z', 'sla', NULL, jsonb_build_object('event', 'paused', 'clock', 'resolution', 'reason', 'status_paused', 'status_id', $4::bigint, 'due_at', '2026-03-07T15:00:00Z')),
+		($1, $2, '2026-03-06T15:05:00Z', 'action', NULL, '{"action":"credit_note","movement_id":7,"amount":{"amount":"125000.50","currency":"COP"}}')`,
 		id, d.f.Users["admin@x.test"].ID, agent2.ID, d.f.Statuses[1])
 	for field, want := range map[string]string{
 		"task":          "Tarea creada · Llamar a la transportadora · " + agent2.Name,
 		"info_request":  "Devuelta para completar · Pat <pat@x.test> · ronda 2 · “Falta la factura”",
 		"tracking_link": "Enlace de seguimiento reenviado · ana@example.com · vence el 2026-04-05 10:02",
 		"state_limit":   "Más de 90 min en «" + after["es"] + "»",
+		"sla":           "Reloj de Resolución en pausa: estado " + after["es"] + ", vence 2026-03-07 10:00",
+		"action":        "Nota crédito: 125000.50 COP",
 	} {
 		rows := historyExport(t, d.admin, "csv", cols+"&tz=America/Bogota&field="+field)
 		if len(rows) != 2 || rows[1][4] != want {

@@ -168,8 +168,67 @@ func (w *changeWords) structured(field string, raw json.RawMessage) (string, boo
 		return w.queueOp(raw)
 	case "task", "info_request", "tracking_link", "state_limit":
 		return w.event(field, raw)
+	case "sla":
+		return w.sla(raw)
+	case "action":
+		var v struct {
+			Action string `json:"action"`
+			Amount any    `json:"amount"`
+		}
+		if json.Unmarshal(raw, &v) != nil || v.Action == "" {
+			return "", false
+		}
+		s := w.known("report.action.", v.Action)
+		switch a := v.Amount.(type) {
+		case map[string]any:
+			if n, ok := a["amount"].(string); ok {
+				c, _ := a["currency"].(string)
+				s += ": " + strings.TrimSpace(n+" "+c)
+			}
+		case string:
+			s += ": " + a
+		}
+		return s, true
 	}
 	return "", false
+}
+
+// sla says an SLA history value ({event, clock, reason, status_id, due_at}) as a sentence, as the ticket's
+// history tab does: "Reloj de Resolución en pausa: estado En espera, vence el 2026-03-05 10:00".
+func (w *changeWords) sla(raw json.RawMessage) (string, bool) {
+	var v struct {
+		Event    string     `json:"event"`
+		Clock    string     `json:"clock"`
+		Reason   string     `json:"reason"`
+		StatusID *int64     `json:"status_id"`
+		DueAt    *time.Time `json:"due_at"`
+	}
+	if json.Unmarshal(raw, &v) != nil || v.Event == "" {
+		return "", false
+	}
+	var text string
+	switch {
+	case !i18n.Has("report.sla.event." + v.Event):
+		text = v.Event
+	case i18n.Has("report.sla.clock." + v.Clock):
+		text = i18n.T(w.l, "report.sla.clock_event."+v.Event, map[string]any{"clock": i18n.T(w.l, "report.sla.clock."+v.Clock, nil)})
+	default:
+		text = i18n.T(w.l, "report.sla.event."+v.Event, nil)
+	}
+	if v.Reason != "" {
+		reason := strings.ReplaceAll(v.Reason, "_", " ")
+		switch {
+		case v.Reason == "status_paused" && v.StatusID != nil:
+			reason = i18n.T(w.l, "report.sla.reason.status_paused_by", map[string]any{"status": orID(w.label("status", v.StatusID), *v.StatusID)})
+		case i18n.Has("report.sla.reason." + v.Reason):
+			reason = i18n.T(w.l, "report.sla.reason."+v.Reason, nil)
+		}
+		text += ": " + reason
+	}
+	if v.DueAt != nil {
+		text += ", " + i18n.T(w.l, "report.sla.due", map[string]any{"time": v.DueAt.In(w.loc).Format(sheet.TimeLayout)})
+	}
+	return text, true
 }
 
 // event says a step of a ticket's task, information request or tracking link, or a time limit in a
