@@ -39,9 +39,6 @@ func Parse(v string, loc *time.Location) (time.Time, error) {
 // Format names t's day in t's location.
 func Format(t time.Time) string { return t.Format(time.DateOnly) }
 
-// Next is the midnight after day's (calendar arithmetic: a day with a clock change still counts once).
-func Next(day time.Time) time.Time { return day.AddDate(0, 0, 1) }
-
 // Number is t's calendar day in t's location as days since 1970-01-01: the key desk_day gives in SQL.
 func Number(t time.Time) int64 {
 	y, m, d := t.Date()

@@ -84,17 +84,6 @@ func (h *Hub) unwatch(w *watcher) {
 	}
 }
 
-// Watchers counts the tracking sockets open on this instance.
-func (h *Hub) Watchers() int {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	n := 0
-	for _, set := range h.watchers {
-		n += len(set)
-	}
-	return n
-}
-
 // TrackUpgrade checks a tracking socket before the handshake: a WebSocket upgrade, an allowed Origin and
 // a working link (else the tracking API's 404 or 410, in the link's language).
 func (s *Server) TrackUpgrade(lookup TrackLookup) fiber.Handler {
